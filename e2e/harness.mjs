@@ -1,0 +1,131 @@
+// Shared helpers for the black-box worker tests and the browser tests. Expected values come from
+// the simulator's fixtures (docs/contracts.md), never repeated here.
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import { createHash, randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+
+export const APP_URL = process.env.APP_URL ?? 'http://localhost:8797';
+export const SIM_URL = process.env.SIM_URL ?? 'http://127.0.0.1:7898';
+export const DEMO_CLIENT_SECRET = process.env.DEMO_CLIENT_SECRET ?? 'demo-secret-not-for-production';
+export const SESSION_COOKIE = '__Host-pocket-session';
+export const CSRF = { 'x-pocket-csrf': '1' };
+export const DEMO_USER = { username: 'demo', password: 'demo' };
+
+const fixtures = new URL('../simulator/fixtures/', import.meta.url);
+export function fixture(path) {
+  return JSON.parse(readFileSync(fileURLToPath(new URL(path, fixtures)), 'utf8'));
+}
+export function demoAccounts() {
+  return fixture('accounts.json').data.items.map((i) => i.account);
+}
+
+// --- simulator test hooks -------------------------------------------------------------------
+async function simPost(path, body = {}) {
+  const res = await fetch(SIM_URL + path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${path}: ${res.status}`);
+  return res.headers.get('content-type')?.includes('json') ? res.json() : null;
+}
+export const sim = {
+  stats: async () => (await fetch(SIM_URL + '/sim/stats')).json(),
+  reset: () => simPost('/sim/reset'),
+  config: (cfg) => simPost('/sim/config', cfg),
+  failNext: (spec) => simPost('/sim/fail-next', spec),
+  expireAccessTokens: () => simPost('/sim/expire-access-tokens'),
+};
+
+// --- OAuth round trip without a browser (for the worker tests) ------------------------------
+export function pkcePair() {
+  const verifier = randomBytes(32).toString('base64url');
+  const challenge = createHash('sha256').update(verifier).digest('base64url');
+  return { verifier, challenge };
+}
+
+/** Drives the simulator's authorize page like a user pressing Allow; returns the code. */
+export async function authorizeCode({ state = 'st-' + randomBytes(8).toString('hex'), challenge } = {}) {
+  const config = await (await fetch(APP_URL + '/auth/config')).json();
+  const url = new URL(config['authorize-url']);
+  url.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: config['client-id'],
+    redirect_uri: config['redirect-uri'],
+    scope: config.scope,
+    state,
+    ...(challenge ? { code_challenge: challenge, code_challenge_method: 'S256' } : {}),
+  }).toString();
+  const page = await fetch(url);
+  if (page.status !== 200) throw new Error(`authorize page: ${page.status}`);
+  const html = await page.text();
+  const form = new URLSearchParams();
+  for (const m of html.matchAll(/<input\b[^>]*>/gi)) {
+    const tag = m[0];
+    const type = /type="([^"]*)"/i.exec(tag)?.[1];
+    const name = /name="([^"]*)"/i.exec(tag)?.[1];
+    const value = /value="([^"]*)"/i.exec(tag)?.[1] ?? '';
+    if (type === 'hidden' && name) form.set(name, decodeHtml(value));
+  }
+  form.set('username', DEMO_USER.username);
+  form.set('password', DEMO_USER.password);
+  form.set('decision', 'allow');
+  const action = new URL(/<form\b[^>]*action="([^"]*)"/i.exec(html)?.[1] ?? url.pathname, url);
+  const res = await fetch(action, {
+    method: 'POST',
+    body: form,
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  const location = res.headers.get('location');
+  if (res.status !== 302 && res.status !== 303) throw new Error(`allow: ${res.status}`);
+  const back = new URL(location);
+  if (back.searchParams.get('state') !== state) throw new Error('state not echoed');
+  return back.searchParams.get('code');
+}
+
+function decodeHtml(s) {
+  return s.replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#39;', "'")
+    .replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&#x2F;', '/');
+}
+
+/** A signed-in session at the worker: returns { cookie, setCookie, body }. */
+export async function signIn() {
+  const { verifier, challenge } = pkcePair();
+  const code = await authorizeCode({ challenge });
+  const res = await fetch(APP_URL + '/auth/exchange', {
+    method: 'POST',
+    headers: { ...CSRF, 'content-type': 'application/json', origin: new URL(APP_URL).origin },
+    body: JSON.stringify({ code, 'code-verifier': verifier }),
+  });
+  if (res.status !== 200) throw new Error(`exchange: ${res.status} ${await res.text()}`);
+  const setCookie = res.headers.getSetCookie();
+  const session = setCookie.find((c) => c.startsWith(SESSION_COOKIE + '='));
+  if (!session) throw new Error('no session cookie');
+  return { cookie: session.split(';')[0], setCookie: session, body: await res.json(), code, verifier };
+}
+
+/** GET/POST through the worker with a session cookie. */
+export function api(path, cookie, init = {}) {
+  return fetch(APP_URL + path, { ...init, headers: { ...(init.headers ?? {}), ...(cookie ? { cookie } : {}) } });
+}
+
+/**
+ * A request whose path is sent byte-for-byte (fetch/URL would normalise `..` and `//` away,
+ * which is exactly what an attacker's raw client would not do).
+ */
+export function rawRequest(method, rawPath, headers = {}) {
+  const { hostname, port } = new URL(APP_URL);
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: hostname, port, method, path: rawPath, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.setTimeout(20000, () => req.destroy(new Error('timeout')));
+    req.end();
+  });
+}

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Installs every tool the project needs, idempotently: what is present at the pinned version is
+# skipped. Safe to run on every start; a cold run takes ~15 min on 2 cores (mostly cargo install).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/env.sh"
+cd "$ROOT"
+
+say() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
+
+# Debian packages: headless Chromium for the browser tests, brotli for the size report.
+need_apt=()
+command -v chromium >/dev/null || need_apt+=(chromium)
+command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
+command -v brotli >/dev/null || need_apt+=(brotli)
+if [ ${#need_apt[@]} -gt 0 ]; then
+  say "apt-get install ${need_apt[*]}"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need_apt[@]}" >/dev/null
+fi
+
+# Rust targets.
+rustup target list --installed | grep -q '^wasm32-unknown-unknown$' || rustup target add wasm32-unknown-unknown
+rustup component list --installed | grep -q '^clippy' || rustup component add clippy
+rustup component list --installed | grep -q '^rustfmt' || rustup component add rustfmt
+
+# Cargo-installed tools, at exactly the versions that work together here.
+have_version() { command -v "$1" >/dev/null && "$1" --version 2>/dev/null | grep -q "$2"; }
+if ! have_version trunk "$TRUNK_VERSION"; then
+  say "cargo install trunk $TRUNK_VERSION (~7 min cold)"
+  cargo install --locked --quiet trunk --version "$TRUNK_VERSION"
+fi
+if ! have_version wasm-bindgen "$WASM_BINDGEN_VERSION"; then
+  # Without --locked: that is the combination verified to build on this toolchain.
+  say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  cargo install --quiet wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+if ! have_version worker-build "$WORKER_BUILD_VERSION"; then
+  say "cargo install worker-build $WORKER_BUILD_VERSION"
+  cargo install --locked --quiet worker-build --version "$WORKER_BUILD_VERSION"
+fi
+
+# npm tools (wrangler + workerd, wasm-opt 132, esbuild, playwright-core), pinned by package-lock.json.
+if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/wasm-opt ] \
+   || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "npm install (wrangler, binaryen, esbuild, playwright-core)"
+  if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+fi
+
+# Crates for offline builds (Trunk passes --offline to cargo).
+cargo fetch --quiet
+say "tools ready"

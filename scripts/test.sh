@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every test from a clean clone: installs tools (idempotent), lints, unit and integration
+# tests, builds the release bundle, prints the size report, starts the simulator + worker on test
+# ports and runs the black-box worker tests and the headless-Chromium end-to-end tests.
+set -euo pipefail
+SCRIPT_NAME=test
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+APP_PORT="${TEST_APP_PORT:-8797}"   # not the run.sh ports, so a running demo doesn't interfere
+SIM_PORT="${TEST_SIM_PORT:-7898}"
+OUT="$ROOT/test-output"; rm -rf "$OUT"; mkdir -p "$OUT"
+LOG_DIR="$OUT/logs"; mkdir -p "$LOG_DIR"
+start_time=$(date +%s)
+step() { say "$* ($(( $(date +%s) - start_time ))s)"; }
+
+step "setup"
+bash "$ROOT/scripts/setup.sh"
+
+step "format and lints"
+cargo fmt --all -- --check
+cargo clippy -q --all-targets -p pocket-shared -p pocket-sim -p pocket-worker -- -D warnings
+cargo clippy -q --target wasm32-unknown-unknown -p pocket-shared -p pocket-app -p pocket-worker -- -D warnings
+
+step "unit and integration tests (cargo test)"
+cargo test -q -p pocket-shared -p pocket-sim -p pocket-worker 2>&1 | tee "$LOG_DIR/cargo-test.log"
+
+step "release build"
+build_app
+build_simulator
+
+step "size report"
+bash "$ROOT/scripts/size-report.sh" | tee "$OUT/size-report.txt"
+
+step "end-to-end: simulator + worker + headless Chromium"
+# Secrets for the test run come from a throw-away file, never the developer's .dev.vars.
+TEST_VARS="$OUT/test.dev.vars"
+ensure_dev_vars "$TEST_VARS"
+trap stop_servers EXIT
+start_simulator "$SIM_PORT" "$APP_PORT"
+start_worker "$APP_PORT" "$SIM_PORT" --env-file "$TEST_VARS" --persist-to "$OUT/wrangler-state"
+APP_URL="http://localhost:$APP_PORT" SIM_URL="http://127.0.0.1:$SIM_PORT" \
+  SCREENSHOT_DIR="$OUT/screenshots" DEMO_CLIENT_SECRET="$DEMO_CLIENT_SECRET" \
+  node --test --test-concurrency=1 --test-reporter=spec e2e/ 2>&1 | tee "$LOG_DIR/e2e.log"
+test "${PIPESTATUS[0]}" -eq 0
+stop_servers; trap - EXIT
+
+step "all tests passed; screenshots in test-output/screenshots"

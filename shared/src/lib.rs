@@ -1,0 +1,7 @@
+//! Types shared by the app (wasm, browser) and the worker (wasm, Cloudflare).
+//!
+//! - [`bff`]: the contract between the app and its own backend-for-frontend worker.
+//! - [`tastytrade`]: tastytrade's REST wire format, as documented (kebab-case, decimals as strings).
+
+pub mod bff;
+pub mod tastytrade;
