@@ -1,0 +1,107 @@
+//! Command-line flags and the runtime configuration derived from them.
+
+use clap::Parser;
+
+/// OAuth client registered in the simulator (obviously fake; see docs/contracts.md).
+pub const CLIENT_ID: &str = "tastypocket-demo";
+pub const CLIENT_SECRET: &str = "demo-secret-not-for-production";
+pub const DEFAULT_REDIRECT_URI: &str = "http://localhost:8787/callback";
+pub const DEMO_USERNAME: &str = "demo";
+pub const DEMO_PASSWORD: &str = "demo";
+pub const DEMO_CUSTOMER_ID: &str = "C0000001";
+/// Scopes tastytrade knows about (reference §2.2).
+pub const KNOWN_SCOPES: [&str; 3] = ["read", "trade", "openid"];
+
+/// tastytrade simulator for local development and tests.
+#[derive(Debug, Clone, Parser)]
+#[command(name = "pocket-sim", version, about)]
+pub struct Cli {
+    /// Address to bind. Keep the loopback default unless you know why not.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: String,
+    /// Port to listen on (0 picks a free one).
+    #[arg(long, default_value_t = 7878)]
+    pub port: u16,
+    /// Lifetime of access tokens in seconds (`expires_in`).
+    #[arg(long, value_name = "SECS", default_value_t = 900)]
+    pub access_token_ttl: u64,
+    /// Lifetime of authorization codes in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub code_ttl: u64,
+    /// Refuse authorization codes that were issued without a PKCE challenge.
+    #[arg(long)]
+    pub require_pkce: bool,
+    /// Extra registered redirect URI (repeatable; the default one stays registered).
+    #[arg(long = "redirect-uri", value_name = "URI")]
+    pub redirect_uris: Vec<String>,
+    /// Artificial delay added to every API and token request.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Don't log one line per request.
+    #[arg(long)]
+    pub quiet: bool,
+}
+
+/// Everything the server needs besides the listener.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub access_token_ttl: u64,
+    pub code_ttl: u64,
+    pub require_pkce: bool,
+    /// Exact-match list (RFC 9700 §2.1); always contains [`DEFAULT_REDIRECT_URI`].
+    pub redirect_uris: Vec<String>,
+    pub latency_ms: u64,
+    pub log_requests: bool,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            access_token_ttl: 900,
+            code_ttl: 60,
+            require_pkce: false,
+            redirect_uris: vec![DEFAULT_REDIRECT_URI.to_owned()],
+            latency_ms: 0,
+            log_requests: true,
+        }
+    }
+}
+
+impl Config {
+    /// Adds a registered redirect URI after checking it is an absolute http(s) URI
+    /// without a fragment (RFC 6749 §3.1.2).
+    pub fn add_redirect_uri(&mut self, uri: &str) -> Result<(), String> {
+        let parsed = url::Url::parse(uri).map_err(|e| format!("--redirect-uri {uri:?}: {e}"))?;
+        if !matches!(parsed.scheme(), "http" | "https") {
+            return Err(format!("--redirect-uri {uri:?}: must be http or https"));
+        }
+        if uri.contains('#') {
+            return Err(format!(
+                "--redirect-uri {uri:?}: must not contain a fragment"
+            ));
+        }
+        if !self.redirect_uris.iter().any(|u| u == uri) {
+            self.redirect_uris.push(uri.to_owned());
+        }
+        Ok(())
+    }
+}
+
+impl TryFrom<&Cli> for Config {
+    type Error = String;
+
+    fn try_from(cli: &Cli) -> Result<Self, String> {
+        let mut config = Config {
+            access_token_ttl: cli.access_token_ttl,
+            code_ttl: cli.code_ttl,
+            require_pkce: cli.require_pkce,
+            latency_ms: cli.latency_ms,
+            log_requests: !cli.quiet,
+            ..Config::default()
+        };
+        for uri in &cli.redirect_uris {
+            config.add_redirect_uri(uri)?;
+        }
+        Ok(config)
+    }
+}

@@ -1,0 +1,137 @@
+//! pocket-sim: a local stand-in for tastytrade's OAuth pages, token endpoint and the account
+//! REST endpoints the app uses. See `simulator/README.md` and `docs/contracts.md`.
+
+mod api;
+pub mod config;
+pub mod fixtures;
+mod hooks;
+mod html;
+mod oauth;
+mod respond;
+mod state;
+
+use std::time::{Duration, Instant};
+
+use axum::extract::{Request, State};
+use axum::http::{Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::Router;
+use tokio::net::TcpListener;
+
+pub use config::{Cli, Config};
+pub use oauth::redirect_with;
+pub use state::SimState;
+
+/// The whole simulator as an axum router.
+pub fn router(sim: SimState) -> Router {
+    let api = Router::new()
+        .route("/customers/{id}", get(api::customer))
+        .route("/customers/{id}/accounts", get(api::customer_accounts))
+        .route("/customers/{id}/accounts/{n}", get(api::customer_account))
+        .route("/accounts/{n}/balances", get(api::balances))
+        .route(
+            "/accounts/{n}/balances/{currency}",
+            get(api::balances_currency),
+        )
+        .route("/accounts/{n}/positions", get(api::positions))
+        .fallback(api::fallback)
+        .layer(middleware::from_fn_with_state(sim.clone(), api::api_gate))
+        .with_state(sim.clone());
+
+    Router::new()
+        .route(
+            "/auth.html",
+            get(oauth::authorize_get).post(oauth::authorize_post),
+        )
+        .route("/oauth/token", post(oauth::token))
+        .route(
+            "/grants",
+            get(hooks::grants_page).post(hooks::grants_create),
+        )
+        .route("/sim/stats", get(hooks::stats))
+        .route("/sim/reset", post(hooks::reset))
+        .route(
+            "/sim/config",
+            get(hooks::get_config).post(hooks::set_config),
+        )
+        .route("/sim/fail-next", post(hooks::fail_next))
+        .route(
+            "/sim/expire-access-tokens",
+            post(hooks::expire_access_tokens),
+        )
+        .route("/sim/grants", post(hooks::mint_grant))
+        .fallback_service(api)
+        .layer(middleware::from_fn_with_state(sim.clone(), log_request))
+        .with_state(sim)
+}
+
+/// One line per request. Only method and path: query strings carry codes and state, bodies
+/// carry secrets, so neither is ever logged.
+async fn log_request(State(sim): State<SimState>, req: Request, next: Next) -> Response {
+    if !sim.config().log_requests {
+        return next.run(req).await;
+    }
+    let method = req.method().clone();
+    let uri = req.uri().clone();
+    let start = Instant::now();
+    let resp = next.run(req).await;
+    println!(
+        "{}",
+        log_line(&method, &uri, resp.status(), start.elapsed())
+    );
+    resp
+}
+
+/// `GET /accounts/5WT00001/positions 200 3ms` — the query string is deliberately dropped.
+pub fn log_line(method: &Method, uri: &Uri, status: StatusCode, elapsed: Duration) -> String {
+    format!(
+        "{method} {} {} {}ms",
+        uri.path(),
+        status.as_u16(),
+        elapsed.as_millis()
+    )
+}
+
+/// Serves until Ctrl-C.
+pub async fn serve(sim: SimState, listener: TcpListener) -> std::io::Result<()> {
+    axum::serve(listener, router(sim))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+}
+
+/// The startup banner: where everything is and how to sign in.
+pub fn banner(config: &Config, base: &str) -> String {
+    let mut lines = vec![
+        format!("pocket-sim (tastytrade simulator) listening on {base}"),
+        format!("  authorize page   {base}/auth.html"),
+        format!("  token endpoint   {base}/oauth/token"),
+        format!("  API base         {base}  (e.g. {base}/customers/me/accounts)"),
+        format!("  create grant     {base}/grants"),
+        format!(
+            "  test hooks       {base}/sim/{{stats,reset,config,fail-next,expire-access-tokens,grants}}"
+        ),
+        format!("  client id        {}", config::CLIENT_ID),
+        format!("  client secret    {}", config::CLIENT_SECRET),
+    ];
+    for uri in &config.redirect_uris {
+        lines.push(format!("  redirect URI     {uri}"));
+    }
+    lines.push(format!(
+        "  demo sign-in     {} / {} (customer {})",
+        config::DEMO_USERNAME,
+        config::DEMO_PASSWORD,
+        config::DEMO_CUSTOMER_ID
+    ));
+    lines.push(format!(
+        "  settings         access-token-ttl {}s, code-ttl {}s, require-pkce {}, latency {}ms",
+        config.access_token_ttl,
+        config.code_ttl,
+        if config.require_pkce { "on" } else { "off" },
+        config.latency_ms
+    ));
+    lines.join("\n")
+}

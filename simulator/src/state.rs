@@ -1,0 +1,294 @@
+//! Shared simulator state: settings that hooks can change, counters, and issued codes/tokens.
+
+use std::collections::{BTreeSet, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use rand::RngCore as _;
+
+use crate::config::Config;
+use crate::fixtures::Fixtures;
+
+/// The part of the configuration `/sim/config` may change; `/sim/reset` restores it.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub access_token_ttl: u64,
+    pub code_ttl: u64,
+    pub require_pkce: bool,
+    pub latency_ms: u64,
+    /// Accounts whose positions are served as an empty list (exercises empty states).
+    pub empty_positions: BTreeSet<String>,
+}
+
+impl From<&Config> for Settings {
+    fn from(c: &Config) -> Self {
+        Self {
+            access_token_ttl: c.access_token_ttl,
+            code_ttl: c.code_ttl,
+            require_pkce: c.require_pkce,
+            latency_ms: c.latency_ms,
+            empty_positions: BTreeSet::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct FailNext {
+    pub remaining: u64,
+    pub status: u16,
+    pub path_prefix: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub grants_authorization_code: AtomicU64,
+    pub grants_refresh_token: AtomicU64,
+    pub token_requests: AtomicU64,
+    pub api_requests: AtomicU64,
+}
+
+impl Counters {
+    fn reset(&self) {
+        for c in [
+            &self.grants_authorization_code,
+            &self.grants_refresh_token,
+            &self.token_requests,
+            &self.api_requests,
+        ] {
+            c.store(0, Ordering::SeqCst);
+        }
+    }
+}
+
+/// What an authorization code stands for until it is exchanged.
+#[derive(Debug, Clone)]
+pub struct CodeGrant {
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub scope: String,
+    pub customer_id: String,
+    pub code_challenge: Option<String>,
+    pub expires_at: Instant,
+    pub used: bool,
+}
+
+pub enum CodeLookup {
+    Unknown,
+    AlreadyUsed,
+    Expired,
+    Valid(CodeGrant),
+}
+
+#[derive(Debug, Clone)]
+pub struct RefreshGrant {
+    pub customer_id: String,
+    pub scope: String,
+}
+
+#[derive(Debug, Clone)]
+struct AccessGrant {
+    customer_id: String,
+    expires_at: Instant,
+}
+
+/// The authenticated caller of an API request.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub customer_id: String,
+}
+
+#[derive(Default)]
+struct Store {
+    codes: HashMap<String, CodeGrant>,
+    access: HashMap<String, AccessGrant>,
+    refresh: HashMap<String, RefreshGrant>,
+}
+
+struct Inner {
+    base: Config,
+    fixtures: Fixtures,
+    settings: Mutex<Settings>,
+    fail_next: Mutex<Option<FailNext>>,
+    counters: Counters,
+    store: Mutex<Store>,
+}
+
+/// Cheap to clone; all clones share the same simulator.
+#[derive(Clone)]
+pub struct SimState(Arc<Inner>);
+
+/// A poisoned lock only means another request panicked; the data is still usable.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// 256 random bits, base64url: opaque codes and tokens.
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// Short id used in error messages, like tastytrade's "Unique customer support identifier".
+pub fn support_id() -> String {
+    let mut bytes = [0u8; 8];
+    rand::rng().fill_bytes(&mut bytes);
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl SimState {
+    /// Builds the state; fails if the embedded fixtures are invalid.
+    pub fn new(config: Config) -> Result<Self, String> {
+        let fixtures = Fixtures::load()?;
+        Ok(Self(Arc::new(Inner {
+            settings: Mutex::new(Settings::from(&config)),
+            base: config,
+            fixtures,
+            fail_next: Mutex::new(None),
+            counters: Counters::default(),
+            store: Mutex::new(Store::default()),
+        })))
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.0.base
+    }
+
+    pub fn fixtures(&self) -> &Fixtures {
+        &self.0.fixtures
+    }
+
+    pub fn counters(&self) -> &Counters {
+        &self.0.counters
+    }
+
+    pub fn settings(&self) -> Settings {
+        lock(&self.0.settings).clone()
+    }
+
+    pub fn update_settings(&self, f: impl FnOnce(&mut Settings)) -> Settings {
+        let mut s = lock(&self.0.settings);
+        f(&mut s);
+        s.clone()
+    }
+
+    /// Counters to zero, settings and fail-next back to the command line. Tokens survive.
+    pub fn reset(&self) {
+        self.0.counters.reset();
+        *lock(&self.0.settings) = Settings::from(&self.0.base);
+        *lock(&self.0.fail_next) = None;
+    }
+
+    pub fn is_registered_redirect(&self, uri: &str) -> bool {
+        self.0.base.redirect_uris.iter().any(|u| u == uri)
+    }
+
+    pub fn latency(&self) -> Duration {
+        Duration::from_millis(lock(&self.0.settings).latency_ms)
+    }
+
+    pub fn set_fail_next(&self, fail: Option<FailNext>) {
+        *lock(&self.0.fail_next) = fail;
+    }
+
+    /// Consumes one pending failure if `path` matches; returns the status to fail with.
+    pub fn take_failure(&self, path: &str) -> Option<u16> {
+        let mut slot = lock(&self.0.fail_next);
+        let fail = slot.as_mut()?;
+        if fail
+            .path_prefix
+            .as_deref()
+            .is_some_and(|prefix| !path.starts_with(prefix))
+        {
+            return None;
+        }
+        let status = fail.status;
+        fail.remaining = fail.remaining.saturating_sub(1);
+        if fail.remaining == 0 {
+            *slot = None;
+        }
+        Some(status)
+    }
+
+    pub fn issue_code(&self, grant: CodeGrant) -> String {
+        let code = random_token();
+        let now = Instant::now();
+        let mut store = lock(&self.0.store);
+        // Expired codes are useless; drop them so the map can't grow without bound.
+        store.codes.retain(|_, g| g.expires_at > now);
+        store.codes.insert(code.clone(), grant);
+        code
+    }
+
+    /// Looks a code up and marks it used: any exchange attempt spends it (RFC 6749 §4.1.2),
+    /// so a wrong PKCE verifier can't be retried against the same code.
+    pub fn take_code(&self, code: &str) -> CodeLookup {
+        let mut store = lock(&self.0.store);
+        let Some(grant) = store.codes.get_mut(code) else {
+            return CodeLookup::Unknown;
+        };
+        if grant.used {
+            return CodeLookup::AlreadyUsed;
+        }
+        grant.used = true;
+        if Instant::now() >= grant.expires_at {
+            return CodeLookup::Expired;
+        }
+        CodeLookup::Valid(grant.clone())
+    }
+
+    /// Issues an access token for `customer_id` with the current TTL; returns (token, ttl).
+    pub fn issue_access_token(&self, customer_id: &str) -> (String, u64) {
+        let ttl = lock(&self.0.settings).access_token_ttl;
+        let token = random_token();
+        let now = Instant::now();
+        let mut store = lock(&self.0.store);
+        store.access.retain(|_, g| g.expires_at > now);
+        store.access.insert(
+            token.clone(),
+            AccessGrant {
+                customer_id: customer_id.to_owned(),
+                expires_at: now + Duration::from_secs(ttl),
+            },
+        );
+        (token, ttl)
+    }
+
+    /// Refresh tokens never expire (reference §2.4).
+    pub fn issue_refresh_token(&self, customer_id: &str, scope: &str) -> String {
+        let token = random_token();
+        lock(&self.0.store).refresh.insert(
+            token.clone(),
+            RefreshGrant {
+                customer_id: customer_id.to_owned(),
+                scope: scope.to_owned(),
+            },
+        );
+        token
+    }
+
+    pub fn refresh_grant(&self, token: &str) -> Option<RefreshGrant> {
+        lock(&self.0.store).refresh.get(token).cloned()
+    }
+
+    /// The session behind a bearer token, if it exists and hasn't expired.
+    pub fn authenticate(&self, token: &str) -> Option<Session> {
+        let store = lock(&self.0.store);
+        let grant = store.access.get(token)?;
+        (Instant::now() < grant.expires_at).then(|| Session {
+            customer_id: grant.customer_id.clone(),
+        })
+    }
+
+    /// Expires every access token issued so far; returns how many were still live.
+    pub fn expire_access_tokens(&self) -> usize {
+        let now = Instant::now();
+        let mut store = lock(&self.0.store);
+        let live = store.access.values().filter(|g| g.expires_at > now).count();
+        store.access.clear();
+        live
+    }
+}

@@ -1,0 +1,313 @@
+//! Test hooks, counters, failure injection, latency, Create Grant, logging, CLI.
+
+use std::time::{Duration, Instant};
+
+use axum::http::{Method, StatusCode, Uri};
+use clap::Parser as _;
+use pocket_sim::config::{CLIENT_SECRET, DEFAULT_REDIRECT_URI};
+use pocket_sim::{log_line, Cli, Config};
+use serde_json::{json, Value};
+
+use crate::common::*;
+
+fn refresh_body(refresh: &str) -> Value {
+    json!({ "grant_type": "refresh_token", "refresh_token": refresh, "client_secret": CLIENT_SECRET })
+}
+
+#[tokio::test]
+async fn stats_count_grants_and_requests() {
+    let sim = Sim::new();
+    assert_eq!(
+        sim.stats().await,
+        json!({"grants":{"authorization-code":0,"refresh-token":0},"token-requests":0,"api-requests":0})
+    );
+    let (token, refresh) = sim.login().await;
+    sim.token(&refresh_body(&refresh)).await;
+    sim.token(&refresh_body("bogus")).await; // counted as a request, not a grant
+    sim.api("/customers/me", &token).await;
+    sim.api("/accounts/5WX99999/balances", &token).await; // 403s count too
+    sim.get("/customers/me").await; // 401s count too
+    assert_eq!(
+        sim.stats().await,
+        json!({"grants":{"authorization-code":1,"refresh-token":1},"token-requests":3,"api-requests":3})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn counters_are_exact_under_concurrency() {
+    let sim = Sim::new();
+    let (token, refresh) = sim.login().await;
+    let mut tasks = Vec::new();
+    for i in 0..200 {
+        let sim = sim.clone();
+        let (token, refresh) = (token.clone(), refresh.clone());
+        tasks.push(tokio::spawn(async move {
+            if i % 4 == 0 {
+                assert_eq!(
+                    sim.token(&refresh_body(&refresh)).await.status,
+                    StatusCode::OK
+                );
+            } else {
+                let resp = sim.api("/accounts/5WT00001/positions", &token).await;
+                assert_eq!(resp.status, StatusCode::OK);
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let stats = sim.stats().await;
+    assert_eq!(stats["api-requests"], 150);
+    assert_eq!(stats["token-requests"], 51);
+    assert_eq!(stats["grants"]["refresh-token"], 50);
+    assert_eq!(stats["grants"]["authorization-code"], 1);
+}
+
+#[tokio::test]
+async fn fail_next_fails_matching_requests_then_stops() {
+    let sim = Sim::new();
+    let (token, refresh) = sim.login().await;
+    let resp = sim
+        .post_json(
+            "/sim/fail-next",
+            &json!({"count": 2, "status": 503, "path-prefix": "/accounts"}),
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::OK);
+    // Not matching the prefix: untouched.
+    assert_eq!(
+        sim.api("/customers/me", &token).await.status,
+        StatusCode::OK
+    );
+    for _ in 0..2 {
+        sim.api("/accounts/5WT00001/balances", &token)
+            .await
+            .assert_api_error(StatusCode::SERVICE_UNAVAILABLE, "simulated_failure");
+    }
+    assert_eq!(
+        sim.api("/accounts/5WT00001/balances", &token).await.status,
+        StatusCode::OK
+    );
+
+    // The token endpoint too, and without a prefix anything API-ish matches.
+    sim.post_json("/sim/fail-next", &json!({"count": 1, "status": 500}))
+        .await;
+    sim.token(&refresh_body(&refresh))
+        .await
+        .assert_api_error(StatusCode::INTERNAL_SERVER_ERROR, "simulated_failure");
+    assert_eq!(
+        sim.token(&refresh_body(&refresh)).await.status,
+        StatusCode::OK
+    );
+
+    // Hooks and the authorize page are never failed.
+    sim.post_json("/sim/fail-next", &json!({"count": 1, "status": 502}))
+        .await;
+    assert_eq!(sim.get("/sim/stats").await.status, StatusCode::OK);
+    assert_eq!(
+        sim.authorize(&auth_params(&[])).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        sim.api("/customers/me", &token).await.status,
+        StatusCode::BAD_GATEWAY
+    );
+
+    // count 0 clears.
+    sim.post_json("/sim/fail-next", &json!({"count": 5, "status": 503}))
+        .await;
+    sim.post_json("/sim/fail-next", &json!({"count": 0})).await;
+    assert_eq!(
+        sim.api("/customers/me", &token).await.status,
+        StatusCode::OK
+    );
+
+    sim.post_json("/sim/fail-next", &json!({"count": 1, "status": 200}))
+        .await
+        .assert_api_error(StatusCode::BAD_REQUEST, "invalid_request");
+    sim.post_json("/sim/fail-next", &json!({"cuont": 1}))
+        .await
+        .assert_api_error(StatusCode::BAD_REQUEST, "invalid_request");
+}
+
+#[tokio::test]
+async fn config_hook_updates_and_reset_restores() {
+    let sim = Sim::with(|c| c.access_token_ttl = 600);
+    let before = sim.get("/sim/config").await.json();
+    assert_eq!(before["access-token-ttl"], 600);
+    assert_eq!(before["require-pkce"], false);
+    assert_eq!(before["redirect-uris"], json!([DEFAULT_REDIRECT_URI]));
+
+    let resp = sim
+        .post_json(
+            "/sim/config",
+            &json!({"access-token-ttl": 5, "require-pkce": true}),
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::OK);
+    assert_eq!(resp.json()["access-token-ttl"], 5);
+    assert_eq!(
+        resp.json()["latency-ms"],
+        0,
+        "partial update leaves the rest"
+    );
+
+    // New TTL is used; PKCE now required.
+    let code = sim.code().await;
+    sim.token(&exchange_body(&code))
+        .await
+        .assert_token_error(StatusCode::BAD_REQUEST, "invalid_grant");
+    sim.post_json("/sim/config", &json!({"require-pkce": false}))
+        .await;
+    let (_, refresh) = sim.login().await;
+    assert_eq!(
+        sim.token(&refresh_body(&refresh)).await.json()["expires_in"],
+        5
+    );
+
+    sim.post_json("/sim/config", &json!({"bogus": 1}))
+        .await
+        .assert_api_error(StatusCode::BAD_REQUEST, "invalid_request");
+    sim.post_json("/sim/config", &json!({"latency-ms": "fast"}))
+        .await
+        .assert_api_error(StatusCode::BAD_REQUEST, "invalid_request");
+
+    sim.post_json(
+        "/sim/config",
+        &json!({"latency-ms": 20, "require-pkce": true}),
+    )
+    .await;
+    sim.post_json("/sim/fail-next", &json!({"count": 3})).await;
+    let resp = sim.post_json("/sim/reset", &Value::Null).await;
+    assert_eq!(resp.status, StatusCode::OK);
+    let stats = sim.stats().await;
+    assert_eq!(stats["token-requests"], 0);
+    assert_eq!(stats["grants"]["authorization-code"], 0);
+    let after = sim.get("/sim/config").await.json();
+    assert_eq!(after, before);
+    // fail-next was cleared; tokens survive a reset.
+    assert_eq!(
+        sim.token(&refresh_body(&refresh)).await.status,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn latency_applies_to_api_and_token_requests() {
+    let sim = Sim::new();
+    let (token, refresh) = sim.login().await;
+    sim.post_json("/sim/config", &json!({"latency-ms": 150}))
+        .await;
+    let start = Instant::now();
+    assert_eq!(
+        sim.api("/customers/me", &token).await.status,
+        StatusCode::OK
+    );
+    assert!(start.elapsed() >= Duration::from_millis(150));
+    let start = Instant::now();
+    assert_eq!(
+        sim.token(&refresh_body(&refresh)).await.status,
+        StatusCode::OK
+    );
+    assert!(start.elapsed() >= Duration::from_millis(150));
+    // Hooks stay fast.
+    let start = Instant::now();
+    sim.get("/sim/stats").await;
+    assert!(start.elapsed() < Duration::from_millis(150));
+}
+
+#[tokio::test]
+async fn empty_positions_hook() {
+    let sim = Sim::new();
+    let (token, _) = sim.login().await;
+    sim.post_json("/sim/config", &json!({"empty-positions": ["5WT00002"]}))
+        .await;
+    let body = sim.api("/accounts/5WT00002/positions", &token).await.json();
+    assert_eq!(body["data"]["items"], json!([]));
+    assert_eq!(body["context"], "/accounts/5WT00002/positions");
+    let other = sim.api("/accounts/5WT00001/positions", &token).await.json();
+    assert!(!other["data"]["items"].as_array().unwrap().is_empty());
+    sim.post_json("/sim/reset", &Value::Null).await;
+    let body = sim.api("/accounts/5WT00002/positions", &token).await.json();
+    assert!(!body["data"]["items"].as_array().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn minted_grants_work_with_the_refresh_grant() {
+    let sim = Sim::new();
+    let resp = sim.post_json("/sim/grants", &Value::Null).await;
+    assert_eq!(resp.status, StatusCode::OK);
+    let refresh = resp.json()["refresh-token"].as_str().unwrap().to_owned();
+    let body = sim.token(&refresh_body(&refresh)).await.json();
+    let access = body["access_token"].as_str().unwrap();
+    let accounts = sim.api("/customers/me/accounts", access).await;
+    assert_eq!(accounts.status, StatusCode::OK);
+
+    let page = sim.get("/grants").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("id=\"create-grant\""));
+    assert!(!page.text().contains("id=\"refresh-token\""));
+    let page = sim.post_form("/grants", &[]).await;
+    let html = page.text();
+    let start =
+        html.find("id=\"refresh-token\">").expect("token shown") + "id=\"refresh-token\">".len();
+    let token = &html[start..start + html[start..].find('<').unwrap()];
+    assert_eq!(sim.token(&refresh_body(token)).await.status, StatusCode::OK);
+}
+
+#[test]
+fn log_line_never_contains_the_query() {
+    let uri: Uri = "/auth.html?code=SECRETCODE&state=SECRETSTATE"
+        .parse()
+        .unwrap();
+    let line = log_line(
+        &Method::GET,
+        &uri,
+        StatusCode::FOUND,
+        Duration::from_millis(7),
+    );
+    assert_eq!(line, "GET /auth.html 302 7ms");
+}
+
+#[test]
+fn cli_flags_build_the_config() {
+    let cli = Cli::try_parse_from([
+        "pocket-sim",
+        "--port",
+        "7000",
+        "--access-token-ttl",
+        "30",
+        "--code-ttl",
+        "5",
+        "--require-pkce",
+        "--latency-ms",
+        "25",
+        "--redirect-uri",
+        "http://localhost:3000/cb",
+        "--redirect-uri",
+        "http://localhost:3001/cb",
+    ])
+    .unwrap();
+    assert_eq!((cli.host.as_str(), cli.port), ("127.0.0.1", 7000));
+    let config = Config::try_from(&cli).unwrap();
+    assert_eq!(config.access_token_ttl, 30);
+    assert_eq!(config.code_ttl, 5);
+    assert!(config.require_pkce);
+    assert_eq!(config.latency_ms, 25);
+    assert_eq!(
+        config.redirect_uris,
+        [
+            DEFAULT_REDIRECT_URI,
+            "http://localhost:3000/cb",
+            "http://localhost:3001/cb"
+        ]
+    );
+    let defaults = Config::try_from(&Cli::try_parse_from(["pocket-sim"]).unwrap()).unwrap();
+    assert_eq!(defaults.access_token_ttl, 900);
+    assert_eq!(defaults.code_ttl, 60);
+    assert!(!defaults.require_pkce);
+    for bad in ["http://localhost/cb#frag", "not a uri", "ftp://host/cb"] {
+        let cli = Cli::try_parse_from(["pocket-sim", "--redirect-uri", bad]).unwrap();
+        assert!(Config::try_from(&cli).is_err(), "{bad}");
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests: the router runs in-process (tower `oneshot`), plus one test over TCP.
+
+mod api;
+mod common;
+mod fixtures;
+mod hooks;
+mod oauth;
+mod token;
