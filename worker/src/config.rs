@@ -1,0 +1,266 @@
+//! Worker configuration from `[vars]` and secrets, parsed from a name -> value lookup so it is
+//! testable without the Workers runtime. Errors name the variable, never its value.
+
+use crate::crypto::SessionKey;
+use crate::secret::Secret;
+use pocket_shared::bff::{AuthConfig, Environment};
+
+pub const DEFAULT_IDLE_SECS: i64 = 12 * 60 * 60;
+pub const DEFAULT_MAX_SECS: i64 = 7 * 24 * 60 * 60;
+/// Bounds for the session durations, so a typo cannot create a never-ending session.
+const MIN_SESSION_SECS: i64 = 60;
+const MAX_SESSION_SECS: i64 = 90 * 24 * 60 * 60;
+
+/// Non-secret settings (`[vars]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub environment: Environment,
+    pub authorize_url: String,
+    /// Scheme + host (+ port) of tastytrade's REST API, without a trailing slash.
+    pub api_base: String,
+    pub scope: String,
+    pub pkce: bool,
+    /// `REDIRECT_URI`; when absent the redirect URI is `<request origin>/callback`.
+    pub redirect_uri: Option<String>,
+    pub idle_secs: i64,
+    pub max_secs: i64,
+}
+
+/// Secrets (`.dev.vars` locally, `wrangler secret put` when deployed).
+#[derive(Debug, Clone)]
+pub struct Secrets {
+    pub client_id: String,
+    pub client_secret: Secret,
+    pub session_key: SessionKey,
+}
+
+/// A missing or malformed setting; carries only the variable's name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ConfigError(pub &'static str);
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "setting {} is missing or malformed", self.0)
+    }
+}
+
+fn required(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+) -> Result<String, ConfigError> {
+    lookup(name)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+        .ok_or(ConfigError(name))
+}
+
+fn optional(lookup: &impl Fn(&str) -> Option<String>, name: &str) -> Option<String> {
+    lookup(name)
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn duration(
+    lookup: &impl Fn(&str) -> Option<String>,
+    name: &'static str,
+    default: i64,
+) -> Result<i64, ConfigError> {
+    match optional(lookup, name) {
+        None => Ok(default),
+        Some(v) => v
+            .parse::<i64>()
+            .ok()
+            .filter(|n| (MIN_SESSION_SECS..=MAX_SESSION_SECS).contains(n))
+            .ok_or(ConfigError(name)),
+    }
+}
+
+impl Config {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let environment = match required(&lookup, "TT_ENVIRONMENT")?.as_str() {
+            "simulator" => Environment::Simulator,
+            "sandbox" => Environment::Sandbox,
+            "production" => Environment::Production,
+            _ => return Err(ConfigError("TT_ENVIRONMENT")),
+        };
+        let authorize_url = required(&lookup, "TT_AUTHORIZE_URL")?;
+        if !is_http_url(&authorize_url) {
+            return Err(ConfigError("TT_AUTHORIZE_URL"));
+        }
+        let api_base = normalize_origin(&required(&lookup, "TT_API_BASE")?)
+            .ok_or(ConfigError("TT_API_BASE"))?;
+        let scope = optional(&lookup, "TT_SCOPE").unwrap_or_else(|| "read".to_owned());
+        let pkce = match optional(&lookup, "TT_PKCE").as_deref() {
+            None | Some("false") | Some("0") => false,
+            Some("true") | Some("1") => true,
+            Some(_) => return Err(ConfigError("TT_PKCE")),
+        };
+        let redirect_uri = optional(&lookup, "REDIRECT_URI");
+        if redirect_uri.as_deref().is_some_and(|u| !is_http_url(u)) {
+            return Err(ConfigError("REDIRECT_URI"));
+        }
+        let idle_secs = duration(&lookup, "SESSION_IDLE_SECS", DEFAULT_IDLE_SECS)?;
+        let max_secs = duration(&lookup, "SESSION_MAX_SECS", DEFAULT_MAX_SECS)?;
+        Ok(Self {
+            environment,
+            authorize_url,
+            api_base,
+            scope,
+            pkce,
+            redirect_uri,
+            idle_secs,
+            max_secs,
+        })
+    }
+
+    /// The redirect URI registered with the OAuth client: `REDIRECT_URI`, else the app's
+    /// `/callback` on the origin the request came to.
+    pub fn redirect_uri_for(&self, request_origin: &str) -> String {
+        self.redirect_uri
+            .clone()
+            .unwrap_or_else(|| format!("{request_origin}/callback"))
+    }
+
+    pub fn auth_config(&self, client_id: &str, request_origin: &str) -> AuthConfig {
+        AuthConfig {
+            authorize_url: self.authorize_url.clone(),
+            client_id: client_id.to_owned(),
+            scope: self.scope.clone(),
+            redirect_uri: self.redirect_uri_for(request_origin),
+            pkce: self.pkce,
+            environment: self.environment,
+        }
+    }
+
+    pub fn token_url(&self) -> String {
+        format!("{}/oauth/token", self.api_base)
+    }
+}
+
+impl Secrets {
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        Ok(Self {
+            client_id: client_id_from_lookup(&lookup)?,
+            client_secret: Secret::new(required(&lookup, "TT_CLIENT_SECRET")?),
+            session_key: SessionKey::from_hex(&required(&lookup, "SESSION_KEY")?)
+                .ok_or(ConfigError("SESSION_KEY"))?,
+        })
+    }
+}
+
+/// The client id alone (public: `/auth/config` hands it to the app).
+pub fn client_id_from_lookup(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<String, ConfigError> {
+    required(lookup, "TT_CLIENT_ID")
+}
+
+fn is_http_url(s: &str) -> bool {
+    (s.starts_with("https://") || s.starts_with("http://"))
+        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// `https://host[:port]` with an optional trailing `/`, nothing else (no path, query, userinfo).
+fn normalize_origin(s: &str) -> Option<String> {
+    let rest = s
+        .strip_prefix("https://")
+        .or_else(|| s.strip_prefix("http://"))?;
+    let host = rest.strip_suffix('/').unwrap_or(rest);
+    let ok = !host.is_empty()
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | ':' | '[' | ']'));
+    ok.then(|| s.strip_suffix('/').unwrap_or(s).to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn lookup(pairs: &[(&str, &str)]) -> impl Fn(&str) -> Option<String> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        move |k| map.get(k).cloned()
+    }
+
+    const SIM: &[(&str, &str)] = &[
+        ("TT_ENVIRONMENT", "simulator"),
+        ("TT_AUTHORIZE_URL", "http://127.0.0.1:7878/auth.html"),
+        ("TT_API_BASE", "http://127.0.0.1:7878/"),
+        ("TT_SCOPE", "read trade openid"),
+        ("TT_PKCE", "true"),
+    ];
+
+    #[test]
+    fn parses_the_simulator_defaults() {
+        let c = Config::from_lookup(lookup(SIM)).unwrap();
+        assert_eq!(c.environment, Environment::Simulator);
+        assert_eq!(c.api_base, "http://127.0.0.1:7878");
+        assert_eq!(c.token_url(), "http://127.0.0.1:7878/oauth/token");
+        assert!(c.pkce);
+        assert_eq!(c.idle_secs, DEFAULT_IDLE_SECS);
+        assert_eq!(c.max_secs, DEFAULT_MAX_SECS);
+        assert_eq!(
+            c.redirect_uri_for("http://localhost:8787"),
+            "http://localhost:8787/callback"
+        );
+        let a = c.auth_config("tastypocket-demo", "http://localhost:8787");
+        assert_eq!(a.redirect_uri, "http://localhost:8787/callback");
+        assert_eq!(a.scope, "read trade openid");
+    }
+
+    #[test]
+    fn explicit_redirect_uri_wins() {
+        let mut pairs = SIM.to_vec();
+        pairs.push(("REDIRECT_URI", "https://pocket.example/callback"));
+        let c = Config::from_lookup(lookup(&pairs)).unwrap();
+        assert_eq!(
+            c.redirect_uri_for("http://localhost:8787"),
+            "https://pocket.example/callback"
+        );
+    }
+
+    #[test]
+    fn rejects_bad_values_by_name() {
+        for (name, value) in [
+            ("TT_ENVIRONMENT", "staging"),
+            ("TT_API_BASE", "http://127.0.0.1:7878/v1"),
+            ("TT_API_BASE", "http://user@evil.example"),
+            ("TT_API_BASE", "ftp://x"),
+            ("TT_PKCE", "maybe"),
+            ("SESSION_IDLE_SECS", "0"),
+            ("SESSION_MAX_SECS", "forever"),
+        ] {
+            let mut pairs: Vec<_> = SIM.iter().filter(|(k, _)| *k != name).copied().collect();
+            pairs.push((name, value));
+            assert_eq!(
+                Config::from_lookup(lookup(&pairs)),
+                Err(ConfigError(name)),
+                "{name}={value}"
+            );
+        }
+    }
+
+    #[test]
+    fn secrets_need_a_64_hex_session_key() {
+        let base = [
+            ("TT_CLIENT_ID", "tastypocket-demo"),
+            ("TT_CLIENT_SECRET", "demo-secret-not-for-production"),
+        ];
+        let mut pairs = base.to_vec();
+        pairs.push(("SESSION_KEY", "abc"));
+        let err = Secrets::from_lookup(lookup(&pairs)).unwrap_err();
+        assert_eq!(err, ConfigError("SESSION_KEY"));
+        assert!(!err.to_string().contains("abc"));
+
+        let key = "00112233445566778899aabbccddeeff00112233445566778899AABBCCDDEEFF";
+        let mut pairs = base.to_vec();
+        pairs.push(("SESSION_KEY", key));
+        let s = Secrets::from_lookup(lookup(&pairs)).unwrap();
+        assert_eq!(s.client_id, "tastypocket-demo");
+        assert!(!format!("{s:?}").contains("demo-secret"));
+    }
+}

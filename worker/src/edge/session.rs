@@ -1,0 +1,641 @@
+//! One Durable Object per session. It holds the session's tokens (AES-256-GCM encrypted in its
+//! storage, decrypted copy in memory), enforces idle/absolute lifetimes, refreshes the access
+//! token single-flight and makes the upstream API calls, so tokens never leave it.
+//!
+//! Storage keys: `created` and `last_used` (epoch ms, numbers) and `tok` (sealed [`Tokens`]).
+//! The object is addressed with `id_from_name(session id)`; an unknown or tampered id reaches an
+//! empty object and gets `session_required`.
+
+use super::upstream::{self, Failure, Reply};
+use super::{load_config, load_secrets, now_ms, respond, SESSIONS_BINDING};
+use crate::allowlist;
+use crate::config::{Config, Secrets};
+use crate::crypto::{SessionId, TokenCipher};
+use crate::error::AppError;
+use crate::lifetime::{Lifetimes, SessionTimes};
+use crate::secret::Secret;
+use crate::token::{classify_token_response, CodeGrant, RefreshGrant, TokenOutcome, Tokens};
+use futures::future::{FutureExt, LocalBoxFuture, Shared};
+use pocket_shared::bff::SessionInfo;
+use serde::{Deserialize, Serialize};
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+use worker::{
+    console_error, console_log, console_warn, durable_object, js_sys, DurableObject, Env, Headers,
+    Method, Request, RequestInit, Response, ResponseBuilder, State, Storage,
+};
+
+const SID_HEADER: &str = "x-pocket-session";
+const METHOD_HEADER: &str = "x-pocket-method";
+const PATH_HEADER: &str = "x-pocket-path";
+const QUERY_HEADER: &str = "x-pocket-query";
+const K_CREATED: &str = "created";
+const K_LAST_USED: &str = "last_used";
+const K_TOKENS: &str = "tok";
+
+/// Operations the worker asks a session object for.
+pub enum Op {
+    Exchange,
+    Info,
+    Logout,
+    Proxy(ProxyCall),
+}
+
+/// The browser's API call, as received (re-checked against the allowlist inside the object).
+pub struct ProxyCall {
+    pub method: String,
+    pub raw_path: String,
+    pub raw_query: Option<String>,
+}
+
+/// Body of the internal exchange call.
+#[derive(Serialize, Deserialize)]
+pub struct ExchangeInput {
+    pub code: Secret,
+    pub code_verifier: Option<Secret>,
+    pub redirect_uri: String,
+}
+
+/// Sends `op` to the object of session `sid` (worker side).
+pub async fn call(
+    env: &Env,
+    sid: &SessionId,
+    op: Op,
+    body: Option<Vec<u8>>,
+) -> Result<Response, AppError> {
+    let stub = env
+        .durable_object(SESSIONS_BINDING)?
+        .id_from_name(sid.as_str())?
+        .get_stub()?;
+    let headers = Headers::new();
+    headers.set(SID_HEADER, sid.as_str())?;
+    let path = match op {
+        Op::Exchange => "/exchange",
+        Op::Info => "/info",
+        Op::Logout => "/logout",
+        Op::Proxy(call) => {
+            headers.set(METHOD_HEADER, &call.method)?;
+            headers.set(PATH_HEADER, &call.raw_path)?;
+            if let Some(q) = &call.raw_query {
+                headers.set(QUERY_HEADER, q)?;
+            }
+            "/proxy"
+        }
+    };
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post).with_headers(headers);
+    if let Some(body) = body {
+        init.with_body(Some(js_sys::Uint8Array::from(body.as_slice()).into()));
+    }
+    let req = Request::new_with_init(&format!("https://session.internal{path}"), &init)?;
+    Ok(stub.fetch_with_request(req).await?)
+}
+
+/// Result of one refresh, shared by every request that waited for it.
+#[derive(Clone)]
+enum Refreshed {
+    Ok(Tokens),
+    /// `invalid_grant`: the session was deleted.
+    Revoked,
+    /// The session ended (logout/expiry) while the refresh was in flight.
+    Gone,
+    Unavailable {
+        timeout: bool,
+    },
+}
+
+type Flight = Shared<LocalBoxFuture<'static, Refreshed>>;
+
+#[durable_object]
+pub struct PocketSession {
+    state: State,
+    env: Env,
+    /// Bumped whenever the session is deleted; in-flight work that started under an older epoch
+    /// must not write anything back.
+    epoch: Rc<Cell<u64>>,
+    /// Decrypted tokens (the object is unique, so this copy is coherent with storage).
+    tokens: Rc<RefCell<Option<Tokens>>>,
+    /// The refresh in flight, joined by every request that needs a new token meanwhile.
+    pending: RefCell<Option<Flight>>,
+}
+
+impl DurableObject for PocketSession {
+    fn new(state: State, env: Env) -> Self {
+        Self {
+            state,
+            env,
+            epoch: Rc::new(Cell::new(0)),
+            tokens: Rc::new(RefCell::new(None)),
+            pending: RefCell::new(None),
+        }
+    }
+
+    async fn fetch(&self, req: Request) -> worker::Result<Response> {
+        Ok(self.handle(req).await.unwrap_or_else(respond::error))
+    }
+
+    /// Deletes the session once it has expired; otherwise re-arms for the next deadline.
+    async fn alarm(&self) -> worker::Result<Response> {
+        let cfg = match load_config(&self.env) {
+            Ok(cfg) => cfg,
+            Err(_) => return Response::ok(""),
+        };
+        let storage = self.state.storage();
+        let now = now_ms();
+        match load_times(&storage).await? {
+            Some(times) if !times.is_expired(now, lifetimes(&cfg)) => {
+                let next = times.idle_expires_at(lifetimes(&cfg)) - now + 1000;
+                storage.set_alarm(next.max(1000)).await?;
+            }
+            _ => {
+                self.wipe().await?;
+                console_log!("session expired and deleted by alarm");
+            }
+        }
+        Response::ok("")
+    }
+}
+
+fn lifetimes(cfg: &Config) -> Lifetimes {
+    Lifetimes {
+        idle_secs: cfg.idle_secs,
+        max_secs: cfg.max_secs,
+    }
+}
+
+/// `created` + `last_used`, if the session exists (a partial record counts as none).
+async fn load_times(storage: &Storage) -> worker::Result<Option<SessionTimes>> {
+    let map = storage.get_multiple(vec![K_CREATED, K_LAST_USED]).await?;
+    let created = map.get(&K_CREATED.into()).as_f64();
+    let last_used = map.get(&K_LAST_USED.into()).as_f64();
+    Ok(match (created, last_used) {
+        (Some(c), Some(l)) => Some(SessionTimes {
+            created_ms: c as i64,
+            last_used_ms: l as i64,
+        }),
+        _ => None,
+    })
+}
+
+fn seal(cipher: &TokenCipher, tokens: &Tokens) -> Result<String, AppError> {
+    let plain = serde_json::to_vec(tokens).map_err(|_| AppError::Internal)?;
+    cipher.seal(&plain).map_err(|e| {
+        console_error!("sealing tokens: {e}");
+        AppError::Internal
+    })
+}
+
+fn info(cfg: &Config, times: SessionTimes) -> SessionInfo {
+    SessionInfo {
+        signed_in: true,
+        environment: cfg.environment,
+        expires_at: Some(times.expires_at(lifetimes(cfg))),
+        idle_expires_at: Some(times.idle_expires_at(lifetimes(cfg))),
+    }
+}
+
+fn failure_error(f: Failure) -> AppError {
+    AppError::UpstreamUnavailable {
+        timeout: f == Failure::Timeout,
+    }
+}
+
+impl PocketSession {
+    async fn handle(&self, mut req: Request) -> Result<Response, AppError> {
+        let now = now_ms();
+        let epoch = self.epoch.get();
+        let sid = req
+            .headers()
+            .get(SID_HEADER)?
+            .and_then(|s| SessionId::parse(&s))
+            .ok_or(AppError::SessionRequired)?;
+        // Only the worker can reach this object, and only under the id's own name; check anyway.
+        let namespace = self.env.durable_object(SESSIONS_BINDING)?;
+        if namespace.id_from_name(sid.as_str())? != self.state.id() {
+            console_error!("session object reached under another name");
+            return Err(AppError::SessionRequired);
+        }
+        let cfg = load_config(&self.env)?;
+        match req.path().as_str() {
+            "/exchange" => {
+                let input: ExchangeInput = req.json().await.map_err(|_| AppError::BadRequest)?;
+                self.exchange(input, &sid, &cfg, now).await
+            }
+            "/info" => {
+                let (times, _) = self.open(&cfg, now, epoch).await?;
+                Ok(respond::json(200, &info(&cfg, times)))
+            }
+            "/logout" => {
+                self.wipe().await?;
+                Ok(respond::empty(204))
+            }
+            "/proxy" => {
+                let h = req.headers();
+                let call = ProxyCall {
+                    method: h.get(METHOD_HEADER)?.unwrap_or_default(),
+                    raw_path: h.get(PATH_HEADER)?.unwrap_or_default(),
+                    raw_query: h.get(QUERY_HEADER)?,
+                };
+                let body = if call.method == "GET" {
+                    None
+                } else {
+                    Some(req.bytes().await?)
+                };
+                self.proxy(call, body, &sid, &cfg, now, epoch).await
+            }
+            _ => Err(AppError::Internal),
+        }
+    }
+
+    /// Deletes everything: storage, alarm, in-memory tokens; in-flight work is fenced off.
+    async fn wipe(&self) -> worker::Result<()> {
+        self.epoch.set(self.epoch.get() + 1);
+        self.tokens.borrow_mut().take();
+        self.pending.borrow_mut().take();
+        let storage = self.state.storage();
+        storage.delete_all().await?;
+        storage.delete_alarm().await
+    }
+
+    async fn exchange(
+        &self,
+        input: ExchangeInput,
+        sid: &SessionId,
+        cfg: &Config,
+        now: i64,
+    ) -> Result<Response, AppError> {
+        let secrets = load_secrets(&self.env)?;
+        let grant = CodeGrant::new(
+            &input.code,
+            &secrets.client_id,
+            &secrets.client_secret,
+            &input.redirect_uri,
+            input.code_verifier.as_ref(),
+        );
+        let grant = serde_json::to_vec(&grant).map_err(|_| AppError::Internal)?;
+        let down = AppError::ExchangeFailed {
+            upstream_down: true,
+        };
+        let reply = upstream::token_call(cfg, &grant).await.map_err(|_| down)?;
+        let tokens = match classify_token_response(reply.status, &reply.body) {
+            TokenOutcome::Granted {
+                access,
+                refresh: Some(refresh),
+                expires_in_secs,
+            } => Tokens::new(access, refresh, now, expires_in_secs),
+            TokenOutcome::Granted { refresh: None, .. } => {
+                console_warn!("code exchange: no refresh token in the response");
+                return Err(down);
+            }
+            TokenOutcome::InvalidGrant => {
+                console_warn!(
+                    "code exchange refused: status {}, invalid_grant",
+                    reply.status
+                );
+                return Err(AppError::ExchangeFailed {
+                    upstream_down: false,
+                });
+            }
+            TokenOutcome::Rejected { status, code } => {
+                console_warn!(
+                    "code exchange refused: status {status}, error_code {}",
+                    code.as_deref().unwrap_or("-")
+                );
+                return Err(AppError::ExchangeFailed {
+                    upstream_down: false,
+                });
+            }
+            TokenOutcome::Unavailable { status } => {
+                console_warn!("code exchange: token endpoint unavailable ({status})");
+                return Err(down);
+            }
+            TokenOutcome::Malformed => {
+                console_warn!(
+                    "code exchange: unreadable token response ({})",
+                    reply.status
+                );
+                return Err(down);
+            }
+        };
+
+        let cipher = TokenCipher::for_session(&secrets.session_key, sid);
+        #[derive(Serialize)]
+        struct Record {
+            created: f64,
+            last_used: f64,
+            tok: String,
+        }
+        let record = Record {
+            created: now as f64,
+            last_used: now as f64,
+            tok: seal(&cipher, &tokens)?,
+        };
+        let storage = self.state.storage();
+        storage.put_multiple(record).await?;
+        let times = SessionTimes {
+            created_ms: now,
+            last_used_ms: now,
+        };
+        let l = lifetimes(cfg);
+        storage
+            .set_alarm(times.idle_expires_at(l) - now + 1000)
+            .await?;
+        *self.tokens.borrow_mut() = Some(tokens);
+        Ok(respond::json(200, &info(cfg, times)))
+    }
+
+    /// Loads and checks the session (expired -> deleted), records this use and returns the times
+    /// and the tokens.
+    async fn open(
+        &self,
+        cfg: &Config,
+        now: i64,
+        epoch: u64,
+    ) -> Result<(SessionTimes, Option<String>), AppError> {
+        let storage = self.state.storage();
+        let map = storage
+            .get_multiple(vec![K_CREATED, K_LAST_USED, K_TOKENS])
+            .await?;
+        if self.epoch.get() != epoch {
+            return Err(AppError::SessionRequired);
+        }
+        let created = map.get(&K_CREATED.into()).as_f64();
+        let last_used = map.get(&K_LAST_USED.into()).as_f64();
+        let sealed = map.get(&K_TOKENS.into()).as_string();
+        let (Some(created), Some(last_used), Some(sealed)) = (created, last_used, sealed) else {
+            return Err(AppError::SessionRequired);
+        };
+        let times = SessionTimes {
+            created_ms: created as i64,
+            last_used_ms: last_used as i64,
+        };
+        if times.is_expired(now, lifetimes(cfg)) {
+            self.wipe().await?;
+            return Err(AppError::SessionRequired);
+        }
+        let times = times.touched(now);
+        storage.put(K_LAST_USED, times.last_used_ms as f64).await?;
+        Ok((times, Some(sealed)))
+    }
+
+    /// The current tokens: the in-memory copy, else decrypted from storage.
+    async fn current_tokens(
+        &self,
+        sealed: Option<String>,
+        cipher: &TokenCipher,
+    ) -> Result<Tokens, AppError> {
+        if let Some(t) = self.tokens.borrow().clone() {
+            return Ok(t);
+        }
+        let sealed = sealed.ok_or(AppError::SessionRequired)?;
+        let opened = cipher
+            .open(&sealed)
+            .ok()
+            .and_then(|plain| serde_json::from_slice::<Tokens>(&plain).ok());
+        match opened {
+            Some(t) => {
+                *self.tokens.borrow_mut() = Some(t.clone());
+                Ok(t)
+            }
+            None => {
+                // SESSION_KEY rotated or storage damaged: the session is unusable.
+                console_warn!("stored tokens could not be decrypted; session deleted");
+                self.wipe().await?;
+                Err(AppError::SessionRequired)
+            }
+        }
+    }
+
+    /// Joins the refresh in flight, or starts one. Synchronous, so "check, then start" cannot
+    /// interleave with another request.
+    fn flight(
+        &self,
+        stale: &Tokens,
+        cfg: &Config,
+        secrets: &Secrets,
+        cipher: &TokenCipher,
+    ) -> Flight {
+        let existing = self.pending.borrow().clone();
+        if let Some(f) = existing {
+            return f;
+        }
+        let task = refresh_task(RefreshTask {
+            storage: self.state.storage(),
+            epoch: self.epoch.clone(),
+            start_epoch: self.epoch.get(),
+            tokens: self.tokens.clone(),
+            cfg: cfg.clone(),
+            client_id: secrets.client_id.clone(),
+            client_secret: secrets.client_secret.clone(),
+            cipher: cipher.clone(),
+            stale: stale.clone(),
+        });
+        let f = task.boxed_local().shared();
+        *self.pending.borrow_mut() = Some(f.clone());
+        f
+    }
+
+    async fn await_flight(&self, f: Flight) -> Result<Tokens, AppError> {
+        let outcome = f.clone().await;
+        {
+            let mut slot = self.pending.borrow_mut();
+            if slot.as_ref().is_some_and(|p| p.ptr_eq(&f)) {
+                *slot = None;
+            }
+        }
+        match outcome {
+            Refreshed::Ok(t) => Ok(t),
+            Refreshed::Revoked => Err(AppError::SessionRevoked),
+            Refreshed::Gone => Err(AppError::SessionRequired),
+            Refreshed::Unavailable { timeout } => Err(AppError::UpstreamUnavailable { timeout }),
+        }
+    }
+
+    /// After tastytrade answered 401 to `used`: a newer token if another request already
+    /// refreshed, else the refresh in flight, else a new refresh.
+    fn after_401(
+        &self,
+        used: &Tokens,
+        cfg: &Config,
+        secrets: &Secrets,
+        cipher: &TokenCipher,
+    ) -> Result<Either<Tokens, Flight>, AppError> {
+        let existing = self.pending.borrow().clone();
+        if let Some(f) = existing {
+            return Ok(Either::Right(f));
+        }
+        let current = self.tokens.borrow().clone();
+        match current {
+            None => Err(AppError::SessionRequired),
+            Some(t) if t.access != used.access => Ok(Either::Left(t)),
+            Some(_) => Ok(Either::Right(self.flight(used, cfg, secrets, cipher))),
+        }
+    }
+
+    async fn proxy(
+        &self,
+        call: ProxyCall,
+        body: Option<Vec<u8>>,
+        sid: &SessionId,
+        cfg: &Config,
+        now: i64,
+        epoch: u64,
+    ) -> Result<Response, AppError> {
+        let allowed = allowlist::check(&call.method, &call.raw_path, call.raw_query.as_deref())
+            .map_err(AppError::NotAllowed)?;
+        let secrets = load_secrets(&self.env)?;
+        let cipher = TokenCipher::for_session(&secrets.session_key, sid);
+        let (_, sealed) = self.open(cfg, now, epoch).await?;
+        let mut tokens = self.current_tokens(sealed, &cipher).await?;
+        let mut refreshed = false;
+        if tokens.needs_refresh(now) {
+            let f = self.flight(&tokens, cfg, &secrets, &cipher);
+            tokens = self.await_flight(f).await?;
+            refreshed = true;
+        }
+
+        let reply = upstream::api_call(cfg, &allowed, &tokens.access, body.as_deref())
+            .await
+            .map_err(failure_error)?;
+        if reply.status != 401 {
+            return pass_through(reply);
+        }
+        if refreshed {
+            // A token refreshed for this very request was refused.
+            return Err(AppError::SessionRequired);
+        }
+        let newer = match self.after_401(&tokens, cfg, &secrets, &cipher)? {
+            Either::Left(t) => t,
+            Either::Right(f) => self.await_flight(f).await?,
+        };
+        if !allowed.method.is_idempotent_read() {
+            // Never replay a write; the next call uses the new token.
+            return pass_through(reply);
+        }
+        let retry = upstream::api_call(cfg, &allowed, &newer.access, None)
+            .await
+            .map_err(failure_error)?;
+        if retry.status == 401 {
+            return Err(AppError::SessionRequired);
+        }
+        pass_through(retry)
+    }
+}
+
+enum Either<L, R> {
+    Left(L),
+    Right(R),
+}
+
+/// Upstream status and body as they came, with the content type; nothing else.
+fn pass_through(reply: Reply) -> Result<Response, AppError> {
+    if (300..400).contains(&reply.status) {
+        console_warn!(
+            "upstream answered with a redirect ({}); not followed",
+            reply.status
+        );
+        return Err(AppError::UpstreamUnavailable { timeout: false });
+    }
+    let headers = Headers::new();
+    if let Some(ct) = reply
+        .content_type
+        .filter(|ct| ct.len() <= 200 && ct.bytes().all(|b| b.is_ascii_graphic() || b == b' '))
+    {
+        headers.set("content-type", &ct)?;
+    }
+    let builder = ResponseBuilder::new()
+        .with_status(reply.status)
+        .with_headers(headers);
+    Ok(
+        if matches!(reply.status, 204 | 205) || reply.body.is_empty() {
+            builder.empty()
+        } else {
+            builder.fixed(reply.body)
+        },
+    )
+}
+
+/// Everything a refresh needs, owned, so the shared future is `'static`.
+struct RefreshTask {
+    storage: Storage,
+    epoch: Rc<Cell<u64>>,
+    start_epoch: u64,
+    tokens: Rc<RefCell<Option<Tokens>>>,
+    cfg: Config,
+    client_id: String,
+    client_secret: Secret,
+    cipher: TokenCipher,
+    stale: Tokens,
+}
+
+async fn refresh_task(t: RefreshTask) -> Refreshed {
+    let grant = RefreshGrant::new(&t.stale.refresh, &t.client_id, &t.client_secret);
+    let Ok(grant) = serde_json::to_vec(&grant) else {
+        return Refreshed::Unavailable { timeout: false };
+    };
+    let reply = match upstream::token_call(&t.cfg, &grant).await {
+        Ok(reply) => reply,
+        Err(f) => {
+            return Refreshed::Unavailable {
+                timeout: f == Failure::Timeout,
+            }
+        }
+    };
+    let now = now_ms();
+    match classify_token_response(reply.status, &reply.body) {
+        TokenOutcome::Granted {
+            access,
+            refresh,
+            expires_in_secs,
+        } => {
+            if t.epoch.get() != t.start_epoch {
+                return Refreshed::Gone;
+            }
+            let fresh = Tokens::new(
+                access,
+                refresh.unwrap_or(t.stale.refresh),
+                now,
+                expires_in_secs,
+            );
+            *t.tokens.borrow_mut() = Some(fresh.clone());
+            match seal(&t.cipher, &fresh) {
+                Ok(sealed) => {
+                    if let Err(e) = t.storage.put(K_TOKENS, sealed).await {
+                        // The in-memory copy still serves this object; log and carry on.
+                        console_error!("storing refreshed tokens: {e}");
+                    }
+                }
+                Err(_) => console_error!("refreshed tokens not stored"),
+            }
+            console_log!("access token refreshed");
+            Refreshed::Ok(fresh)
+        }
+        TokenOutcome::InvalidGrant => {
+            console_warn!("refresh refused with invalid_grant; session deleted");
+            if t.epoch.get() == t.start_epoch {
+                t.epoch.set(t.epoch.get() + 1);
+                t.tokens.borrow_mut().take();
+                if let Err(e) = t.storage.delete_all().await {
+                    console_error!("deleting revoked session: {e}");
+                }
+                let _ = t.storage.delete_alarm().await;
+            }
+            Refreshed::Revoked
+        }
+        TokenOutcome::Rejected { status, code } => {
+            console_warn!(
+                "refresh refused: status {status}, error_code {}",
+                code.as_deref().unwrap_or("-")
+            );
+            Refreshed::Unavailable { timeout: false }
+        }
+        TokenOutcome::Unavailable { status } => {
+            console_warn!("refresh: token endpoint unavailable ({status})");
+            Refreshed::Unavailable { timeout: false }
+        }
+        TokenOutcome::Malformed => {
+            console_warn!("refresh: unreadable token response ({})", reply.status);
+            Refreshed::Unavailable { timeout: false }
+        }
+    }
+}
