@@ -1,0 +1,372 @@
+//! The one typed client for the app's own origin: the worker (backend-for-frontend) at
+//! `/auth/*` and the tastytrade proxy at `/api/*`. The browser never holds a token: requests
+//! carry the worker's `HttpOnly` session cookie (`credentials: same-origin`), and every
+//! state-changing call carries the CSRF header the worker requires.
+
+use leptos::prelude::on_cleanup;
+use pocket_shared::bff::{self, AuthConfig, BffErrorCode, ExchangeRequest, SessionInfo};
+use pocket_shared::tastytrade::{
+    AccountAuthority, ApiError as TtApiError, Balances, ErrorCode, Items, OneOrFirst, Position,
+};
+use send_wrapper::SendWrapper;
+use std::future::Future;
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use thiserror::Error;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    AbortController, AbortSignal, Headers, RequestCache, RequestCredentials, RequestInit, Response,
+};
+
+/// Every way a call can fail, as the UI needs to tell them apart.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum ApiError {
+    /// The worker has no (valid) session: sign in again.
+    #[error("Your session has ended. Please sign in again.")]
+    SessionEnded {
+        /// tastytrade rejected the grant (`session_revoked`), not just a timeout.
+        revoked: bool,
+    },
+    /// tastytrade's error envelope, passed through by the worker.
+    #[error("tastytrade error {code}: {message}")]
+    Tastytrade {
+        status: u16,
+        code: String,
+        message: String,
+    },
+    /// An error the worker produced itself (not a session problem).
+    #[error("{message}")]
+    Worker {
+        status: u16,
+        code: BffErrorCode,
+        message: String,
+    },
+    /// A non-JSON error body (an HTML 502 from a proxy, …).
+    #[error("The server answered with HTTP {status}.")]
+    Http { status: u16 },
+    /// The request never got an answer.
+    #[error("Could not reach the server ({0}). Check your connection.")]
+    Network(String),
+    /// An answer arrived but is not what this app understands.
+    #[error("The server sent data this app could not read ({0}).")]
+    Decode(String),
+    /// Cancelled because the view that asked for it went away.
+    #[error("The request was cancelled.")]
+    Aborted,
+}
+
+impl ApiError {
+    /// A short heading for error panels.
+    pub fn title(&self) -> &'static str {
+        match self {
+            ApiError::SessionEnded { .. } => "Session ended",
+            ApiError::Tastytrade { .. } => "tastytrade returned an error",
+            ApiError::Worker {
+                code: BffErrorCode::UpstreamUnavailable,
+                ..
+            } => "tastytrade is not reachable",
+            ApiError::Worker { .. } | ApiError::Http { .. } => "Something went wrong",
+            ApiError::Network(_) => "You seem to be offline",
+            ApiError::Decode(_) => "Unexpected response",
+            ApiError::Aborted => "Cancelled",
+        }
+    }
+}
+
+/// Maps a non-2xx answer to an [`ApiError`]: worker errors first, then tastytrade's envelope,
+/// then the bare status. Any 401 means the session is gone.
+fn classify_error(status: u16, body: &str) -> ApiError {
+    // Worker errors and tastytrade errors share the `{"error": {"code", "message"}}` shape; one
+    // parse serves both, and a code from the worker's vocabulary marks a worker error.
+    let parsed = serde_json::from_str::<TtApiError>(body).ok();
+    let worker_code = parsed
+        .as_ref()
+        .and_then(|e| match &e.error.code {
+            Some(ErrorCode::Text(code)) => Some(code.clone()),
+            _ => None,
+        })
+        .and_then(|code| serde_json::from_value::<BffErrorCode>(code.into()).ok());
+    match (worker_code, parsed) {
+        (Some(BffErrorCode::SessionRequired), _) => ApiError::SessionEnded { revoked: false },
+        (Some(BffErrorCode::SessionRevoked), _) => ApiError::SessionEnded { revoked: true },
+        // Any other 401 (e.g. passed through from tastytrade) also means: sign in again.
+        _ if status == 401 => ApiError::SessionEnded { revoked: false },
+        (Some(code), Some(e)) => ApiError::Worker {
+            status,
+            code,
+            message: e.error.message.unwrap_or_default(),
+        },
+        (None, Some(e)) => {
+            let code = e
+                .error
+                .code
+                .as_ref()
+                .map(ErrorCode::as_text)
+                .unwrap_or_else(|| status.to_string());
+            let mut message = e.error.summary();
+            if message.is_empty() {
+                message = format!("HTTP {status}");
+            }
+            ApiError::Tastytrade {
+                status,
+                code,
+                message,
+            }
+        }
+        _ => ApiError::Http { status },
+    }
+}
+
+fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiError> {
+    if (200..300).contains(&status) {
+        serde_json::from_str(body).map_err(|e| ApiError::Decode(e.to_string()))
+    } else {
+        Err(classify_error(status, body))
+    }
+}
+
+/// An `AbortSignal` that fires when the current reactive owner is cleaned up: a resource
+/// re-running or a view unmounting cancels its in-flight request (as leptos' hackernews
+/// example does). Call synchronously inside the resource's fetcher.
+pub fn abort_on_cleanup() -> Option<AbortSignal> {
+    let controller = AbortController::new().ok()?;
+    let signal = controller.signal();
+    let controller = SendWrapper::new(controller);
+    on_cleanup(move || controller.abort());
+    Some(signal)
+}
+
+fn js_message(e: &JsValue) -> String {
+    e.dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+fn is_abort(e: &JsValue) -> bool {
+    e.dyn_ref::<js_sys::Error>()
+        .is_some_and(|e| e.name() == "AbortError")
+}
+
+/// Starts one request now (the browser sends it immediately) and returns a future of the status
+/// and the body text. Calling several of these before awaiting any runs them concurrently.
+fn send(
+    method: &str,
+    path: &str,
+    json_body: Option<&str>,
+    signal: Option<&AbortSignal>,
+) -> impl Future<Output = Result<(u16, String), ApiError>> + 'static {
+    let started = start(method, path, json_body, signal);
+    async move {
+        let response: Response = JsFuture::from(started?)
+            .await
+            .map_err(fetch_error)?
+            .unchecked_into();
+        let status = response.status();
+        let text = JsFuture::from(response.text().map_err(fetch_error)?)
+            .await
+            .map_err(fetch_error)?
+            .as_string()
+            .unwrap_or_default();
+        Ok((status, text))
+    }
+}
+
+fn fetch_error(e: JsValue) -> ApiError {
+    if is_abort(&e) {
+        ApiError::Aborted
+    } else {
+        ApiError::Network(js_message(&e))
+    }
+}
+
+fn start(
+    method: &str,
+    path: &str,
+    json_body: Option<&str>,
+    signal: Option<&AbortSignal>,
+) -> Result<js_sys::Promise, ApiError> {
+    let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    // Account data must never come from the HTTP cache.
+    init.set_cache(RequestCache::NoStore);
+    init.set_signal(signal);
+    let headers = Headers::new().map_err(|e| ApiError::Network(js_message(&e)))?;
+    let _ = headers.set("accept", "application/json");
+    if method != "GET" {
+        let _ = headers.set(bff::CSRF_HEADER, bff::CSRF_VALUE);
+    }
+    if let Some(body) = json_body {
+        let _ = headers.set("content-type", "application/json");
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_headers(&headers);
+    Ok(window.fetch_with_str_and_init(path, &init))
+}
+
+fn get<T: DeserializeOwned>(
+    path: &str,
+    signal: Option<&AbortSignal>,
+) -> impl Future<Output = Result<T, ApiError>> + 'static {
+    let request = send("GET", path, None, signal);
+    async move {
+        let (status, body) = request.await?;
+        decode(status, &body)
+    }
+}
+
+/// `/api/<tastytrade path>`; path segments that carry data are URI-encoded.
+fn api_path(parts: &[&str], query: &str) -> String {
+    let mut path = String::from(bff::API_PREFIX);
+    for part in parts {
+        path.push('/');
+        path.push_str(&String::from(js_sys::encode_uri_component(part)));
+    }
+    path.push_str(query);
+    path
+}
+
+// ---- worker: auth -------------------------------------------------------------------------
+
+pub async fn auth_config() -> Result<AuthConfig, ApiError> {
+    get("/auth/config", None).await
+}
+
+/// The current session. A missing session is `Ok(signed_in: false)` or `Err(SessionEnded)`,
+/// depending on how the worker answers; callers treat both as "signed out".
+pub async fn session() -> Result<SessionInfo, ApiError> {
+    get("/auth/session", None).await
+}
+
+pub async fn exchange(
+    code: String,
+    code_verifier: Option<String>,
+) -> Result<SessionInfo, ApiError> {
+    let body = serde_json::to_string(&ExchangeRequest {
+        code,
+        code_verifier,
+    })
+    .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let (status, text) = send("POST", "/auth/exchange", Some(&body), None).await?;
+    decode(status, &text)
+}
+
+pub async fn logout() -> Result<(), ApiError> {
+    let (status, body) = send("POST", "/auth/logout", None, None).await?;
+    if (200..300).contains(&status) {
+        Ok(())
+    } else {
+        Err(classify_error(status, &body))
+    }
+}
+
+// ---- tastytrade through the worker ---------------------------------------------------------
+// These start their request when called, not when first awaited.
+
+/// The part of tastytrade's envelope the app reads. (`pocket_shared::tastytrade::Envelope` is
+/// the full wire model; `context`/`pagination` are skipped here to keep the bundle small.)
+#[derive(Deserialize)]
+struct Data<T> {
+    data: T,
+}
+
+pub fn accounts(
+    signal: Option<&AbortSignal>,
+) -> impl Future<Output = Result<Vec<AccountAuthority>, ApiError>> + 'static {
+    let request = get::<Data<Items<AccountAuthority>>>(
+        &api_path(&["customers", "me", "accounts"], ""),
+        signal,
+    );
+    async move { Ok(request.await?.data.items) }
+}
+
+pub fn balances(
+    account_number: &str,
+    signal: Option<&AbortSignal>,
+) -> impl Future<Output = Result<Balances, ApiError>> + 'static {
+    let request = get::<Data<OneOrFirst<Balances>>>(
+        &api_path(&["accounts", account_number, "balances"], ""),
+        signal,
+    );
+    async move { Ok(request.await?.data.0) }
+}
+
+pub fn positions(
+    account_number: &str,
+    signal: Option<&AbortSignal>,
+) -> impl Future<Output = Result<Vec<Position>, ApiError>> + 'static {
+    let request = get::<Data<Items<Position>>>(
+        &api_path(
+            &["accounts", account_number, "positions"],
+            "?include-marks=true",
+        ),
+        signal,
+    );
+    async move { Ok(request.await?.data.items) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn worker_session_errors_end_the_session() {
+        let body = r#"{"error":{"code":"session_revoked","message":"x"}}"#;
+        assert_eq!(
+            classify_error(401, body),
+            ApiError::SessionEnded { revoked: true }
+        );
+        let body = r#"{"error":{"code":"session_required","message":"x"}}"#;
+        assert_eq!(
+            classify_error(401, body),
+            ApiError::SessionEnded { revoked: false }
+        );
+        // Any 401 without a worker body (e.g. passed through) also ends it.
+        assert_eq!(
+            classify_error(401, "<html>"),
+            ApiError::SessionEnded { revoked: false }
+        );
+    }
+
+    #[test]
+    fn tastytrade_envelope_keeps_code_and_message() {
+        let body = r#"{"error":{"code":"not_permitted","message":"User not permitted access"}}"#;
+        assert_eq!(
+            classify_error(403, body),
+            ApiError::Tastytrade {
+                status: 403,
+                code: "not_permitted".into(),
+                message: "User not permitted access".into()
+            }
+        );
+        let body = r#"{"error":{"code":406,"message":"The requested version is not supported."}}"#;
+        assert!(matches!(
+            classify_error(406, body),
+            ApiError::Tastytrade { code, .. } if code == "406"
+        ));
+    }
+
+    #[test]
+    fn worker_and_plain_errors() {
+        let body = r#"{"error":{"code":"upstream_unavailable","message":"down"}}"#;
+        assert!(matches!(
+            classify_error(502, body),
+            ApiError::Worker {
+                code: BffErrorCode::UpstreamUnavailable,
+                ..
+            }
+        ));
+        assert_eq!(
+            classify_error(502, "<html>Bad gateway</html>"),
+            ApiError::Http { status: 502 }
+        );
+        assert!(matches!(
+            decode::<SessionInfo>(200, "{not json"),
+            Err(ApiError::Decode(_))
+        ));
+    }
+}

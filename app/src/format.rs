@@ -1,0 +1,141 @@
+//! Display formatting through the browser's `Intl` (locale-aware, no number code in the wasm).
+//! Decimals are handed to `Intl.NumberFormat.format` as *strings*, which current browsers
+//! format exactly (Intl.NumberFormat v3); money never passes through `f64` here.
+
+use std::cell::RefCell;
+
+use js_sys::{Array, Function, Intl, Object, Reflect};
+use rust_decimal::Decimal;
+use wasm_bindgen::JsValue;
+
+/// The user's locale (`navigator.language`), `en-US` when unavailable.
+pub fn locale() -> String {
+    web_sys::window()
+        .and_then(|w| w.navigator().language())
+        .filter(|l| !l.is_empty())
+        .unwrap_or_else(|| "en-US".into())
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Style {
+    /// `$1,234.57`
+    Money,
+    /// `+$1,234.57` / `-$12.00`
+    MoneySigned,
+    /// `$0.4125` — up to 4 decimals, at least 2.
+    Price,
+    /// `+150` / `-40` / `0`
+    QuantitySigned,
+    /// `+12.34%`
+    PercentSigned,
+}
+
+/// One `Intl.NumberFormat` per style, created on first use (indexed by `Style as usize`).
+const STYLES: usize = 5;
+
+thread_local! {
+    static FORMATTERS: RefCell<[Option<Function>; STYLES]> = const { RefCell::new([const { None }; STYLES]) };
+}
+
+fn options(style: Style) -> Object {
+    let o = Object::new();
+    let set = |k: &str, v: JsValue| {
+        let _ = Reflect::set(&o, &JsValue::from_str(k), &v);
+    };
+    match style {
+        Style::Money | Style::MoneySigned | Style::Price => {
+            set("style", "currency".into());
+            set("currency", "USD".into());
+        }
+        Style::QuantitySigned => {
+            set("maximumFractionDigits", 4.into());
+        }
+        Style::PercentSigned => {
+            set("style", "percent".into());
+            set("minimumFractionDigits", 2.into());
+            set("maximumFractionDigits", 2.into());
+        }
+    }
+    if style == Style::Price {
+        set("minimumFractionDigits", 2.into());
+        set("maximumFractionDigits", 4.into());
+    }
+    if matches!(
+        style,
+        Style::MoneySigned | Style::QuantitySigned | Style::PercentSigned
+    ) {
+        set("signDisplay", "exceptZero".into());
+    }
+    o
+}
+
+fn format(style: Style, value: Decimal) -> String {
+    // Decimal's Display never uses exponent notation, so Intl reads it as an exact decimal.
+    let text = JsValue::from_str(&value.normalize().to_string());
+    FORMATTERS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let f = cache[style as usize].get_or_insert_with(|| {
+            let locales = Array::of1(&JsValue::from_str(&locale()));
+            Intl::NumberFormat::new(&locales, &options(style)).format()
+        });
+        f.call1(&JsValue::NULL, &text)
+            .ok()
+            .and_then(|s| s.as_string())
+            .unwrap_or_else(|| value.to_string())
+    })
+}
+
+pub fn money(value: Decimal) -> String {
+    format(Style::Money, value)
+}
+
+pub fn money_signed(value: Decimal) -> String {
+    format(Style::MoneySigned, value)
+}
+
+pub fn price(value: Decimal) -> String {
+    format(Style::Price, value)
+}
+
+pub fn quantity_signed(value: Decimal) -> String {
+    format(Style::QuantitySigned, value)
+}
+
+/// `part / whole` as `+12.34%`. A display-only ratio: the division happens in JS numbers
+/// (`f64`) at the display boundary; the amounts themselves were computed in `Decimal`.
+pub fn ratio_percent_signed(part: Decimal, whole: Decimal) -> Option<String> {
+    let number = |d: Decimal| js_sys::Number::parse_float(&d.to_string());
+    let ratio = number(part) / number(whole);
+    if !ratio.is_finite() {
+        return None;
+    }
+    FORMATTERS.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let f = cache[Style::PercentSigned as usize].get_or_insert_with(|| {
+            let locales = Array::of1(&JsValue::from_str(&locale()));
+            Intl::NumberFormat::new(&locales, &options(Style::PercentSigned)).format()
+        });
+        f.call1(&JsValue::NULL, &JsValue::from_f64(ratio))
+            .ok()
+            .and_then(|s| s.as_string())
+    })
+}
+
+/// `3:04 PM` for an epoch-milliseconds instant.
+pub fn time_of_day(epoch_ms: f64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(epoch_ms));
+    let o = Object::new();
+    let _ = Reflect::set(&o, &"hour".into(), &"numeric".into());
+    let _ = Reflect::set(&o, &"minute".into(), &"2-digit".into());
+    date.to_locale_time_string_with_options(&locale(), &o)
+        .into()
+}
+
+/// CSS class for a signed amount: gains green, losses red.
+pub fn pl_class(value: Option<Decimal>) -> &'static str {
+    match value {
+        Some(v) if v.is_sign_positive() && !v.is_zero() => "pl pl-up",
+        Some(v) if v.is_sign_negative() && !v.is_zero() => "pl pl-down",
+        _ => "pl pl-flat",
+    }
+}

@@ -1,0 +1,123 @@
+//! `/callback`: where tastytrade sends the browser back with `code` + `state` (or `error`).
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+
+use super::signin::SignInButton;
+use crate::api;
+use crate::auth::{self, CallbackDecision};
+use crate::components::Splash;
+use crate::routes::{Page, Router};
+use crate::state::{Auth, AuthState};
+
+/// Why the callback could not sign the user in; each has its own message.
+#[derive(Debug, Clone, PartialEq)]
+enum Failure {
+    Denied,
+    StateMismatch,
+    MissingCode,
+    Provider(String),
+    ExchangeFailed(String),
+}
+
+impl Failure {
+    /// `data-reason`, for tests and support.
+    fn reason(&self) -> &'static str {
+        match self {
+            Failure::Denied => "denied",
+            Failure::StateMismatch => "state-mismatch",
+            Failure::MissingCode => "missing-code",
+            Failure::Provider(_) => "provider-error",
+            Failure::ExchangeFailed(_) => "exchange-failed",
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Failure::Denied => "Sign-in was cancelled",
+            Failure::StateMismatch => "This sign-in response was not accepted",
+            Failure::MissingCode => "tastytrade did not send a sign-in code",
+            Failure::Provider(_) => "tastytrade reported a problem",
+            Failure::ExchangeFailed(_) => "Sign-in could not be completed",
+        }
+    }
+
+    fn message(&self) -> String {
+        match self {
+            Failure::Denied => "You declined access on tastytrade's page, so this app \
+                                cannot show your accounts. You can try again at any time."
+                .into(),
+            Failure::StateMismatch => "The response did not match a sign-in started in this \
+                                       browser tab — it may have expired, been used already, \
+                                       or come from somewhere else. It was ignored for your \
+                                       safety. Please start again."
+                .into(),
+            Failure::MissingCode => "The response from tastytrade was incomplete. Please \
+                                     start again."
+                .into(),
+            Failure::Provider(code) => {
+                format!(
+                    "tastytrade answered with the error \u{201c}{code}\u{201d}. Please try again."
+                )
+            }
+            Failure::ExchangeFailed(detail) => format!(
+                "tastytrade's sign-in code could not be exchanged for a session ({detail}). \
+                 Codes are single-use and expire quickly — please sign in again."
+            ),
+        }
+    }
+}
+
+#[component]
+pub fn CallbackPage() -> impl IntoView {
+    let auth_state = AuthState::expect();
+    let router = Router::expect();
+    let failure = RwSignal::new(None::<Failure>);
+
+    // Read the parameters, strip them from the address bar, and consume the stored
+    // transaction — all before anything else can happen.
+    let params = auth::read_and_strip_callback_params();
+    let txn = auth::take_transaction();
+    match auth::decide(&params, txn.as_ref(), js_sys::Date::now() as i64) {
+        CallbackDecision::Exchange { code, verifier } => {
+            spawn_local(async move {
+                match api::exchange(code, verifier).await {
+                    Ok(info) if info.signed_in => {
+                        auth_state.set(Auth::SignedIn(info));
+                        router.replace(Page::Home);
+                    }
+                    Ok(_) => failure.set(Some(Failure::ExchangeFailed(
+                        "no session was created".into(),
+                    ))),
+                    Err(e) => failure.set(Some(Failure::ExchangeFailed(e.to_string()))),
+                }
+            });
+        }
+        CallbackDecision::Denied => failure.set(Some(Failure::Denied)),
+        CallbackDecision::StateMismatch => failure.set(Some(Failure::StateMismatch)),
+        CallbackDecision::MissingCode => failure.set(Some(Failure::MissingCode)),
+        CallbackDecision::ProviderError(code) => failure.set(Some(Failure::Provider(code))),
+    }
+
+    move || match failure.get() {
+        None => view! { <Splash label="Signing you in…" /> }.into_any(),
+        Some(f) => view! {
+            <main class="center-page">
+                <section
+                    class="card narrow auth-error"
+                    data-testid="auth-error"
+                    data-reason=f.reason()
+                    role="alert"
+                >
+                    <h1>{f.title()}</h1>
+                    <p>{f.message()}</p>
+                    <SignInButton testid="retry-signin" label="Try again" />
+                    <a class="btn btn-ghost btn-block" href=Page::Home.path()>
+                        "Back to start"
+                    </a>
+                </section>
+            </main>
+        }
+        .into_any(),
+    }
+}
