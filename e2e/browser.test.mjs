@@ -165,7 +165,11 @@ for (const vp of VIEWPORTS) {
   });
 }
 
-test('phone: denying consent shows a clear message and a retry', async () => {
+/**
+ * Opens a phone page, starts sign-in and stops on the simulator's authorize page. `exchanged()`
+ * tells whether the app has since asked the worker to exchange a code.
+ */
+async function atAuthorizePage() {
   const vp = VIEWPORTS[0];
   const { context, page } = await newPage(vp);
   await page.goto(APP_URL + '/');
@@ -173,11 +177,16 @@ test('phone: denying consent shows a clear message and a retry', async () => {
   await page.waitForURL((u) => u.href.startsWith(SIM_URL));
   let exchanged = false;
   page.on('request', (r) => r.url().includes('/auth/exchange') && (exchanged = true));
+  return { vp, context, page, exchanged: () => exchanged };
+}
+
+test('phone: denying consent shows a clear message and a retry', async () => {
+  const { vp, context, page, exchanged } = await atAuthorizePage();
   await press(page, vp, 'button[name=decision][value=deny]');
   const error = page.locator('[data-testid=auth-error]');
   await error.waitFor();
   assert.match(await error.innerText(), /denied|declined|cancel/i);
-  assert.ok(!exchanged, 'no exchange after a denial');
+  assert.ok(!exchanged(), 'no exchange after a denial');
   assert.ok(!page.url().includes('error='), 'the error is stripped from the address bar');
   await shot(page, vp, '5-denied');
   await press(page, vp, '[data-testid=retry-signin]');
@@ -186,22 +195,33 @@ test('phone: denying consent shows a clear message and a retry', async () => {
 });
 
 test('phone: a forged state is refused without calling the worker', async () => {
-  const vp = VIEWPORTS[0];
-  const { context, page } = await newPage(vp);
-  await page.goto(APP_URL + '/');
-  await press(page, vp, '[data-testid=signin-button]');
-  await page.waitForURL((u) => u.href.startsWith(SIM_URL));
+  const { vp, context, page, exchanged } = await atAuthorizePage();
   // An attacker's callback link: a real-looking code with a state this browser never issued.
-  let exchanged = false;
-  page.on('request', (r) => r.url().includes('/auth/exchange') && (exchanged = true));
   await page.goto(APP_URL + '/callback?code=attacker-code&state=forged-state-value');
   const error = page.locator('[data-testid=auth-error]');
   await error.waitFor();
   assert.match(await error.innerText(), /state|expired|again/i);
-  assert.ok(!exchanged, 'the worker was asked to exchange a forged callback');
+  assert.ok(!exchanged(), 'the worker was asked to exchange a forged callback');
   assert.equal((await (await page.evaluate(() => fetch('/auth/session').then((r) => r.json()))))['signed-in'], false);
   await shot(page, vp, '6-forged-state');
   await context.close();
+});
+
+test('phone: an account without positions shows the empty state', async () => {
+  const vp = VIEWPORTS[0];
+  const [, empty] = demoAccounts().map((a) => a['account-number']);
+  await sim.config({ 'empty-positions': [empty] });
+  try {
+    const { context, page } = await newPage(vp);
+    await signInThroughSimulator(page, vp);
+    await press(page, vp, `[data-testid=account-tab][data-account-number="${empty}"]`);
+    await page.waitForSelector('[data-testid=positions-empty]');
+    assert.equal(await page.locator('[data-testid=position-row]').count(), 0);
+    await shot(page, vp, '8-no-positions');
+    await context.close();
+  } finally {
+    await sim.reset();
+  }
 });
 
 test('phone: an ended session shows "sign in again"', async () => {

@@ -36,6 +36,7 @@ export const sim = {
   config: (cfg) => simPost('/sim/config', cfg),
   failNext: (spec) => simPost('/sim/fail-next', spec),
   expireAccessTokens: () => simPost('/sim/expire-access-tokens'),
+  revokeGrants: () => simPost('/sim/revoke-grants'),
 };
 
 // --- OAuth round trip without a browser (for the worker tests) ------------------------------

@@ -221,6 +221,19 @@ test('a network failure during refresh keeps the session', async () => {
   assert.equal((await (await api('/auth/session', cookie)).json())['signed-in'], true);
 });
 
+test('a refresh token rejected with invalid_grant ends the session', async () => {
+  const { cookie } = await signIn();
+  assert.equal((await api('/api/customers/me', cookie)).status, 200);
+  await sim.revokeGrants(); // the user deleted the grant on tastytrade's site
+  let res = await api('/api/customers/me', cookie);
+  assert.equal(res.status, 401);
+  assert.equal((await res.json()).error.code, 'session_revoked');
+  res = await api('/api/customers/me', cookie); // the session is gone, not retried forever
+  assert.equal(res.status, 401);
+  assert.equal((await res.json()).error.code, 'session_required');
+  assert.equal((await (await api('/auth/session', cookie)).json())['signed-in'], false);
+});
+
 test('security headers on the app shell and the callback route', async () => {
   for (const path of ['/', '/callback?code=x&state=y']) {
     const res = await fetch(APP_URL + path);

@@ -141,6 +141,11 @@ pub async fn expire_access_tokens(State(sim): State<SimState>) -> Response {
     json_response(StatusCode::OK, &json!({ "expired": expired }))
 }
 
+pub async fn revoke_grants(State(sim): State<SimState>) -> Response {
+    let revoked = sim.revoke_grants();
+    json_response(StatusCode::OK, &json!({ "revoked": revoked }))
+}
+
 pub async fn mint_grant(State(sim): State<SimState>) -> Response {
     let token = sim.issue_refresh_token(DEMO_CUSTOMER_ID, GRANT_SCOPE);
     let mut resp = json_response(StatusCode::OK, &json!({ "refresh-token": token }));

@@ -61,6 +61,7 @@ pub fn router(sim: SimState) -> Router {
             "/sim/expire-access-tokens",
             post(hooks::expire_access_tokens),
         )
+        .route("/sim/revoke-grants", post(hooks::revoke_grants))
         .route("/sim/grants", post(hooks::mint_grant))
         .fallback_service(api)
         .layer(middleware::from_fn_with_state(sim.clone(), log_request))
@@ -112,7 +113,7 @@ pub fn banner(config: &Config, base: &str) -> String {
         format!("  API base         {base}  (e.g. {base}/customers/me/accounts)"),
         format!("  create grant     {base}/grants"),
         format!(
-            "  test hooks       {base}/sim/{{stats,reset,config,fail-next,expire-access-tokens,grants}}"
+            "  test hooks       {base}/sim/{{stats,reset,config,fail-next,expire-access-tokens,revoke-grants,grants}}"
         ),
         format!("  client id        {}", config::CLIENT_ID),
         format!("  client secret    {}", config::CLIENT_SECRET),

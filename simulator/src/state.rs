@@ -283,6 +283,16 @@ impl SimState {
         })
     }
 
+    /// Deletes every grant, like deleting it on tastytrade's API page: refresh tokens then fail
+    /// with `invalid_grant` and access tokens with 401. Returns how many refresh tokens died.
+    pub fn revoke_grants(&self) -> usize {
+        let mut store = lock(&self.0.store);
+        store.access.clear();
+        let revoked = store.refresh.len();
+        store.refresh.clear();
+        revoked
+    }
+
     /// Expires every access token issued so far; returns how many were still live.
     pub fn expire_access_tokens(&self) -> usize {
         let now = Instant::now();

@@ -195,6 +195,26 @@ async fn expired_access_tokens_get_401() {
 }
 
 #[tokio::test]
+async fn revoked_grants_fail_refresh_with_invalid_grant() {
+    let sim = Sim::new();
+    let (token, refresh) = sim.login().await;
+    let resp = sim.post_json("/sim/revoke-grants", &Value::Null).await;
+    assert_eq!(resp.json()["revoked"], 1);
+    sim.api("/customers/me", &token)
+        .await
+        .assert_api_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    let resp = sim
+        .token(&serde_json::json!({
+            "grant_type": "refresh_token",
+            "refresh_token": refresh,
+            "client_secret": pocket_sim::config::CLIENT_SECRET,
+        }))
+        .await;
+    assert_eq!(resp.status, StatusCode::BAD_REQUEST);
+    assert_eq!(resp.json()["error_code"], "invalid_grant");
+}
+
+#[tokio::test]
 async fn missing_or_malformed_user_agent_is_nginx_401() {
     let sim = Sim::new();
     let (token, _) = sim.login().await;
