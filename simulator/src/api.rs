@@ -41,8 +41,10 @@ fn ok(value: &Value) -> Response {
 }
 
 /// `me` or the caller's own customer id.
-fn is_self(session: &Session, id: &str) -> bool {
-    id == "me" || id == session.customer_id
+/// `/customers/{id}/…` names the caller (`me` or their id), and the fixtures describe only the
+/// demo customer.
+fn is_demo_self(session: &Session, id: &str) -> bool {
+    (id == "me" || id == session.customer_id) && session.customer_id == DEMO_CUSTOMER_ID
 }
 
 /// Everything in the fixtures belongs to the demo customer except accounts not listed in
@@ -66,7 +68,7 @@ pub async fn customer(
     Path(id): Path<String>,
     uri: Uri,
 ) -> Response {
-    if !is_self(&session, &id) || session.customer_id != DEMO_CUSTOMER_ID {
+    if !is_demo_self(&session, &id) {
         return not_permitted();
     }
     ok(&with_context(sim.fixtures().customer.clone(), &uri))
@@ -78,7 +80,7 @@ pub async fn customer_accounts(
     Path(id): Path<String>,
     uri: Uri,
 ) -> Response {
-    if !is_self(&session, &id) || session.customer_id != DEMO_CUSTOMER_ID {
+    if !is_demo_self(&session, &id) {
         return not_permitted();
     }
     ok(&with_context(sim.fixtures().accounts.clone(), &uri))
@@ -90,7 +92,7 @@ pub async fn customer_account(
     Path((id, n)): Path<(String, String)>,
     uri: Uri,
 ) -> Response {
-    if !is_self(&session, &id) {
+    if !is_demo_self(&session, &id) {
         return not_permitted();
     }
     if own_account(&sim, &session, &n).is_none() {
