@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Runs end-to-end test files against a fresh simulator + worker on the test ports, without the
+# rest of scripts/test.sh. Usage: scripts/e2e.sh [e2e/file.test.mjs …] (default: all of e2e/).
+# Expects a release build (dist/ and target/release/pocket-sim); pass --build to make one first.
+set -euo pipefail
+SCRIPT_NAME=e2e
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+APP_PORT="${TEST_APP_PORT:-8797}"
+SIM_PORT="${TEST_SIM_PORT:-7898}"
+OUT="${E2E_OUT:-$ROOT/test-output}"; mkdir -p "$OUT"
+LOG_DIR="$OUT/logs"; mkdir -p "$LOG_DIR"
+
+if [ "${1:-}" = "--build" ]; then shift; build_app; build_simulator; fi
+files=("$@"); [ ${#files[@]} -gt 0 ] || files=(e2e/)
+
+TEST_VARS="$OUT/test.dev.vars"
+ensure_dev_vars "$TEST_VARS"
+trap stop_servers EXIT
+start_simulator "$SIM_PORT" "$APP_PORT"
+start_worker "$APP_PORT" "$SIM_PORT" --env-file "$TEST_VARS" --persist-to "$OUT/wrangler-state"
+APP_URL="http://localhost:$APP_PORT" SIM_URL="http://127.0.0.1:$SIM_PORT" \
+  SCREENSHOT_DIR="$OUT/screenshots" DEMO_CLIENT_SECRET="$DEMO_CLIENT_SECRET" \
+  WRANGLER_STATE="$OUT/wrangler-state" \
+  node --test --test-concurrency=1 --test-reporter=spec "${files[@]}" 2>&1 | tee "$LOG_DIR/e2e.log"
