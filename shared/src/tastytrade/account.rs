@@ -1,4 +1,4 @@
-//! `GET /customers/me/accounts` (reference §6.1).
+//! `GET /customers/me/accounts` (docs/tastytrade.md §6.1).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

@@ -1,4 +1,4 @@
-//! `GET /accounts/{n}/balances` (reference §6.2). The object has ~50 keys and grows; the ~15
+//! `GET /accounts/{n}/balances` (docs/tastytrade.md §6.2). The object has ~50 keys and grows; the ~15
 //! the UI uses are typed, the rest stay in `extra` (every typed field adds deserializer code to
 //! the browser bundle, so keys move here from `extra` only when a screen needs them).
 
@@ -11,7 +11,7 @@ use super::de;
 use super::positions::PriceEffect;
 
 /// `data` that is either the object itself or a list whose first item is the object: tastytrade
-/// serves an object for `/balances`, swagger and one SDK model `items[]` (reference §6.2).
+/// serves an object for `/balances`, swagger and one SDK model `items[]` (docs/tastytrade.md §6.2).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(transparent)]
 pub struct OneOrFirst<T>(pub T);

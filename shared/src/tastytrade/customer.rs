@@ -1,4 +1,4 @@
-//! `GET /customers/me` (reference §6.1). The real object is large and drifts (JB saw decode
+//! `GET /customers/me` (docs/tastytrade.md §6.1). The real object is large and drifts (JB saw decode
 //! failures), so only what the UI needs is typed — all optional — and the rest lands in `extra`.
 
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,7 @@ pub struct Customer {
     pub has_delayed_quotes: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_professional: Option<bool>,
-    /// Items use snake_case keys inside (reference §5).
+    /// Items use snake_case keys inside (docs/tastytrade.md §5).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub permitted_account_types: Option<Vec<PermittedAccountType>>,
     /// Everything else (addresses, affiliations, suitability, …).

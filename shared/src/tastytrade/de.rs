@@ -1,7 +1,7 @@
 //! Lenient deserializers for tastytrade's numeric fields.
 //!
 //! Decimals are JSON strings on the wire (`"51600.762"`), but some fields arrive as numbers
-//! (position `quantity` `40`, `multiplier` `100`), and request bodies accept both (reference §5).
+//! (position `quantity` `40`, `multiplier` `100`), and request bodies accept both (docs/tastytrade.md §5).
 //! Every decimal therefore goes through one string-or-number visitor into
 //! [`rust_decimal::Decimal`] — never `f64`. A JSON float (not expected from tastytrade) is
 //! converted with `Decimal::try_from(f64)`, which yields the nearest short decimal (`0.1` → `0.1`,
@@ -143,13 +143,13 @@ impl<'de> Visitor<'de> for IntVisitor {
     }
 }
 
-/// An optional integer: number or numeric string (reference §11.1), `null` → `None`.
+/// An optional integer: number or numeric string (docs/tastytrade.md §5), `null` → `None`.
 pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     d.deserialize_any(IntVisitor)
 }
 
 /// Defines a string enum with a catch-all `Unknown(String)` variant: unknown wire values are
-/// kept (and re-serialized unchanged) instead of failing the whole payload (reference §5, §10.4).
+/// kept (and re-serialized unchanged) instead of failing the whole payload (docs/tastytrade.md §5).
 macro_rules! wire_enum {
     (
         $(#[$meta:meta])*

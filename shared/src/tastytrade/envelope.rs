@@ -1,4 +1,4 @@
-//! The response envelope, pagination and the two error shapes (reference §4).
+//! The response envelope, pagination and the two error shapes (docs/tastytrade.md §4).
 
 use std::fmt;
 
@@ -33,7 +33,7 @@ impl<T> Default for Items<T> {
     }
 }
 
-/// The pagination block of paginated list endpoints (reference §4.2). `page-offset` is 0-based.
+/// The pagination block of paginated list endpoints (docs/tastytrade.md §4.2). `page-offset` is 0-based.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub struct Pagination {
@@ -142,7 +142,7 @@ impl fmt::Display for ErrorCode {
     }
 }
 
-/// The API error envelope: `{"error": {"code": …, "message": …, "errors": [...]}}` (reference §4.4).
+/// The API error envelope: `{"error": {"code": …, "message": …, "errors": [...]}}` (docs/tastytrade.md §4.3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub error: ApiErrorBody,

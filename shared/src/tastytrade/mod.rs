@@ -1,4 +1,4 @@
-//! tastytrade's REST wire format (reference §4–§6, §8, §11.1): kebab-case keys, decimals as
+//! tastytrade's REST wire format (docs/tastytrade.md §4–§7): kebab-case keys, decimals as
 //! strings (numbers tolerated), signs in sibling `-effect` fields, enums with an `Unknown`
 //! fallback, unknown keys kept in `extra` on big objects and ignored elsewhere — never rejected.
 

@@ -1,4 +1,4 @@
-//! `/oauth/token` bodies (reference §2.3): plain OAuth JSON, snake_case, **no** `data` envelope.
+//! `/oauth/token` bodies (docs/tastytrade.md §2.3): plain OAuth JSON, snake_case, **no** `data` envelope.
 
 use std::fmt;
 

@@ -1,4 +1,4 @@
-//! `GET /accounts/{n}/positions` (reference §6.3) and the position math the UI shows.
+//! `GET /accounts/{n}/positions` (docs/tastytrade.md §6.3) and the position math the UI shows.
 
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -7,7 +7,7 @@ use serde_json::{Map, Value};
 use super::de::{self, wire_enum};
 
 wire_enum! {
-    /// `instrument-type` (reference §5).
+    /// `instrument-type` (docs/tastytrade.md §5).
     pub enum InstrumentType {
         Equity => "Equity",
         EquityOption => "Equity Option",
@@ -180,7 +180,7 @@ impl Position {
     /// The per-unit price to value the position at: `mark-price`, else `close-price`.
     ///
     /// `mark` alone is not used: whether it is a per-unit price or the position's mark value
-    /// is not settled by the reference (see [`Position::mark_per_unit`] for the latter reading).
+    /// is not settled (docs/tastytrade.md §6.3; see [`Position::mark_per_unit`] for the latter reading).
     pub fn current_price(&self) -> Option<(Decimal, PriceSource)> {
         if let Some(p) = self.mark_price {
             return Some((p, PriceSource::Mark));

@@ -1,4 +1,4 @@
-//! Symbology (reference §8): split REST symbols into parts a UI can show.
+//! Symbology (docs/tastytrade.md §7): split REST symbols into parts a UI can show.
 //!
 //! - Equity option (OCC): root padded to 6 + `YYMMDD` + `C`/`P` + strike × 1000 in 8 digits,
 //!   e.g. `SPY   260804C00500000`.
