@@ -22,6 +22,8 @@ fn position_row(p: Position) -> impl IntoView {
     let avg_open = p.average_open_price.map(format::price);
     let current = p.current_price();
     let pl = p.unrealized_pl();
+    // Inputs present but no result: the figure does not fit a `Decimal` (shown as "—").
+    let overflow = pl.is_none() && has_pl_inputs(&p);
     let pl_pct = pl
         .zip(p.cost_basis())
         .and_then(|(pl, basis)| format::ratio_percent_signed(pl, basis));
@@ -64,13 +66,39 @@ fn position_row(p: Position) -> impl IntoView {
                 }}
             </td>
             <td class="num" data-label="Unrealized P/L">
-                <span class=format::pl_class(pl) data-testid="position-pl">
+                <span
+                    class=format::pl_class(pl)
+                    data-testid="position-pl"
+                    title=overflow.then_some("Too large to compute")
+                >
                     {pl.map(format::money_signed).unwrap_or_else(|| "—".into())}
                 </span>
                 {pl_pct.map(|t| view! { <small class=format!("pct {}", format::pl_class(pl))>{t}</small> })}
             </td>
         </tr>
     }
+}
+
+/// Whether `p` has the inputs for an unrealized P/L (a price and an average open price).
+fn has_pl_inputs(p: &Position) -> bool {
+    p.current_price().is_some() && p.average_open_price.is_some()
+}
+
+/// The summary's total unrealized P/L: `None` when no position has one; `Some(None)` when a
+/// position's P/L or the sum does not fit a `Decimal` (shown as "—": a total that silently left
+/// a position out would be wrong). Upstream values never reach unchecked arithmetic: an
+/// overflow would panic, and with `panic = "abort"` freeze the app.
+fn total_pl(list: &[Position]) -> Option<Option<Decimal>> {
+    let mut total: Option<Option<Decimal>> = None;
+    for p in list.iter().filter(|p| has_pl_inputs(p)) {
+        let sum = match (total, p.unrealized_pl()) {
+            (None, pl) => pl,
+            (Some(Some(t)), Some(pl)) => t.checked_add(pl),
+            _ => None,
+        };
+        total = Some(sum);
+    }
+    total
 }
 
 fn positions_view(list: Vec<Position>) -> AnyView {
@@ -83,10 +111,7 @@ fn positions_view(list: Vec<Position>) -> AnyView {
         }
         .into_any();
     }
-    let total: Option<Decimal> = list
-        .iter()
-        .filter_map(Position::unrealized_pl)
-        .reduce(|a, b| a + b);
+    let total = total_pl(&list);
     let count = list.len();
     let rows = list.into_iter().map(position_row).collect_view();
     view! {
@@ -95,8 +120,8 @@ fn positions_view(list: Vec<Position>) -> AnyView {
             {total.map(|t| view! {
                 <span>
                     "Unrealized "
-                    <span class=format::pl_class(Some(t)) data-testid="positions-total-pl">
-                        {format::money_signed(t)}
+                    <span class=format::pl_class(t) data-testid="positions-total-pl">
+                        {t.map(format::money_signed).unwrap_or_else(|| "—".into())}
                     </span>
                 </span>
             })}
@@ -148,5 +173,56 @@ pub fn PositionsPanel(account: String, #[prop(into)] refresh: Signal<u32>) -> im
             <h2 id="positions-title">"Positions"</h2>
             {content}
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    fn position(json: serde_json::Value) -> Position {
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    fn stock(symbol: &str, qty: &str, open: &str, mark: &str) -> Position {
+        position(serde_json::json!({
+            "symbol": symbol, "quantity": qty, "quantity-direction": "Long",
+            "average-open-price": open, "mark-price": mark, "multiplier": 1
+        }))
+    }
+
+    #[test]
+    fn total_adds_every_pl() {
+        let list = [stock("A", "10", "1", "2"), stock("B", "5", "4", "3")];
+        assert_eq!(total_pl(&list), Some(Some(d("5"))));
+        // No position with a P/L: no total at all.
+        let no_price = position(serde_json::json!({"symbol": "C", "quantity": 1}));
+        assert_eq!(total_pl(&[no_price]), None);
+    }
+
+    #[test]
+    fn overflowing_row_or_sum_makes_the_total_unknown() {
+        let max = Decimal::MAX.to_string();
+        // One row's P/L overflows: the total is unknown, not the sum of the others.
+        let list = [
+            stock("A", "10", "1", "2"),
+            stock("HUGE", "10", "1", &max),
+        ];
+        assert_eq!(list[1].unrealized_pl(), None);
+        assert_eq!(total_pl(&list), Some(None));
+        // Each row fits, their sum does not.
+        let half = (Decimal::MAX / Decimal::TWO).round_dp(0).to_string();
+        let list = [
+            stock("A", "1", "0", &half),
+            stock("B", "1", "0", &half),
+            stock("C", "1", "0", &half),
+        ];
+        assert!(list.iter().all(|p| p.unrealized_pl().is_some()));
+        assert_eq!(total_pl(&list), Some(None));
     }
 }

@@ -167,9 +167,14 @@ impl Position {
         }
     }
 
-    /// Quantity with the direction applied: short 40 → −40.
+    /// Quantity with the direction applied: short 40 → −40. (No multiplication: a sign flip
+    /// cannot overflow, whatever the quantity.)
     pub fn signed_quantity(&self) -> Decimal {
-        self.quantity.abs() * self.direction_sign()
+        match self.quantity_direction {
+            Some(QuantityDirection::Short) => -self.quantity.abs(),
+            Some(QuantityDirection::Zero) => Decimal::ZERO,
+            _ => self.quantity.abs(),
+        }
     }
 
     /// Multiplier, 1 when absent.
@@ -189,46 +194,151 @@ impl Position {
     }
 
     /// Per-unit mark: `mark-price`, else `mark / (|quantity| × multiplier)` — reading `mark` as
-    /// the position's mark value.
+    /// the position's mark value. `None` also when the division does not fit a `Decimal`.
     pub fn mark_per_unit(&self) -> Option<Decimal> {
         if let Some(p) = self.mark_price {
             return Some(p);
         }
         let mark = self.mark?;
-        let units = self.quantity.abs() * self.multiplier_or_one();
-        (!units.is_zero()).then(|| (mark.abs() / units).round_dp(6).normalize())
+        let units = self.quantity.abs().checked_mul(self.multiplier_or_one())?;
+        if units.is_zero() {
+            return None;
+        }
+        Some(mark.abs().checked_div(units)?.round_dp(6).normalize())
     }
 
     /// Unrealized P/L: (price − average open) × quantity × multiplier, negated for shorts.
-    /// `None` without an average open price or any price to compare it with.
+    /// `None` without an average open price or any price to compare it with, and when the
+    /// result does not fit a `Decimal` (values come from the network: arithmetic is checked, as
+    /// an overflow would panic and, with `panic = "abort"`, stop the whole app).
     pub fn unrealized_pl(&self) -> Option<Decimal> {
         let (price, _) = self.current_price()?;
         let open = self.average_open_price?;
-        Some((price - open) * self.signed_quantity() * self.multiplier_or_one())
+        price
+            .checked_sub(open)?
+            .checked_mul(self.signed_quantity())?
+            .checked_mul(self.multiplier_or_one())
     }
 
-    /// Cost basis: average open × |quantity| × multiplier (a magnitude).
+    /// Cost basis: average open × |quantity| × multiplier (a magnitude); `None` on overflow.
     pub fn cost_basis(&self) -> Option<Decimal> {
-        self.average_open_price
-            .map(|open| open.abs() * self.quantity.abs() * self.multiplier_or_one())
+        self.average_open_price?
+            .abs()
+            .checked_mul(self.quantity.abs())?
+            .checked_mul(self.multiplier_or_one())
     }
 
-    /// Unrealized P/L as a fraction of the cost basis (0.25 = +25 %).
+    /// Unrealized P/L as a fraction of the cost basis (0.25 = +25 %); `None` on a zero basis or
+    /// overflow.
     pub fn unrealized_pl_ratio(&self) -> Option<Decimal> {
         let pl = self.unrealized_pl()?;
         let basis = self.cost_basis()?;
-        (!basis.is_zero()).then(|| pl / basis)
+        if basis.is_zero() {
+            return None;
+        }
+        pl.checked_div(basis)
     }
 
-    /// Market value with sign (shorts negative): price × signed quantity × multiplier.
+    /// Market value with sign (shorts negative): price × signed quantity × multiplier; `None`
+    /// on overflow.
     pub fn market_value(&self) -> Option<Decimal> {
         let (price, _) = self.current_price()?;
-        Some(price * self.signed_quantity() * self.multiplier_or_one())
+        price
+            .checked_mul(self.signed_quantity())?
+            .checked_mul(self.multiplier_or_one())
     }
 
     /// Today's realized gain with its effect applied.
     pub fn signed_realized_day_gain(&self) -> Option<Decimal> {
         self.realized_day_gain
             .map(|v| PriceEffect::apply(self.realized_day_gain_effect.as_ref(), v))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::str::FromStr;
+
+    /// `Decimal::MAX` as a wire string.
+    const MAX: &str = "79228162514264337593543950335";
+
+    fn position(json: serde_json::Value) -> Position {
+        serde_json::from_value(json).unwrap()
+    }
+
+    fn d(s: &str) -> Decimal {
+        Decimal::from_str(s).unwrap()
+    }
+
+    #[test]
+    fn max_mark_is_none_not_a_panic() {
+        let p = position(serde_json::json!({
+            "symbol": "AAPL", "quantity": "10", "quantity-direction": "Long",
+            "average-open-price": "-100", "mark": MAX, "mark-price": MAX, "multiplier": 1
+        }));
+        assert_eq!(p.mark_price, Some(Decimal::MAX));
+        assert_eq!(p.current_price(), Some((Decimal::MAX, PriceSource::Mark)));
+        // MAX − (−100) overflows before any multiplication.
+        assert_eq!(p.unrealized_pl(), None);
+        assert_eq!(p.unrealized_pl_ratio(), None);
+        // MAX × 10 overflows.
+        assert_eq!(p.market_value(), None);
+        assert_eq!(p.cost_basis(), Some(d("1000")));
+        assert_eq!(p.mark_per_unit(), Some(Decimal::MAX));
+    }
+
+    #[test]
+    fn max_mark_short_and_large_quantities() {
+        let p = position(serde_json::json!({
+            "symbol": "/ESZ6", "quantity": MAX, "quantity-direction": "Short",
+            "average-open-price": "1", "mark-price": MAX, "multiplier": 50
+        }));
+        assert_eq!(p.signed_quantity(), -Decimal::MAX);
+        assert_eq!(p.unrealized_pl(), None);
+        assert_eq!(p.market_value(), None);
+        assert_eq!(p.cost_basis(), None);
+        assert_eq!(p.unrealized_pl_ratio(), None);
+
+        // A price that fits, a quantity × multiplier that does not.
+        let p = position(serde_json::json!({
+            "symbol": "SPY", "quantity": "79228162514264337593543950", "quantity-direction": "Long",
+            "average-open-price": "1.50", "close-price": "2.50", "multiplier": 10000
+        }));
+        assert_eq!(p.unrealized_pl(), None);
+        assert_eq!(p.market_value(), None);
+        assert_eq!(p.cost_basis(), None);
+    }
+
+    #[test]
+    fn mark_value_division_overflow_is_none() {
+        // `mark` read as a position value, divided by a tiny quantity: MAX / 0.5 overflows.
+        let p = position(serde_json::json!({
+            "symbol": "BTC/USD", "quantity": "0.5", "quantity-direction": "Long",
+            "mark": MAX, "multiplier": 1
+        }));
+        assert_eq!(p.mark_per_unit(), None);
+        // Quantity × multiplier overflowing in the divisor is also None.
+        let p = position(serde_json::json!({
+            "symbol": "X", "quantity": MAX, "mark": "1", "multiplier": 2
+        }));
+        assert_eq!(p.mark_per_unit(), None);
+    }
+
+    #[test]
+    fn ordinary_values_still_compute() {
+        let p = position(serde_json::json!({
+            "symbol": "AAPL", "quantity": "150", "quantity-direction": "Long",
+            "average-open-price": "172.30", "mark-price": "189.55", "multiplier": 1
+        }));
+        assert_eq!(p.unrealized_pl(), Some(d("2587.50")));
+        assert_eq!(p.market_value(), Some(d("28432.50")));
+        assert_eq!(p.cost_basis(), Some(d("25845")));
+        let zero = position(serde_json::json!({
+            "symbol": "AAPL", "quantity": "0", "quantity-direction": "Zero",
+            "average-open-price": "0", "mark-price": "1"
+        }));
+        assert_eq!(zero.signed_quantity(), Decimal::ZERO);
+        assert_eq!(zero.unrealized_pl_ratio(), None);
     }
 }
