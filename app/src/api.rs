@@ -224,7 +224,7 @@ fn api_path(parts: &[&str], query: &str) -> String {
     let mut path = String::from(bff::API_PREFIX);
     for part in parts {
         path.push('/');
-        path.push_str(&String::from(js_sys::encode_uri_component(part)));
+        path.push_str(&crate::auth::encode_uri_component(part));
     }
     path.push_str(query);
     path

@@ -5,8 +5,10 @@
 //!    when the worker asks for PKCE), keep them in `sessionStorage` under ONE key for this round
 //!    trip only, and navigate to tastytrade's authorize page.
 //! 2. `/callback`: read `code`/`state`/`error`, strip them from the address bar at once, take
-//!    (read + delete) the stored transaction whatever happens, and only when `state` matches
-//!    exactly post `{code, code-verifier}` to `/auth/exchange`.
+//!    (read + delete) the stored transaction whatever happens, and check `state` before
+//!    believing anything else in the URL: without an exact match even an `error=` is a state
+//!    mismatch. Only then does an `error=` count (mapped to a fixed message; no text from the
+//!    URL is ever shown), or is `{code, code-verifier}` posted to `/auth/exchange`.
 
 use js_sys::Uint8Array;
 use pocket_shared::bff::AuthConfig;
@@ -42,6 +44,9 @@ pub enum StartError {
     BadAuthorizeUrl,
     #[error("This browser cannot create the secure random values sign-in needs.")]
     Crypto,
+    /// The worker asks for PKCE and no valid S256 challenge could be made.
+    #[error("This browser could not prepare the secure sign-in check (PKCE) tastytrade needs.")]
+    Pkce,
 }
 
 /// RFC 4648 §5 base64url without padding (RFC 7636 §4.1, §4.2).
@@ -89,21 +94,52 @@ async fn s256_challenge(verifier: &str) -> Result<String, StartError> {
     Ok(base64url(&Uint8Array::new(&digest).to_vec()))
 }
 
+/// A PKCE pair for one sign-in (RFC 7636): the verifier stays in this tab for the round trip,
+/// the S256 challenge goes on the authorize URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pkce {
+    pub verifier: String,
+    pub challenge: String,
+}
+
+impl Pkce {
+    async fn generate() -> Result<Pkce, StartError> {
+        let verifier = random_token()?;
+        let challenge = s256_challenge(&verifier).await?;
+        Ok(Pkce {
+            verifier,
+            challenge,
+        })
+    }
+
+    /// 43–128 unreserved characters (RFC 7636 §4.1); an S256 challenge is always 43.
+    fn is_well_formed(&self) -> bool {
+        let unreserved = |s: &str| {
+            s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+        };
+        (43..=128).contains(&self.verifier.len())
+            && unreserved(&self.verifier)
+            && self.challenge.len() == 43
+            && unreserved(&self.challenge)
+    }
+}
+
 /// Starts a sign-in: fetches the worker's OAuth settings, stores a fresh transaction and
 /// navigates away to tastytrade. Returns only on failure.
 pub async fn start_sign_in() -> Result<(), StartError> {
     let config = api::auth_config().await.map_err(StartError::Config)?;
     let state = random_token()?;
-    let (challenge, verifier) = if config.pkce {
-        let verifier = random_token()?;
-        (Some(s256_challenge(&verifier).await?), Some(verifier))
+    let pkce = if config.pkce {
+        Some(Pkce::generate().await?)
     } else {
-        (None, None)
+        None
     };
-    let url = authorize_url(&config, &state, challenge.as_deref())?;
+    // Refuses to build a URL without a challenge when the worker asked for PKCE.
+    let url = authorize_url(&config, &state, pkce.as_ref())?;
     let txn = Transaction {
         state,
-        verifier,
+        verifier: pkce.map(|p| p.verifier),
         created_ms: js_sys::Date::now() as i64,
     };
     store_transaction(&txn)?;
@@ -114,20 +150,46 @@ pub async fn start_sign_in() -> Result<(), StartError> {
         .map_err(|_| StartError::BadAuthorizeUrl)
 }
 
-fn encode(s: &str) -> String {
-    js_sys::encode_uri_component(s).into()
+/// `encodeURIComponent`, in Rust (so URL building is unit-tested natively): everything but
+/// `A–Z a–z 0–9 - _ . ! ~ * ' ( )` is percent-encoded as UTF-8.
+pub fn encode_uri_component(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+    out
 }
 
 /// `authorize_url?response_type=code&client_id&redirect_uri&scope&state[&code_challenge&…]`.
+/// With `config.pkce`, a well-formed [`Pkce`] is required: a flow never starts without a
+/// challenge when the worker expects a verifier.
 pub fn authorize_url(
     config: &AuthConfig,
     state: &str,
-    code_challenge: Option<&str>,
+    pkce: Option<&Pkce>,
 ) -> Result<String, StartError> {
     let base = config.authorize_url.trim();
     if !(base.starts_with("https://") || base.starts_with("http://")) {
         return Err(StartError::BadAuthorizeUrl);
     }
+    // A fresh 43-character random token (see `random_token`), never a short or empty one.
+    if state.len() < 32 {
+        return Err(StartError::Crypto);
+    }
+    let pkce = match pkce {
+        Some(p) if p.is_well_formed() => Some(p),
+        Some(_) => return Err(StartError::Pkce),
+        None if config.pkce => return Err(StartError::Pkce),
+        None => None,
+    };
+    let encode = encode_uri_component;
     let mut url = String::from(base);
     url.push(if base.contains('?') { '&' } else { '?' });
     url.push_str("response_type=code&client_id=");
@@ -140,9 +202,9 @@ pub fn authorize_url(
     }
     url.push_str("&state=");
     url.push_str(&encode(state));
-    if let Some(challenge) = code_challenge {
+    if let Some(pkce) = pkce {
         url.push_str("&code_challenge=");
-        url.push_str(&encode(challenge));
+        url.push_str(&encode(&pkce.challenge));
         url.push_str("&code_challenge_method=S256");
     }
     Ok(url)
@@ -168,13 +230,13 @@ pub fn take_transaction() -> Option<Transaction> {
     serde_json::from_str(&json?).ok()
 }
 
-/// The query parameters tastytrade redirected back with.
+/// The query parameters tastytrade redirected back with. (`error_description` and
+/// `error_uri` are deliberately not read: anyone can put text there.)
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CallbackParams {
     pub code: Option<String>,
     pub state: Option<String>,
     pub error: Option<String>,
-    pub error_description: Option<String>,
 }
 
 /// Reads the callback parameters and immediately removes them from the address bar and the
@@ -196,7 +258,6 @@ pub fn read_and_strip_callback_params() -> CallbackParams {
         code: get("code"),
         state: get("state"),
         error: get("error"),
-        error_description: get("error_description"),
     };
     if !search.is_empty() {
         let path = location.pathname().unwrap_or_else(|_| "/callback".into());
@@ -207,6 +268,47 @@ pub fn read_and_strip_callback_params() -> CallbackParams {
     out
 }
 
+/// An `error=` code from the authorization server (RFC 6749 §4.1.2.1), other than
+/// `access_denied`. The page shows a fixed message per variant, never the URL's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProviderError {
+    InvalidRequest,
+    UnauthorizedClient,
+    UnsupportedResponseType,
+    InvalidScope,
+    ServerError,
+    TemporarilyUnavailable,
+    /// Any code not in RFC 6749's list.
+    Other,
+}
+
+impl ProviderError {
+    pub fn from_code(code: &str) -> Self {
+        match code {
+            "invalid_request" => ProviderError::InvalidRequest,
+            "unauthorized_client" => ProviderError::UnauthorizedClient,
+            "unsupported_response_type" => ProviderError::UnsupportedResponseType,
+            "invalid_scope" => ProviderError::InvalidScope,
+            "server_error" => ProviderError::ServerError,
+            "temporarily_unavailable" => ProviderError::TemporarilyUnavailable,
+            _ => ProviderError::Other,
+        }
+    }
+
+    /// The code as this app spells it (a fixed string, safe to put in the page).
+    pub fn code(self) -> &'static str {
+        match self {
+            ProviderError::InvalidRequest => "invalid_request",
+            ProviderError::UnauthorizedClient => "unauthorized_client",
+            ProviderError::UnsupportedResponseType => "unsupported_response_type",
+            ProviderError::InvalidScope => "invalid_scope",
+            ProviderError::ServerError => "server_error",
+            ProviderError::TemporarilyUnavailable => "temporarily_unavailable",
+            ProviderError::Other => "other",
+        }
+    }
+}
+
 /// What the callback should do, decided without side effects.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CallbackDecision {
@@ -214,24 +316,20 @@ pub enum CallbackDecision {
         code: String,
         verifier: Option<String>,
     },
-    /// The user declined on tastytrade's page (`error=access_denied`).
+    /// The user declined on tastytrade's page (`error=access_denied`, with our `state`).
     Denied,
-    /// Another `error=` from the authorization server.
-    ProviderError(String),
-    /// No stored sign-in, a different `state`, or a stale one.
+    /// Another `error=` from the authorization server (with our `state`).
+    ProviderError(ProviderError),
+    /// No stored sign-in, no `state`, a different one, or a stale one — whatever else the URL
+    /// says (an `error=` included).
     StateMismatch,
     /// `state` matched but no code came back.
     MissingCode,
 }
 
+/// `state` first: nothing else in the URL is believed until it matches the transaction this
+/// browser stored (RFC 6749 §10.12, RFC 9700 §4.7.1).
 pub fn decide(params: &CallbackParams, txn: Option<&Transaction>, now_ms: i64) -> CallbackDecision {
-    if let Some(error) = &params.error {
-        return if error == "access_denied" {
-            CallbackDecision::Denied
-        } else {
-            CallbackDecision::ProviderError(error.clone())
-        };
-    }
     let state_ok = match (txn, params.state.as_deref()) {
         (Some(txn), Some(state)) => {
             !txn.state.is_empty()
@@ -243,6 +341,12 @@ pub fn decide(params: &CallbackParams, txn: Option<&Transaction>, now_ms: i64) -
     };
     if !state_ok {
         return CallbackDecision::StateMismatch;
+    }
+    if let Some(error) = &params.error {
+        return match error.as_str() {
+            "access_denied" => CallbackDecision::Denied,
+            code => CallbackDecision::ProviderError(ProviderError::from_code(code)),
+        };
     }
     match &params.code {
         Some(code) => CallbackDecision::Exchange {
@@ -314,6 +418,79 @@ mod tests {
         );
     }
 
+    fn config(pkce: bool) -> AuthConfig {
+        AuthConfig {
+            authorize_url: "http://127.0.0.1:7878/auth.html".into(),
+            client_id: "tastypocket-demo".into(),
+            scope: "read trade openid".into(),
+            redirect_uri: "http://localhost:8787/callback".into(),
+            pkce,
+            environment: pocket_shared::bff::Environment::Simulator,
+        }
+    }
+
+    const STATE: &str = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFG";
+
+    fn rfc7636_pair() -> Pkce {
+        Pkce {
+            verifier: "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk".into(),
+            challenge: "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM".into(),
+        }
+    }
+
+    #[test]
+    fn pkce_config_never_builds_a_url_without_a_challenge() {
+        assert_eq!(
+            authorize_url(&config(true), STATE, None),
+            Err(StartError::Pkce)
+        );
+        let mut bad = rfc7636_pair();
+        bad.challenge.clear();
+        assert_eq!(
+            authorize_url(&config(true), STATE, Some(&bad)),
+            Err(StartError::Pkce)
+        );
+        let mut plain = rfc7636_pair();
+        plain.challenge = plain.verifier.clone() + "+";
+        assert_eq!(
+            authorize_url(&config(true), STATE, Some(&plain)),
+            Err(StartError::Pkce)
+        );
+        let url = authorize_url(&config(true), STATE, Some(&rfc7636_pair())).unwrap();
+        assert!(url.ends_with(
+            "&code_challenge=E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM\
+             &code_challenge_method=S256"
+        ));
+    }
+
+    #[test]
+    fn authorize_url_is_encoded() {
+        let url = authorize_url(&config(false), STATE, None).unwrap();
+        assert_eq!(
+            url,
+            format!(
+                "http://127.0.0.1:7878/auth.html?response_type=code&client_id=tastypocket-demo\
+                 &redirect_uri=http%3A%2F%2Flocalhost%3A8787%2Fcallback\
+                 &scope=read%20trade%20openid&state={STATE}"
+            )
+        );
+        assert!(!url.contains("code_challenge"));
+        assert_eq!(
+            authorize_url(&config(false), "short", None),
+            Err(StartError::Crypto)
+        );
+        let mut js = config(false);
+        js.authorize_url = "javascript:alert(1)".into();
+        assert_eq!(
+            authorize_url(&js, STATE, None),
+            Err(StartError::BadAuthorizeUrl)
+        );
+        assert_eq!(
+            encode_uri_component("a b&c=d/é~*'()!"),
+            "a%20b%26c%3Dd%2F%C3%A9~*'()!"
+        );
+    }
+
     #[test]
     fn base64url_matches_rfc_vectors() {
         // RFC 4648 §10 test vectors, without padding.
@@ -350,14 +527,58 @@ mod tests {
     }
 
     #[test]
-    fn provider_errors() {
+    fn provider_errors_count_only_with_our_state() {
+        let now = 1_000_500;
         let mut p = params(None, Some("s1"));
         p.error = Some("access_denied".into());
-        assert_eq!(decide(&p, Some(&txn()), 0), CallbackDecision::Denied);
+        assert_eq!(decide(&p, Some(&txn()), now), CallbackDecision::Denied);
         p.error = Some("server_error".into());
         assert_eq!(
-            decide(&p, None, 0),
-            CallbackDecision::ProviderError("server_error".into())
+            decide(&p, Some(&txn()), now),
+            CallbackDecision::ProviderError(ProviderError::ServerError)
         );
+        // Unknown codes (or markup) map to one fixed variant: no URL text survives.
+        p.error = Some("<script>alert(1)</script>".into());
+        assert_eq!(
+            decide(&p, Some(&txn()), now),
+            CallbackDecision::ProviderError(ProviderError::Other)
+        );
+    }
+
+    #[test]
+    fn an_error_without_our_state_is_a_state_mismatch() {
+        let now = 1_000_500;
+        for state in [Some("forged"), None] {
+            let mut p = params(None, state);
+            p.error = Some("access_denied".into());
+            assert_eq!(
+                decide(&p, Some(&txn()), now),
+                CallbackDecision::StateMismatch
+            );
+            p.error = Some("server_error".into());
+            assert_eq!(
+                decide(&p, Some(&txn()), now),
+                CallbackDecision::StateMismatch
+            );
+        }
+        // No transaction stored in this browser: even the "right-looking" state is refused.
+        let mut p = params(None, Some("s1"));
+        p.error = Some("access_denied".into());
+        assert_eq!(decide(&p, None, now), CallbackDecision::StateMismatch);
+    }
+
+    #[test]
+    fn provider_codes_round_trip() {
+        for code in [
+            "invalid_request",
+            "unauthorized_client",
+            "unsupported_response_type",
+            "invalid_scope",
+            "server_error",
+            "temporarily_unavailable",
+        ] {
+            assert_eq!(ProviderError::from_code(code).code(), code);
+        }
+        assert_eq!(ProviderError::from_code("x").code(), "other");
     }
 }

@@ -209,10 +209,7 @@ mod tests {
     fn overflowing_row_or_sum_makes_the_total_unknown() {
         let max = Decimal::MAX.to_string();
         // One row's P/L overflows: the total is unknown, not the sum of the others.
-        let list = [
-            stock("A", "10", "1", "2"),
-            stock("HUGE", "10", "1", &max),
-        ];
+        let list = [stock("A", "10", "1", "2"), stock("HUGE", "10", "1", &max)];
         assert_eq!(list[1].unrealized_pl(), None);
         assert_eq!(total_pl(&list), Some(None));
         // Each row fits, their sum does not.

@@ -5,18 +5,19 @@ use leptos::task::spawn_local;
 
 use super::signin::SignInButton;
 use crate::api;
-use crate::auth::{self, CallbackDecision};
+use crate::auth::{self, CallbackDecision, ProviderError};
 use crate::components::Splash;
 use crate::routes::{Page, Router};
 use crate::state::{Auth, AuthState};
 
-/// Why the callback could not sign the user in; each has its own message.
+/// Why the callback could not sign the user in; each has its own fixed message. Nothing from
+/// the callback URL is ever shown (anyone can craft one): provider codes map to [`ProviderError`].
 #[derive(Debug, Clone, PartialEq)]
 enum Failure {
     Denied,
     StateMismatch,
     MissingCode,
-    Provider(String),
+    Provider(ProviderError),
     ExchangeFailed(String),
 }
 
@@ -29,6 +30,14 @@ impl Failure {
             Failure::MissingCode => "missing-code",
             Failure::Provider(_) => "provider-error",
             Failure::ExchangeFailed(_) => "exchange-failed",
+        }
+    }
+
+    /// `data-provider-code`: the mapped code (one of this app's fixed strings).
+    fn provider_code(&self) -> Option<&'static str> {
+        match self {
+            Failure::Provider(error) => Some(error.code()),
+            _ => None,
         }
     }
 
@@ -55,15 +64,30 @@ impl Failure {
             Failure::MissingCode => "The response from tastytrade was incomplete. Please \
                                      start again."
                 .into(),
-            Failure::Provider(code) => {
-                format!(
-                    "tastytrade answered with the error \u{201c}{code}\u{201d}. Please try again."
-                )
-            }
+            Failure::Provider(error) => provider_message(*error).into(),
             Failure::ExchangeFailed(detail) => format!(
                 "tastytrade's sign-in code could not be exchanged for a session ({detail}). \
                  Codes are single-use and expire quickly — please sign in again."
             ),
+        }
+    }
+}
+
+fn provider_message(error: ProviderError) -> &'static str {
+    match error {
+        ProviderError::TemporarilyUnavailable | ProviderError::ServerError => {
+            "tastytrade's sign-in is having trouble right now. Please try again in a few minutes."
+        }
+        ProviderError::InvalidScope => {
+            "tastytrade did not accept the access this app asks for. Please try again; if it \
+             keeps happening, the app's OAuth client needs its scopes checked."
+        }
+        ProviderError::UnauthorizedClient | ProviderError::UnsupportedResponseType => {
+            "tastytrade does not allow this app to sign in this way. The app's OAuth client \
+             settings need to be checked."
+        }
+        ProviderError::InvalidRequest | ProviderError::Other => {
+            "tastytrade could not complete the sign-in. Please try again."
         }
     }
 }
@@ -96,7 +120,7 @@ pub fn CallbackPage() -> impl IntoView {
         CallbackDecision::Denied => failure.set(Some(Failure::Denied)),
         CallbackDecision::StateMismatch => failure.set(Some(Failure::StateMismatch)),
         CallbackDecision::MissingCode => failure.set(Some(Failure::MissingCode)),
-        CallbackDecision::ProviderError(code) => failure.set(Some(Failure::Provider(code))),
+        CallbackDecision::ProviderError(error) => failure.set(Some(Failure::Provider(error))),
     }
 
     move || match failure.get() {
@@ -107,6 +131,7 @@ pub fn CallbackPage() -> impl IntoView {
                     class="card narrow auth-error"
                     data-testid="auth-error"
                     data-reason=f.reason()
+                    data-provider-code=f.provider_code()
                     role="alert"
                 >
                     <h1>{f.title()}</h1>
