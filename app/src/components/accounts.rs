@@ -7,6 +7,7 @@ use wasm_bindgen::JsCast;
 use super::AllBalances;
 use crate::api::ApiError;
 use crate::format;
+use crate::pages::tab_id;
 use crate::remote::Remote;
 
 /// "••••0001 · Margin": the masked number plus whatever the name does not already say.
@@ -114,6 +115,7 @@ pub fn AccountSwitcher(
                 <button
                     type="button"
                     role="tab"
+                    id=tab_id(&number)
                     class="account-tab"
                     data-testid="account-tab"
                     data-account-number=number

@@ -143,7 +143,7 @@ fn positions_view(list: Vec<Position>) -> AnyView {
 }
 
 fn positions_skeleton() -> impl IntoView {
-    view! { <div class="skeleton sk-rows" aria-busy="true" aria-label="Loading positions"></div> }
+    view! { <div class="skeleton sk-rows" role="status" aria-label="Loading positions"></div> }
 }
 
 /// Positions of `account`, fetched with `include-marks=true`; re-fetched whenever `refresh`

@@ -15,12 +15,21 @@ use crate::format;
 use crate::remote::Remote;
 use crate::state::AuthState;
 
+/// The id of an account's tab in the switcher (the tab panel is labelled by it).
+pub fn tab_id(account_number: &str) -> String {
+    format!("account-tab-{account_number}")
+}
+
+// Every state of the dashboard has exactly one `<main>` with an `<h1>` (the landmark and
+// heading screen-reader users jump to).
+
 fn dashboard_skeleton() -> impl IntoView {
     view! {
-        <div class="layout" aria-busy="true" aria-label="Loading your accounts">
+        <main class="layout" aria-busy="true">
+            <h1 class="sr-only">"Loading your accounts"</h1>
             <div class="skeleton sk-accounts"></div>
             <div class="skeleton sk-panel"></div>
-        </div>
+        </main>
     }
 }
 
@@ -144,16 +153,17 @@ pub fn Dashboard(session: SessionInfo) -> impl IntoView {
             Some(Err(error)) => {
                 let error = error.clone();
                 view! {
-                    <div class="layout">
+                    <main class="layout">
+                        <h1 class="sr-only">"Your accounts"</h1>
                         <ErrorPanel error retry=retry_accounts />
-                    </div>
+                    </main>
                 }
                 .into_any()
             }
             Some(Ok(list)) if list.is_empty() => view! {
                 <main class="center-page">
                     <section class="card narrow empty" data-testid="accounts-empty">
-                        <p class="empty-title">"No accounts"</p>
+                        <h1 class="empty-title">"No accounts"</h1>
                         <p class="muted">"This login has no tastytrade accounts to show."</p>
                     </section>
                 </main>
@@ -161,18 +171,42 @@ pub fn Dashboard(session: SessionInfo) -> impl IntoView {
             .into_any(),
             Some(Ok(list)) => {
                 let list = list.clone();
+                let names: Vec<(String, String)> = list
+                    .iter()
+                    .map(|a| (a.account.account_number.clone(), a.account.display_name()))
+                    .collect();
+                // "Individual": the selected account's name, for the page heading.
+                let heading = move || {
+                    let number = selected.get();
+                    names
+                        .iter()
+                        .find(|(n, _)| Some(n) == number.as_ref())
+                        .map(|(_, name)| name.clone())
+                        .unwrap_or_else(|| "Your accounts".into())
+                };
                 view! {
                     <div class="layout">
                         <nav class="accounts-pane" aria-label="Accounts">
                             <AccountSwitcher accounts=list selected on_select balances />
                         </nav>
-                        <main class="content" id="account-panel" role="tabpanel">
-                            <BalancesHeadline account=selected balances retry=retry_balances />
-                            {move || {
-                                selected
-                                    .get()
-                                    .map(|account| view! { <PositionsPanel account refresh /> })
-                            }}
+                        // One <main> landmark; the tab panel is a plain element inside it (a
+                        // `role` on <main> would both break the landmark and fail
+                        // aria-allowed-role).
+                        <main class="content">
+                            <h1 class="sr-only">{heading}</h1>
+                            <div
+                                class="content"
+                                id="account-panel"
+                                role="tabpanel"
+                                aria-labelledby=move || selected.get().map(|n| tab_id(&n))
+                            >
+                                <BalancesHeadline account=selected balances retry=retry_balances />
+                                {move || {
+                                    selected
+                                        .get()
+                                        .map(|account| view! { <PositionsPanel account refresh /> })
+                                }}
+                            </div>
                         </main>
                     </div>
                 }

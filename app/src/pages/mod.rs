@@ -6,6 +6,7 @@ mod home;
 mod signin;
 
 pub use callback::CallbackPage;
+pub use dashboard::tab_id;
 pub use home::HomePage;
 
 /// Any path the app does not know.
