@@ -115,6 +115,15 @@ pub enum BffErrorCode {
     BadRequest,
     /// tastytrade could not be reached (network failure, timeout); the session is kept.
     UpstreamUnavailable,
+    /// A body that is not `application/json` where JSON is required.
+    UnsupportedMediaType,
+    /// A request body over the size limit.
+    PayloadTooLarge,
+    /// Too many sign-in attempts from this address; `Retry-After` says when to try again.
+    RateLimited,
+    /// tastytrade refused this deployment's OAuth client (`invalid_client`): the operator must
+    /// fix `TT_CLIENT_ID` / `TT_CLIENT_SECRET`. Retrying does not help.
+    ClientRejected,
     /// Anything else; details only in the worker log, without secrets.
     Internal,
 }

@@ -9,7 +9,17 @@ pub const DEFAULT_IDLE_SECS: i64 = 12 * 60 * 60;
 pub const DEFAULT_MAX_SECS: i64 = 7 * 24 * 60 * 60;
 /// Bounds for the session durations, so a typo cannot create a never-ending session.
 const MIN_SESSION_SECS: i64 = 60;
+/// Against the simulator only, lifetimes may be this short, so end-to-end tests can watch a
+/// session expire; a real deployment cannot be configured that way by accident.
+const MIN_SIMULATOR_SESSION_SECS: i64 = 2;
 const MAX_SESSION_SECS: i64 = 90 * 24 * 60 * 60;
+/// Scopes tastytrade knows (docs/tastytrade.md §2.1). The product reads until trading lands.
+const KNOWN_SCOPES: [&str; 3] = ["read", "trade", "openid"];
+pub const DEFAULT_SCOPE: &str = "read";
+/// Upstream timeouts (ms): the token endpoint and REST calls. `UPSTREAM_TIMEOUT_MS` overrides
+/// both (tests use a short one to exercise the timeout path).
+pub const DEFAULT_TOKEN_TIMEOUT_MS: u32 = 15_000;
+pub const DEFAULT_API_TIMEOUT_MS: u32 = 20_000;
 
 /// Non-secret settings (`[vars]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,12 +28,18 @@ pub struct Config {
     pub authorize_url: String,
     /// Scheme + host (+ port) of tastytrade's REST API, without a trailing slash.
     pub api_base: String,
+    /// Space-separated OAuth scopes to request (`TT_SCOPE`, default `read`).
     pub scope: String,
+    /// PKCE S256 on every sign-in (default). `TT_PKCE = "false"` is an explicit opt-out for a
+    /// tastytrade that rejects the parameters; it reopens authorization-code injection (a leaked
+    /// code becomes a session for whoever posts it), so only use it if sign-in fails otherwise.
     pub pkce: bool,
     /// `REDIRECT_URI`; when absent the redirect URI is `<request origin>/callback`.
     pub redirect_uri: Option<String>,
     pub idle_secs: i64,
     pub max_secs: i64,
+    pub token_timeout_ms: u32,
+    pub api_timeout_ms: u32,
 }
 
 /// Secrets (`.dev.vars` locally, `wrangler secret put` when deployed).
@@ -64,15 +80,25 @@ fn duration(
     lookup: &impl Fn(&str) -> Option<String>,
     name: &'static str,
     default: i64,
+    min: i64,
 ) -> Result<i64, ConfigError> {
     match optional(lookup, name) {
         None => Ok(default),
         Some(v) => v
             .parse::<i64>()
             .ok()
-            .filter(|n| (MIN_SESSION_SECS..=MAX_SESSION_SECS).contains(n))
+            .filter(|n| (min..=MAX_SESSION_SECS).contains(n))
             .ok_or(ConfigError(name)),
     }
+}
+
+fn scope(lookup: &impl Fn(&str) -> Option<String>) -> Result<String, ConfigError> {
+    let raw = optional(lookup, "TT_SCOPE").unwrap_or_else(|| DEFAULT_SCOPE.to_owned());
+    let scopes: Vec<&str> = raw.split_whitespace().collect();
+    let known = !scopes.is_empty() && scopes.iter().all(|s| KNOWN_SCOPES.contains(s));
+    known
+        .then(|| scopes.join(" "))
+        .ok_or(ConfigError("TT_SCOPE"))
 }
 
 impl Config {
@@ -89,18 +115,32 @@ impl Config {
         }
         let api_base = normalize_origin(&required(&lookup, "TT_API_BASE")?)
             .ok_or(ConfigError("TT_API_BASE"))?;
-        let scope = optional(&lookup, "TT_SCOPE").unwrap_or_else(|| "read".to_owned());
+        let scope = scope(&lookup)?;
         let pkce = match optional(&lookup, "TT_PKCE").as_deref() {
-            None | Some("false") | Some("0") => false,
-            Some("true") | Some("1") => true,
+            None | Some("true") | Some("1") => true,
+            Some("false") | Some("0") => false,
             Some(_) => return Err(ConfigError("TT_PKCE")),
         };
         let redirect_uri = optional(&lookup, "REDIRECT_URI");
         if redirect_uri.as_deref().is_some_and(|u| !is_http_url(u)) {
             return Err(ConfigError("REDIRECT_URI"));
         }
-        let idle_secs = duration(&lookup, "SESSION_IDLE_SECS", DEFAULT_IDLE_SECS)?;
-        let max_secs = duration(&lookup, "SESSION_MAX_SECS", DEFAULT_MAX_SECS)?;
+        let min = if environment == Environment::Simulator {
+            MIN_SIMULATOR_SESSION_SECS
+        } else {
+            MIN_SESSION_SECS
+        };
+        let idle_secs = duration(&lookup, "SESSION_IDLE_SECS", DEFAULT_IDLE_SECS, min)?;
+        let max_secs = duration(&lookup, "SESSION_MAX_SECS", DEFAULT_MAX_SECS, min)?;
+        let timeout = match optional(&lookup, "UPSTREAM_TIMEOUT_MS") {
+            None => None,
+            Some(v) => Some(
+                v.parse::<u32>()
+                    .ok()
+                    .filter(|n| (100..=120_000).contains(n))
+                    .ok_or(ConfigError("UPSTREAM_TIMEOUT_MS"))?,
+            ),
+        };
         Ok(Self {
             environment,
             authorize_url,
@@ -110,6 +150,8 @@ impl Config {
             redirect_uri,
             idle_secs,
             max_secs,
+            token_timeout_ms: timeout.unwrap_or(DEFAULT_TOKEN_TIMEOUT_MS),
+            api_timeout_ms: timeout.unwrap_or(DEFAULT_API_TIMEOUT_MS),
         })
     }
 
@@ -232,7 +274,10 @@ mod tests {
             ("TT_API_BASE", "ftp://x"),
             ("TT_PKCE", "maybe"),
             ("SESSION_IDLE_SECS", "0"),
+            ("SESSION_IDLE_SECS", "1"),
             ("SESSION_MAX_SECS", "forever"),
+            ("TT_SCOPE", "read write"),
+            ("UPSTREAM_TIMEOUT_MS", "5"),
         ] {
             let mut pairs: Vec<_> = SIM.iter().filter(|(k, _)| *k != name).copied().collect();
             pairs.push((name, value));
@@ -242,6 +287,59 @@ mod tests {
                 "{name}={value}"
             );
         }
+    }
+
+    #[test]
+    fn pkce_is_on_unless_explicitly_opted_out() {
+        let without: Vec<_> = SIM
+            .iter()
+            .filter(|(k, _)| *k != "TT_PKCE")
+            .copied()
+            .collect();
+        assert!(Config::from_lookup(lookup(&without)).unwrap().pkce);
+        let mut off = without.clone();
+        off.push(("TT_PKCE", "false"));
+        assert!(!Config::from_lookup(lookup(&off)).unwrap().pkce);
+    }
+
+    #[test]
+    fn scope_defaults_to_read_only() {
+        let without: Vec<_> = SIM
+            .iter()
+            .filter(|(k, _)| *k != "TT_SCOPE")
+            .copied()
+            .collect();
+        assert_eq!(Config::from_lookup(lookup(&without)).unwrap().scope, "read");
+        let mut spaced = without.clone();
+        spaced.push(("TT_SCOPE", "  read   trade "));
+        assert_eq!(
+            Config::from_lookup(lookup(&spaced)).unwrap().scope,
+            "read trade"
+        );
+    }
+
+    #[test]
+    fn short_lifetimes_only_against_the_simulator() {
+        let mut pairs = SIM.to_vec();
+        pairs.push(("SESSION_IDLE_SECS", "3"));
+        pairs.push(("UPSTREAM_TIMEOUT_MS", "1500"));
+        let c = Config::from_lookup(lookup(&pairs)).unwrap();
+        assert_eq!(c.idle_secs, 3);
+        assert_eq!((c.token_timeout_ms, c.api_timeout_ms), (1500, 1500));
+        let real: Vec<_> = pairs
+            .iter()
+            .map(|&(k, v)| {
+                if k == "TT_ENVIRONMENT" {
+                    (k, "sandbox")
+                } else {
+                    (k, v)
+                }
+            })
+            .collect();
+        assert_eq!(
+            Config::from_lookup(lookup(&real)),
+            Err(ConfigError("SESSION_IDLE_SECS"))
+        );
     }
 
     #[test]

@@ -12,9 +12,14 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-/// Length of a session id: 32 random bytes, base64url without padding.
-pub const SESSION_ID_LEN: usize = 43;
+/// Random part of a session id: 32 bytes from the CSPRNG.
+const SESSION_RANDOM_LEN: usize = 32;
+/// Authentication tag appended to the random part: truncated HMAC-SHA256 under `SESSION_KEY`.
+const SESSION_TAG_LEN: usize = 16;
+/// Length of a session id (the cookie value): 48 bytes, base64url without padding.
+pub const SESSION_ID_LEN: usize = 64;
 const KEY_LABEL: &[u8] = b"tastypocket session tokens v1\0";
+const ID_LABEL: &[u8] = b"tastypocket session id v1\0";
 const AAD: &[u8] = b"tastypocket-tokens-v1";
 const NONCE_LEN: usize = 12;
 
@@ -36,6 +41,14 @@ impl SessionKey {
         }
         Some(Self(out))
     }
+
+    fn mac(&self, label: &[u8], data: &[u8]) -> [u8; 32] {
+        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&self.0)
+            .expect("HMAC accepts keys of any length");
+        mac.update(label);
+        mac.update(data);
+        mac.finalize().into_bytes().into()
+    }
 }
 
 impl fmt::Debug for SessionKey {
@@ -44,27 +57,43 @@ impl fmt::Debug for SessionKey {
     }
 }
 
-/// An opaque session id (the cookie value). It is a bearer credential: `Debug` prints `***`.
+/// An opaque session id (the cookie value): 32 random bytes followed by a 16-byte HMAC tag
+/// under `SESSION_KEY`, so a forged or random id is refused before it can address (and spin
+/// up) a Durable Object. It is a bearer credential: `Debug` prints `***`.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SessionId(String);
 
 impl SessionId {
-    /// 32 bytes from the platform CSPRNG (Workers: `crypto.getRandomValues`).
-    pub fn generate() -> Result<Self, CryptoError> {
-        let mut bytes = [0u8; 32];
-        getrandom::fill(&mut bytes).map_err(|_| CryptoError::Random)?;
+    /// 32 bytes from the platform CSPRNG (Workers: `crypto.getRandomValues`), then the tag.
+    pub fn generate(key: &SessionKey) -> Result<Self, CryptoError> {
+        let mut bytes = [0u8; SESSION_RANDOM_LEN + SESSION_TAG_LEN];
+        getrandom::fill(&mut bytes[..SESSION_RANDOM_LEN]).map_err(|_| CryptoError::Random)?;
+        let tag = key.mac(ID_LABEL, &bytes[..SESSION_RANDOM_LEN]);
+        bytes[SESSION_RANDOM_LEN..].copy_from_slice(&tag[..SESSION_TAG_LEN]);
         Ok(Self(URL_SAFE_NO_PAD.encode(bytes)))
     }
 
-    /// Accepts exactly the shape [`generate`](Self::generate) produces, nothing else.
-    pub fn parse(s: &str) -> Option<Self> {
-        let ok = s.len() == SESSION_ID_LEN
-            && s.bytes()
+    /// Accepts exactly the shape [`generate`](Self::generate) produces with this key: right
+    /// length and alphabet, and a tag that verifies (compared in constant time).
+    pub fn parse(s: &str, key: &SessionKey) -> Option<Self> {
+        if s.len() != SESSION_ID_LEN
+            || !s
+                .bytes()
                 .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            && URL_SAFE_NO_PAD
-                .decode(s)
-                .is_ok_and(|bytes| bytes.len() == 32);
-        ok.then(|| Self(s.to_owned()))
+        {
+            return None;
+        }
+        let bytes = URL_SAFE_NO_PAD.decode(s).ok()?;
+        if bytes.len() != SESSION_RANDOM_LEN + SESSION_TAG_LEN {
+            return None;
+        }
+        let (random, tag) = bytes.split_at(SESSION_RANDOM_LEN);
+        let mut mac =
+            <Hmac<Sha256> as Mac>::new_from_slice(&key.0).expect("HMAC accepts keys of any length");
+        mac.update(ID_LABEL);
+        mac.update(random);
+        mac.verify_truncated_left(tag).ok()?;
+        Some(Self(s.to_owned()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -108,12 +137,8 @@ impl fmt::Debug for TokenCipher {
 
 impl TokenCipher {
     pub fn for_session(master: &SessionKey, session: &SessionId) -> Self {
-        let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&master.0)
-            .expect("HMAC accepts keys of any length");
-        mac.update(KEY_LABEL);
-        mac.update(session.as_str().as_bytes());
-        let key = mac.finalize().into_bytes();
-        Self(Aes256Gcm::new(&key))
+        let key = master.mac(KEY_LABEL, session.as_str().as_bytes());
+        Self(Aes256Gcm::new(&key.into()))
     }
 
     /// `base64(nonce || ciphertext+tag)` with a fresh random nonce.
@@ -162,31 +187,47 @@ mod tests {
     }
 
     #[test]
-    fn session_ids_are_43_char_base64url_and_unique() {
-        let a = SessionId::generate().unwrap();
-        let b = SessionId::generate().unwrap();
+    fn session_ids_are_64_char_base64url_unique_and_verify() {
+        let k = key('1');
+        let a = SessionId::generate(&k).unwrap();
+        let b = SessionId::generate(&k).unwrap();
         assert_eq!(a.as_str().len(), SESSION_ID_LEN);
         assert_ne!(a, b);
-        assert_eq!(SessionId::parse(a.as_str()), Some(a.clone()));
+        assert_eq!(SessionId::parse(a.as_str(), &k), Some(a.clone()));
         assert_eq!(format!("{a:?}"), "SessionId(***)");
     }
 
     #[test]
-    fn session_id_parse_rejects_everything_else() {
-        let good = SessionId::generate().unwrap();
+    fn session_id_parse_rejects_forgeries_and_everything_else() {
+        let k = key('1');
+        let good = SessionId::generate(&k).unwrap();
         let s = good.as_str();
+        // The same id under another SESSION_KEY (e.g. after rotation) is not ours.
+        assert!(SessionId::parse(s, &key('2')).is_none());
+        // A well-formed random id without a valid tag (what an attacker can make).
+        let random = URL_SAFE_NO_PAD.encode([7u8; 48]);
+        assert_eq!(random.len(), SESSION_ID_LEN);
+        assert!(SessionId::parse(&random, &k).is_none());
+        // One flipped character in the random part or the tag.
+        for at in [0, 20, 42, 50, 63] {
+            let mut chars: Vec<char> = s.chars().collect();
+            chars[at] = if chars[at] == 'A' { 'B' } else { 'A' };
+            let flipped: String = chars.into_iter().collect();
+            assert!(SessionId::parse(&flipped, &k).is_none(), "flip at {at}");
+        }
         for bad in [
             "",
             "abc",
             &s[1..],
             &format!("{s}A"),
-            &format!("{}=", &s[..42]),
-            &format!("{}+", &s[..42]),
-            &format!("{}/", &s[..42]),
-            &format!("{}é", &s[..41]),
+            &format!("{}=", &s[..63]),
+            &format!("{}+", &s[..63]),
+            &format!("{}/", &s[..63]),
+            &format!("{}é", &s[..62]),
             &"0".repeat(64),
+            &s[..43],
         ] {
-            assert!(SessionId::parse(bad).is_none(), "{bad:?}");
+            assert!(SessionId::parse(bad, &k).is_none(), "{bad:?}");
         }
     }
 
@@ -201,7 +242,7 @@ mod tests {
 
     #[test]
     fn seal_open_round_trip_and_fresh_nonces() {
-        let sid = SessionId::generate().unwrap();
+        let sid = SessionId::generate(&key('7')).unwrap();
         let c = TokenCipher::for_session(&key('7'), &sid);
         let a = c.seal(b"refresh-token").unwrap();
         let b = c.seal(b"refresh-token").unwrap();
@@ -212,8 +253,8 @@ mod tests {
 
     #[test]
     fn other_session_or_master_key_or_tampering_cannot_open() {
-        let sid = SessionId::generate().unwrap();
-        let other = SessionId::generate().unwrap();
+        let sid = SessionId::generate(&key('7')).unwrap();
+        let other = SessionId::generate(&key('7')).unwrap();
         let sealed = TokenCipher::for_session(&key('7'), &sid)
             .seal(b"secret")
             .unwrap();

@@ -22,6 +22,18 @@ pub enum AppError {
     WrongMethod,
     /// Malformed request body.
     BadRequest,
+    /// PKCE is on and the exchange carried no verifier.
+    VerifierRequired,
+    /// A JSON body was required (`Content-Type: application/json`).
+    UnsupportedMediaType,
+    /// The body is over the limit (checked while reading).
+    PayloadTooLarge,
+    /// Too many sign-in attempts from one address (`Retry-After` seconds).
+    RateLimited {
+        retry_after_secs: u32,
+    },
+    /// tastytrade refused the client credentials (`invalid_client`).
+    ClientRejected,
     /// tastytrade unreachable, timed out, or refusing to refresh for a non-final reason.
     UpstreamUnavailable {
         timeout: bool,
@@ -44,7 +56,11 @@ impl AppError {
             AppError::CsrfRequired | AppError::CrossOrigin => 403,
             AppError::NotAllowed(r) => r.status(),
             AppError::WrongMethod => 405,
-            AppError::BadRequest => 400,
+            AppError::BadRequest | AppError::VerifierRequired => 400,
+            AppError::UnsupportedMediaType => 415,
+            AppError::PayloadTooLarge => 413,
+            AppError::RateLimited { .. } => 429,
+            AppError::ClientRejected => 502,
             AppError::UpstreamUnavailable { timeout } => {
                 if timeout {
                     504
@@ -63,7 +79,11 @@ impl AppError {
             AppError::ExchangeFailed { .. } => BffErrorCode::ExchangeFailed,
             AppError::CsrfRequired | AppError::CrossOrigin => BffErrorCode::CsrfRequired,
             AppError::NotAllowed(_) | AppError::WrongMethod => BffErrorCode::NotAllowed,
-            AppError::BadRequest => BffErrorCode::BadRequest,
+            AppError::BadRequest | AppError::VerifierRequired => BffErrorCode::BadRequest,
+            AppError::UnsupportedMediaType => BffErrorCode::UnsupportedMediaType,
+            AppError::PayloadTooLarge => BffErrorCode::PayloadTooLarge,
+            AppError::RateLimited { .. } => BffErrorCode::RateLimited,
+            AppError::ClientRejected => BffErrorCode::ClientRejected,
             AppError::UpstreamUnavailable { .. } => BffErrorCode::UpstreamUnavailable,
             AppError::Internal => BffErrorCode::Internal,
         }
@@ -89,6 +109,18 @@ impl AppError {
             }
             AppError::NotAllowed(Refusal::Malformed) => "This request path is not accepted.",
             AppError::BadRequest => "The request body is malformed.",
+            AppError::VerifierRequired => {
+                "This sign-in is missing its PKCE verifier. Please start signing in again."
+            }
+            AppError::UnsupportedMediaType => "This endpoint accepts only application/json.",
+            AppError::PayloadTooLarge => "The request body is too large.",
+            AppError::RateLimited { .. } => {
+                "Too many sign-in attempts from your network. Please wait a moment and try again."
+            }
+            AppError::ClientRejected => {
+                "tastytrade refused this app's OAuth client credentials. The person who runs this \
+                 app must check TT_CLIENT_ID and TT_CLIENT_SECRET; signing in again will not help."
+            }
             AppError::UpstreamUnavailable { timeout: false } => {
                 "tastytrade could not be reached. Your session is kept; try again shortly."
             }
@@ -96,6 +128,14 @@ impl AppError {
                 "tastytrade did not answer in time. Your session is kept; try again shortly."
             }
             AppError::Internal => "Something went wrong in the worker.",
+        }
+    }
+
+    /// `Retry-After` seconds, for errors that have one.
+    pub fn retry_after_secs(self) -> Option<u32> {
+        match self {
+            AppError::RateLimited { retry_after_secs } => Some(retry_after_secs),
+            _ => None,
         }
     }
 
@@ -115,9 +155,50 @@ impl std::fmt::Display for AppError {
     }
 }
 
+/// An upstream status the worker can pass on: 200–599. Anything else (1xx, 600+, which a broken
+/// or hostile upstream can send) is a bad gateway, never a panic building the response.
+pub fn passable_status(status: u16) -> Result<u16, AppError> {
+    if (200..=599).contains(&status) {
+        Ok(status)
+    } else {
+        Err(AppError::UpstreamUnavailable { timeout: false })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_statuses_200_to_599_pass() {
+        for ok in [200, 201, 204, 304, 401, 429, 599] {
+            assert_eq!(passable_status(ok), Ok(ok));
+        }
+        for bad in [0, 100, 101, 199, 600, 999, u16::MAX] {
+            let e = passable_status(bad).unwrap_err();
+            assert_eq!(e.status(), 502, "{bad}");
+        }
+    }
+
+    #[test]
+    fn new_errors_have_their_statuses_and_codes() {
+        assert_eq!(AppError::UnsupportedMediaType.status(), 415);
+        assert_eq!(AppError::PayloadTooLarge.status(), 413);
+        let limited = AppError::RateLimited {
+            retry_after_secs: 10,
+        };
+        assert_eq!(limited.status(), 429);
+        assert_eq!(limited.retry_after_secs(), Some(10));
+        assert_eq!(limited.code(), BffErrorCode::RateLimited);
+        assert_eq!(
+            AppError::ClientRejected.code(),
+            BffErrorCode::ClientRejected
+        );
+        assert!(AppError::ClientRejected
+            .message()
+            .contains("TT_CLIENT_SECRET"));
+        assert_eq!(AppError::VerifierRequired.status(), 400);
+    }
 
     #[test]
     fn json_shape_and_statuses() {

@@ -43,11 +43,43 @@ pub fn check_state_changing(
     Ok(())
 }
 
+/// `application/json`, optionally with parameters (`; charset=utf-8`), case-insensitively.
+pub fn is_json_content_type(content_type: Option<&str>) -> bool {
+    content_type.is_some_and(|ct| {
+        let media = ct.split(';').next().unwrap_or("");
+        media
+            .trim_matches([' ', '\t'])
+            .eq_ignore_ascii_case("application/json")
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     const O: &str = "http://localhost:8787";
+
+    #[test]
+    fn json_content_types() {
+        for ok in [
+            "application/json",
+            "Application/JSON",
+            "application/json; charset=utf-8",
+        ] {
+            assert!(is_json_content_type(Some(ok)), "{ok}");
+        }
+        for bad in [
+            "",
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+            "application/jsonx",
+            "application/json-seq",
+        ] {
+            assert!(!is_json_content_type(Some(bad)), "{bad}");
+        }
+        assert!(!is_json_content_type(None));
+    }
 
     #[test]
     fn origins() {

@@ -30,14 +30,53 @@ impl Area {
     }
 }
 
+/// `Cache-Control` for a file Trunk names with a content hash (`app-<16 hex>.js`,
+/// `app-<16 hex>_bg.wasm`, `style-<16 hex>.css`): it never changes, so browsers keep it.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// `Cache-Control` for HTML documents: always revalidated, so a deploy is picked up at once.
+pub const REVALIDATE: &str = "no-cache";
+/// `Strict-Transport-Security` on HTTPS responses (two years; RFC 6797).
+pub const HSTS: &str = "max-age=63072000; includeSubDomains";
+
+/// Whether the last path segment is a Trunk content-hashed asset.
+pub fn is_hashed_asset(raw_path: &str) -> bool {
+    let name = raw_path.rsplit('/').next().unwrap_or("");
+    let Some((stem, ext)) = name.rsplit_once('.') else {
+        return false;
+    };
+    if !matches!(ext, "js" | "wasm" | "css") {
+        return false;
+    }
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(base, hash)| {
+        !base.is_empty()
+            && hash.len() == 16
+            && hash
+                .bytes()
+                .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    })
+}
+
+/// What the response is, as far as the headers care.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Served {
+    /// A 304: no CSP, so a 304 cannot replace a cached page's hash list.
+    pub not_modified: bool,
+    /// An HTML document (revalidated on every visit).
+    pub html: bool,
+    /// Reached over HTTPS (gets HSTS).
+    pub https: bool,
+}
+
 /// Headers to set (overwriting) on a response. `html_policy` is the policy computed for an HTML
-/// page; `not_modified` suppresses the CSP so a 304 cannot replace a cached page's hash list.
+/// page.
 pub fn security_headers(
     area: Area,
     raw_path: &str,
     html_policy: Option<String>,
-    not_modified: bool,
+    served: Served,
 ) -> Vec<(&'static str, String)> {
+    let not_modified = served.not_modified;
     let mut h = vec![
         ("x-content-type-options", "nosniff".to_owned()),
         ("referrer-policy", "no-referrer".to_owned()),
@@ -54,6 +93,13 @@ pub fn security_headers(
     }
     if area != Area::Static || is_callback(raw_path) {
         h.push(("cache-control", "no-store".to_owned()));
+    } else if served.html {
+        h.push(("cache-control", REVALIDATE.to_owned()));
+    } else if is_hashed_asset(raw_path) {
+        h.push(("cache-control", IMMUTABLE.to_owned()));
+    }
+    if served.https {
+        h.push(("strict-transport-security", HSTS.to_owned()));
     }
     if area != Area::Static {
         h.push(("cross-origin-resource-policy", "same-origin".to_owned()));
@@ -91,7 +137,7 @@ mod tests {
             (Area::Auth, "/auth/session"),
             (Area::Api, "/api/customers/me"),
         ] {
-            let h = security_headers(area, path, None, false);
+            let h = security_headers(area, path, None, Served::default());
             assert_eq!(get(&h, "cache-control"), Some("no-store"));
             assert_eq!(get(&h, "referrer-policy"), Some("no-referrer"));
             assert_eq!(get(&h, "x-content-type-options"), Some("nosniff"));
@@ -101,7 +147,11 @@ mod tests {
 
     #[test]
     fn callback_page_is_no_store_and_keeps_its_policy() {
-        let h = security_headers(Area::Static, "/callback", Some("P".into()), false);
+        let html = Served {
+            html: true,
+            ..Served::default()
+        };
+        let h = security_headers(Area::Static, "/callback", Some("P".into()), html);
         assert_eq!(get(&h, "cache-control"), Some("no-store"));
         assert_eq!(get(&h, "referrer-policy"), Some("no-referrer"));
         assert_eq!(get(&h, "content-security-policy"), Some("P"));
@@ -109,13 +159,63 @@ mod tests {
 
     #[test]
     fn static_files_keep_their_caching_and_304_has_no_policy() {
-        let h = security_headers(Area::Static, "/app.js", None, false);
+        let h = security_headers(Area::Static, "/app.js", None, Served::default());
         assert_eq!(get(&h, "cache-control"), None);
         assert_eq!(
             get(&h, "content-security-policy"),
             Some(csp::static_policy().as_str())
         );
-        let h = security_headers(Area::Static, "/", None, true);
+        let not_modified = Served {
+            not_modified: true,
+            ..Served::default()
+        };
+        let h = security_headers(Area::Static, "/", None, not_modified);
         assert_eq!(get(&h, "content-security-policy"), None);
+    }
+
+    #[test]
+    fn hashed_assets_are_immutable_and_html_revalidates() {
+        for path in [
+            "/pocket-app-3f2a9c1b7d4e5f60.js",
+            "/pocket-app-3f2a9c1b7d4e5f60_bg.wasm",
+            "/style-0123456789abcdef.css",
+        ] {
+            let h = security_headers(Area::Static, path, None, Served::default());
+            assert_eq!(get(&h, "cache-control"), Some(IMMUTABLE), "{path}");
+        }
+        for path in [
+            "/app.js",
+            "/pocket-app-3F2A9C1B7D4E5F60.js",
+            "/pocket-app-3f2a9c1b7d4e5f6.js",
+            "/-3f2a9c1b7d4e5f60.js",
+            "/favicon-3f2a9c1b7d4e5f60.ico",
+            "/index.html",
+        ] {
+            let h = security_headers(Area::Static, path, None, Served::default());
+            assert_eq!(get(&h, "cache-control"), None, "{path}");
+        }
+        let html = Served {
+            html: true,
+            ..Served::default()
+        };
+        let h = security_headers(Area::Static, "/", Some("P".into()), html);
+        assert_eq!(get(&h, "cache-control"), Some(REVALIDATE));
+        // The callback page is personal (its URL carried a code): never stored.
+        let h = security_headers(Area::Static, "/callback", Some("P".into()), html);
+        assert_eq!(get(&h, "cache-control"), Some("no-store"));
+    }
+
+    #[test]
+    fn hsts_only_over_https() {
+        let https = Served {
+            https: true,
+            ..Served::default()
+        };
+        for area in [Area::Static, Area::Auth, Area::Api] {
+            let h = security_headers(area, "/", None, https);
+            assert_eq!(get(&h, "strict-transport-security"), Some(HSTS));
+            let h = security_headers(area, "/", None, Served::default());
+            assert_eq!(get(&h, "strict-transport-security"), None);
+        }
     }
 }

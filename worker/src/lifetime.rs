@@ -43,6 +43,18 @@ impl SessionTimes {
     }
 }
 
+/// How stale the stored `last_used` may get before a request writes it again: a minute, or a
+/// tenth of the idle timeout if that is shorter (test configurations). Writing on every call
+/// would hold each proxied response until storage confirms the write.
+pub fn last_used_write_interval_ms(l: Lifetimes) -> i64 {
+    60_000.min(l.idle_secs.saturating_mul(100))
+}
+
+/// Whether a request at `now_ms` must persist `last_used` (stored value `stored_ms`).
+pub fn should_persist_last_used(stored_ms: i64, now_ms: i64, l: Lifetimes) -> bool {
+    now_ms.saturating_sub(stored_ms) >= last_used_write_interval_ms(l)
+}
+
 /// Seconds left until the absolute end, for the cookie's `Max-Age`.
 pub fn cookie_max_age_secs(times: SessionTimes, l: Lifetimes, now_ms: i64) -> i64 {
     (times.expires_at(l).saturating_sub(now_ms) / 1000).max(0)
@@ -51,6 +63,26 @@ pub fn cookie_max_age_secs(times: SessionTimes, l: Lifetimes, now_ms: i64) -> i6
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn last_used_is_written_at_most_once_a_minute() {
+        let day = Lifetimes {
+            idle_secs: 43_200,
+            max_secs: 604_800,
+        };
+        assert_eq!(last_used_write_interval_ms(day), 60_000);
+        assert!(!should_persist_last_used(1_000_000, 1_000_000, day));
+        assert!(!should_persist_last_used(1_000_000, 1_059_999, day));
+        assert!(should_persist_last_used(1_000_000, 1_060_000, day));
+        // Short idle timeouts (simulator tests) keep the idle clock accurate to a tenth.
+        let short = Lifetimes {
+            idle_secs: 5,
+            max_secs: 60,
+        };
+        assert_eq!(last_used_write_interval_ms(short), 500);
+        // A stored time from the future (clock skew) is not rewritten backwards.
+        assert!(!should_persist_last_used(2_000_000, 1_000_000, day));
+    }
 
     const L: Lifetimes = Lifetimes {
         idle_secs: 100,

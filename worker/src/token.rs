@@ -1,9 +1,27 @@
-//! tastytrade's token endpoint: request bodies, response classification and expiry math.
-//! Responses are plain OAuth JSON (snake_case, no `data` envelope); errors come as
-//! `{"error_code": …, "error_description": …}` or RFC 6749 `{"error": …}`.
+//! tastytrade's token endpoint through the `oauth2` crate: the code exchange (with the PKCE
+//! verifier) and every refresh, typed requests and responses, and what an answer means for a
+//! session. Requests are form-encoded with the client secret in the body, as tastytrade accepts
+//! (docs/tastytrade.md §2.2); success is plain OAuth JSON, errors come as
+//! `{"error_code": …, "error_description": …}` or RFC 6749 `{"error": …}` (§2.3).
+//!
+//! The HTTP client is an adapter (in `edge/upstream.rs`) over `worker::Fetch`, which adds the
+//! `User-Agent`; [`to_http_response`] is its pure half. Two things tastytrade does that the crate
+//! does not model, handled here: the `error_code` field name ([`TokenErrorBody`]), and statuses
+//! meaning "try later" (5xx, 408, 429), which the adapter turns into [`HttpFailure::Unavailable`]
+//! so they are never mistaken for a refusal that ends the session.
 
 use crate::secret::Secret;
+use oauth2::basic::{
+    BasicRevocationErrorResponse, BasicTokenIntrospectionResponse, BasicTokenResponse,
+};
+use oauth2::{
+    AsyncHttpClient, AuthType, AuthorizationCode, Client, ClientId, ClientSecret, EndpointNotSet,
+    EndpointSet, HttpResponse, PkceCodeVerifier, RedirectUrl, RefreshToken, RequestTokenError,
+    StandardRevocableToken, TokenResponse, TokenUrl,
+};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::fmt;
 
 /// Refresh when the access token has at most this long left (or a quarter of its lifetime, if
 /// that is shorter, so very short-lived tokens are not refreshed on every call).
@@ -12,56 +30,156 @@ pub const REFRESH_MARGIN_MS: i64 = 60_000;
 pub const DEFAULT_EXPIRES_IN_SECS: i64 = 900;
 const MAX_EXPIRES_IN_SECS: i64 = 24 * 60 * 60;
 
-/// `User-Agent` on every upstream call (tastytrade requires `product/version`).
+/// `User-Agent` on every upstream call (tastytrade requires one; docs/tastytrade.md §3.1).
 pub const USER_AGENT: &str = concat!("tastypocket/", env!("CARGO_PKG_VERSION"));
 
-#[derive(Serialize)]
-pub struct CodeGrant<'a> {
-    pub grant_type: &'static str,
-    pub code: &'a str,
-    pub client_id: &'a str,
-    pub client_secret: &'a str,
-    pub redirect_uri: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub code_verifier: Option<&'a str>,
+/// A token endpoint error body in either shape. `error` may also be the API envelope's object
+/// (not a token error code); only a string counts.
+#[derive(Clone, Serialize, Deserialize)]
+pub struct TokenErrorBody {
+    #[serde(default)]
+    pub error_code: Option<String>,
+    #[serde(default)]
+    pub error: Option<serde_json::Value>,
+    /// Never logged or shown: it may echo request data.
+    #[serde(default, skip_serializing)]
+    pub error_description: Option<String>,
 }
 
-impl<'a> CodeGrant<'a> {
-    pub fn new(
-        code: &'a Secret,
-        client_id: &'a str,
-        client_secret: &'a Secret,
-        redirect_uri: &'a str,
-        code_verifier: Option<&'a Secret>,
-    ) -> Self {
-        Self {
-            grant_type: "authorization_code",
-            code: code.expose(),
-            client_id,
-            client_secret: client_secret.expose(),
-            redirect_uri,
-            code_verifier: code_verifier.map(Secret::expose),
+impl TokenErrorBody {
+    /// The error code, sanitized for logging.
+    pub fn code(&self) -> Option<String> {
+        self.error_code
+            .as_deref()
+            .or_else(|| self.error.as_ref().and_then(|e| e.as_str()))
+            .map(sanitize_code)
+    }
+}
+
+/// Like `Display`: the description may echo request data, so it is never printed.
+impl fmt::Debug for TokenErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+impl fmt::Display for TokenErrorBody {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "token error {}", self.code().as_deref().unwrap_or("-"))
+    }
+}
+
+impl oauth2::ErrorResponse for TokenErrorBody {}
+
+/// Why the adapter has no usable answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HttpFailure {
+    Network,
+    Timeout,
+    /// tastytrade answered 5xx, 408 or 429: try later.
+    Unavailable(u16),
+}
+
+impl fmt::Display for HttpFailure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HttpFailure::Network => f.write_str("network failure"),
+            HttpFailure::Timeout => f.write_str("timed out"),
+            HttpFailure::Unavailable(status) => write!(f, "unavailable ({status})"),
         }
     }
 }
 
-#[derive(Serialize)]
-pub struct RefreshGrant<'a> {
-    pub grant_type: &'static str,
-    pub refresh_token: &'a str,
-    pub client_secret: &'a str,
-    pub client_id: &'a str,
+impl std::error::Error for HttpFailure {}
+
+/// The pure half of the HTTP adapter: an upstream answer as the crate's response type.
+pub fn to_http_response(
+    status: u16,
+    content_type: Option<&str>,
+    body: Vec<u8>,
+) -> Result<HttpResponse, HttpFailure> {
+    if status >= 500 || status == 408 || status == 429 {
+        return Err(HttpFailure::Unavailable(status));
+    }
+    let mut builder = oauth2::http::Response::builder().status(status);
+    if let Some(ct) = content_type {
+        builder = builder.header(oauth2::http::header::CONTENT_TYPE, ct);
+    }
+    builder.body(body).map_err(|_| HttpFailure::Network)
 }
 
-impl<'a> RefreshGrant<'a> {
-    pub fn new(refresh_token: &'a Secret, client_id: &'a str, client_secret: &'a Secret) -> Self {
-        Self {
-            grant_type: "refresh_token",
-            refresh_token: refresh_token.expose(),
-            client_secret: client_secret.expose(),
-            client_id,
-        }
+/// The `oauth2` client for tastytrade's token endpoint (secret in the request body).
+pub type TokenClient = Client<
+    TokenErrorBody,
+    BasicTokenResponse,
+    BasicTokenIntrospectionResponse,
+    StandardRevocableToken,
+    BasicRevocationErrorResponse,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointSet,
+>;
+
+/// A client for `token_url`; `None` if the URL does not parse (configuration is checked first).
+pub fn token_client(
+    client_id: &str,
+    client_secret: &Secret,
+    token_url: &str,
+) -> Option<TokenClient> {
+    let url = TokenUrl::new(token_url.to_owned()).ok()?;
+    Some(
+        Client::new(ClientId::new(client_id.to_owned()))
+            .set_client_secret(ClientSecret::new(client_secret.expose().to_owned()))
+            .set_auth_type(AuthType::RequestBody)
+            .set_token_uri(url),
+    )
+}
+
+/// `grant_type=authorization_code` with the redirect URI and, when given, the PKCE verifier.
+pub async fn exchange_code<'c, C>(
+    client: &'c TokenClient,
+    http: &'c C,
+    code: &Secret,
+    verifier: Option<&Secret>,
+    redirect_uri: &str,
+) -> TokenOutcome
+where
+    C: AsyncHttpClient<'c, Error = HttpFailure>,
+{
+    let Ok(redirect) = RedirectUrl::new(redirect_uri.to_owned()) else {
+        return TokenOutcome::Rejected { code: None };
+    };
+    let mut request = client
+        .exchange_code(AuthorizationCode::new(code.expose().to_owned()))
+        .set_redirect_uri(Cow::Owned(redirect));
+    if let Some(v) = verifier {
+        request = request.set_pkce_verifier(PkceCodeVerifier::new(v.expose().to_owned()));
     }
+    classify(request.request_async(http).await)
+}
+
+/// The refresh token in the crate's type (its `Debug` is redacted too).
+pub fn refresh_token(secret: &Secret) -> RefreshToken {
+    RefreshToken::new(secret.expose().to_owned())
+}
+
+/// `grant_type=refresh_token`.
+pub async fn refresh<'c, C>(
+    client: &'c TokenClient,
+    http: &'c C,
+    token: &'c RefreshToken,
+) -> TokenOutcome
+where
+    C: AsyncHttpClient<'c, Error = HttpFailure>,
+{
+    classify(
+        client
+            .exchange_refresh_token(token)
+            .request_async(http)
+            .await,
+    )
 }
 
 /// The token pair kept for a session (encrypted at rest).
@@ -110,65 +228,55 @@ pub enum TokenOutcome {
     },
     /// `invalid_grant`: the code or refresh token is dead for good.
     InvalidGrant,
-    /// Any other refusal (4xx): bad client, bad request, wrong redirect URI, …
-    Rejected { status: u16, code: Option<String> },
-    /// 5xx, 408, 429: try later.
-    Unavailable { status: u16 },
-    /// 2xx without a usable access token.
+    /// `invalid_client`: tastytrade refuses this deployment's client id or secret. Nothing a
+    /// user can do; the operator must fix the configuration.
+    InvalidClient,
+    /// Any other refusal: bad request, wrong redirect URI, … (sanitized code, if any).
+    Rejected { code: Option<String> },
+    /// Network failure, timeout, 5xx, 408, 429: try later.
+    Unavailable { timeout: bool },
+    /// An answer that is not a usable token response (unparseable, wrong content type, …).
     Malformed,
 }
 
-#[derive(Deserialize)]
-struct GrantBody {
-    access_token: Option<Secret>,
-    refresh_token: Option<Secret>,
-    expires_in: Option<serde_json::Value>,
-}
-
-/// Classifies a token endpoint response. Never returns or logs body text other than a sanitized
+/// Classifies the crate's result. Never returns or logs body text other than a sanitized
 /// error code.
-pub fn classify_token_response(status: u16, body: &[u8]) -> TokenOutcome {
-    if (200..300).contains(&status) {
-        let Ok(grant) = serde_json::from_slice::<GrantBody>(body) else {
-            return TokenOutcome::Malformed;
-        };
-        let Some(access) = grant.access_token.filter(|t| !t.is_empty()) else {
-            return TokenOutcome::Malformed;
-        };
-        let expires_in_secs = grant
-            .expires_in
-            .as_ref()
-            .and_then(|v| {
-                v.as_i64()
-                    .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-            })
-            .filter(|n| *n > 0)
-            .unwrap_or(DEFAULT_EXPIRES_IN_SECS)
-            .min(MAX_EXPIRES_IN_SECS);
-        return TokenOutcome::Granted {
-            access,
-            refresh: grant.refresh_token.filter(|t| !t.is_empty()),
-            expires_in_secs,
-        };
+pub fn classify(
+    result: Result<BasicTokenResponse, RequestTokenError<HttpFailure, TokenErrorBody>>,
+) -> TokenOutcome {
+    match result {
+        Ok(grant) => {
+            let access = Secret::new(grant.access_token().secret().clone());
+            if access.is_empty() {
+                return TokenOutcome::Malformed;
+            }
+            let expires_in_secs = grant
+                .expires_in()
+                .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
+                .filter(|n| *n > 0)
+                .unwrap_or(DEFAULT_EXPIRES_IN_SECS)
+                .min(MAX_EXPIRES_IN_SECS);
+            TokenOutcome::Granted {
+                access,
+                refresh: grant
+                    .refresh_token()
+                    .map(|r| Secret::new(r.secret().clone()))
+                    .filter(|t| !t.is_empty()),
+                expires_in_secs,
+            }
+        }
+        Err(RequestTokenError::ServerResponse(body)) => match body.code().as_deref() {
+            Some("invalid_grant") => TokenOutcome::InvalidGrant,
+            Some("invalid_client") => TokenOutcome::InvalidClient,
+            _ => TokenOutcome::Rejected { code: body.code() },
+        },
+        Err(RequestTokenError::Request(f)) => TokenOutcome::Unavailable {
+            timeout: f == HttpFailure::Timeout,
+        },
+        Err(RequestTokenError::Parse(..)) | Err(RequestTokenError::Other(_)) => {
+            TokenOutcome::Malformed
+        }
     }
-    let code = error_code(body);
-    if code.as_deref() == Some("invalid_grant") {
-        return TokenOutcome::InvalidGrant;
-    }
-    if status >= 500 || status == 408 || status == 429 {
-        return TokenOutcome::Unavailable { status };
-    }
-    TokenOutcome::Rejected { status, code }
-}
-
-/// `error_code` (tastytrade) or a string `error` (RFC 6749), sanitized for logging.
-fn error_code(body: &[u8]) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_slice(body).ok()?;
-    let raw = v
-        .get("error_code")
-        .and_then(|c| c.as_str())
-        .or_else(|| v.get("error").and_then(|c| c.as_str()))?;
-    Some(sanitize_code(raw))
 }
 
 /// Keeps an error code loggable: `[a-z0-9_.-]`, at most 64 characters.
@@ -188,87 +296,192 @@ pub fn expiry(now_ms: i64, expires_in_secs: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use futures::executor::block_on;
+    use oauth2::HttpRequest;
+    use std::cell::RefCell;
+
+    const TOKEN_URL: &str = "http://127.0.0.1:7878/oauth/token";
+
+    fn client() -> TokenClient {
+        token_client("tastypocket-demo", &Secret::new("s3cret"), TOKEN_URL).unwrap()
+    }
+
+    /// A fake HTTP client: records each request, answers with `status`, `content_type`, `body`
+    /// through the same pure adapter half the worker uses.
+    struct Fake {
+        seen: RefCell<Vec<HttpRequest>>,
+        answer: Result<(u16, Option<&'static str>, &'static str), HttpFailure>,
+    }
+
+    impl Fake {
+        fn new(status: u16, body: &'static str) -> Self {
+            Self {
+                seen: RefCell::new(Vec::new()),
+                answer: Ok((status, Some("application/json"), body)),
+            }
+        }
+        fn failing(f: HttpFailure) -> Self {
+            Self {
+                seen: RefCell::new(Vec::new()),
+                answer: Err(f),
+            }
+        }
+        fn call(
+            &self,
+        ) -> impl Fn(HttpRequest) -> std::future::Ready<Result<HttpResponse, HttpFailure>> + '_
+        {
+            move |req| {
+                self.seen.borrow_mut().push(req);
+                std::future::ready(self.answer.and_then(|(status, ct, body)| {
+                    to_http_response(status, ct, body.as_bytes().to_vec())
+                }))
+            }
+        }
+        fn form(&self) -> Vec<(String, String)> {
+            let seen = self.seen.borrow();
+            assert_eq!(seen.len(), 1, "exactly one request");
+            let req = &seen[0];
+            assert_eq!(req.method(), oauth2::http::Method::POST);
+            assert_eq!(req.uri().to_string(), TOKEN_URL);
+            assert_eq!(
+                req.headers()[oauth2::http::header::CONTENT_TYPE],
+                "application/x-www-form-urlencoded"
+            );
+            assert!(req
+                .headers()
+                .get(oauth2::http::header::AUTHORIZATION)
+                .is_none());
+            let mut pairs: Vec<(String, String)> = url::form_urlencoded::parse(req.body())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect();
+            pairs.sort();
+            pairs
+        }
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        let mut v: Vec<_> = list
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        v.sort();
+        v
+    }
+
+    const GRANTED: &str = r#"{"access_token":"at","refresh_token":"rt","token_type":"Bearer","expires_in":900,"id_token":"x"}"#;
 
     #[test]
-    fn code_grant_body_is_what_tastytrade_expects() {
-        let code = Secret::new("c0de");
-        let secret = Secret::new("s3cret");
-        let verifier = Secret::new("v");
-        let body = serde_json::to_value(CodeGrant::new(
-            &code,
-            "tastypocket-demo",
-            &secret,
+    fn code_exchange_sends_what_tastytrade_expects() {
+        let fake = Fake::new(200, GRANTED);
+        let call = fake.call();
+        let out = block_on(exchange_code(
+            &client(),
+            &call,
+            &Secret::new("c0de"),
+            Some(&Secret::new("v".repeat(43))),
             "http://localhost:8787/callback",
-            Some(&verifier),
-        ))
-        .unwrap();
+        ));
         assert_eq!(
-            body,
-            serde_json::json!({
-                "grant_type": "authorization_code",
-                "code": "c0de",
-                "client_id": "tastypocket-demo",
-                "client_secret": "s3cret",
-                "redirect_uri": "http://localhost:8787/callback",
-                "code_verifier": "v",
-            })
-        );
-        let without =
-            serde_json::to_value(CodeGrant::new(&code, "id", &secret, "r", None)).unwrap();
-        assert!(without.get("code_verifier").is_none());
-    }
-
-    #[test]
-    fn refresh_grant_body() {
-        let rt = Secret::new("rt");
-        let secret = Secret::new("s");
-        assert_eq!(
-            serde_json::to_value(RefreshGrant::new(&rt, "id", &secret)).unwrap(),
-            serde_json::json!({
-                "grant_type": "refresh_token",
-                "refresh_token": "rt",
-                "client_secret": "s",
-                "client_id": "id",
-            })
-        );
-    }
-
-    #[test]
-    fn granted() {
-        let body = br#"{"access_token":"at","refresh_token":"rt","token_type":"Bearer","expires_in":900,"id_token":"x"}"#;
-        assert_eq!(
-            classify_token_response(200, body),
+            out,
             TokenOutcome::Granted {
                 access: Secret::new("at"),
                 refresh: Some(Secret::new("rt")),
                 expires_in_secs: 900
             }
         );
-        let no_refresh = br#"{"access_token":"at","expires_in":"60"}"#;
+        let v = "v".repeat(43);
         assert_eq!(
-            classify_token_response(200, no_refresh),
+            fake.form(),
+            pairs(&[
+                ("grant_type", "authorization_code"),
+                ("code", "c0de"),
+                ("client_id", "tastypocket-demo"),
+                ("client_secret", "s3cret"),
+                ("redirect_uri", "http://localhost:8787/callback"),
+                ("code_verifier", &v),
+            ])
+        );
+    }
+
+    #[test]
+    fn code_exchange_without_verifier_sends_none() {
+        let fake = Fake::new(200, GRANTED);
+        let call = fake.call();
+        let _ = block_on(exchange_code(
+            &client(),
+            &call,
+            &Secret::new("c"),
+            None,
+            "http://x/callback",
+        ));
+        assert!(!fake.form().iter().any(|(k, _)| k == "code_verifier"));
+    }
+
+    #[test]
+    fn refresh_sends_the_refresh_grant() {
+        let fake = Fake::new(
+            200,
+            r#"{"access_token":"at2","token_type":"bearer","expires_in":60}"#,
+        );
+        let call = fake.call();
+        let out = block_on(refresh(
+            &client(),
+            &call,
+            &refresh_token(&Secret::new("rt")),
+        ));
+        assert_eq!(
+            out,
             TokenOutcome::Granted {
-                access: Secret::new("at"),
+                access: Secret::new("at2"),
                 refresh: None,
                 expires_in_secs: 60
             }
         );
-        let no_expiry = br#"{"access_token":"at","refresh_token":""}"#;
+        assert_eq!(
+            fake.form(),
+            pairs(&[
+                ("grant_type", "refresh_token"),
+                ("refresh_token", "rt"),
+                ("client_id", "tastypocket-demo"),
+                ("client_secret", "s3cret"),
+            ])
+        );
+    }
+
+    fn outcome(status: u16, body: &'static str) -> TokenOutcome {
+        let fake = Fake::new(status, body);
+        let call = fake.call();
+        block_on(refresh(
+            &client(),
+            &call,
+            &refresh_token(&Secret::new("rt")),
+        ))
+    }
+
+    #[test]
+    fn granted_defaults_and_malformed() {
         assert!(matches!(
-            classify_token_response(201, no_expiry),
+            outcome(200, r#"{"access_token":"at","token_type":"Bearer"}"#),
             TokenOutcome::Granted {
-                refresh: None,
                 expires_in_secs: DEFAULT_EXPIRES_IN_SECS,
+                refresh: None,
                 ..
             }
         ));
-        assert_eq!(classify_token_response(200, b"{}"), TokenOutcome::Malformed);
+        assert!(matches!(
+            outcome(
+                200,
+                r#"{"access_token":"at","token_type":"Bearer","expires_in":999999}"#
+            ),
+            TokenOutcome::Granted {
+                expires_in_secs: MAX_EXPIRES_IN_SECS,
+                ..
+            }
+        ));
+        assert_eq!(outcome(200, "{}"), TokenOutcome::Malformed);
+        assert_eq!(outcome(200, "<html>"), TokenOutcome::Malformed);
         assert_eq!(
-            classify_token_response(200, b"<html>"),
-            TokenOutcome::Malformed
-        );
-        assert_eq!(
-            classify_token_response(200, br#"{"access_token":""}"#),
+            outcome(200, r#"{"access_token":"","token_type":"Bearer"}"#),
             TokenOutcome::Malformed
         );
     }
@@ -276,51 +489,76 @@ mod tests {
     #[test]
     fn invalid_grant_in_either_shape() {
         for body in [
-            &br#"{"error_code":"invalid_grant","error_description":"Invalid JWT"}"#[..],
-            br#"{"error":"invalid_grant"}"#,
+            r#"{"error_code":"invalid_grant","error_description":"Invalid JWT"}"#,
+            r#"{"error":"invalid_grant"}"#,
         ] {
             for status in [400, 401, 403] {
                 assert_eq!(
-                    classify_token_response(status, body),
-                    TokenOutcome::InvalidGrant
+                    outcome(status, body),
+                    TokenOutcome::InvalidGrant,
+                    "{status} {body}"
                 );
             }
         }
     }
 
     #[test]
+    fn invalid_client_is_its_own_outcome() {
+        assert_eq!(
+            outcome(
+                401,
+                r#"{"error_code":"invalid_client","error_description":"bad secret"}"#
+            ),
+            TokenOutcome::InvalidClient
+        );
+    }
+
+    #[test]
     fn other_errors() {
         assert_eq!(
-            classify_token_response(
+            outcome(
                 400,
-                br#"{"error_code":"invalid_request","error_description":"x"}"#
+                r#"{"error_code":"invalid_request","error_description":"x"}"#
             ),
             TokenOutcome::Rejected {
-                status: 400,
                 code: Some("invalid_request".into())
-            }
-        );
-        assert_eq!(
-            classify_token_response(401, b"<html>nginx</html>"),
-            TokenOutcome::Rejected {
-                status: 401,
-                code: None
             }
         );
         // The API error envelope has an object under `error`; that is not a token error code.
         assert_eq!(
-            classify_token_response(403, br#"{"error":{"code":"not_permitted"}}"#),
-            TokenOutcome::Rejected {
-                status: 403,
-                code: None
-            }
+            outcome(403, r#"{"error":{"code":"not_permitted"}}"#),
+            TokenOutcome::Rejected { code: None }
         );
         for status in [500, 502, 503, 408, 429] {
             assert_eq!(
-                classify_token_response(status, b"{}"),
-                TokenOutcome::Unavailable { status }
+                outcome(status, "{}"),
+                TokenOutcome::Unavailable { timeout: false },
+                "{status}"
             );
         }
+        for (f, timeout) in [(HttpFailure::Network, false), (HttpFailure::Timeout, true)] {
+            let fake = Fake::failing(f);
+            let call = fake.call();
+            assert_eq!(
+                block_on(refresh(
+                    &client(),
+                    &call,
+                    &refresh_token(&Secret::new("rt"))
+                )),
+                TokenOutcome::Unavailable { timeout }
+            );
+        }
+    }
+
+    #[test]
+    fn error_display_carries_only_the_code() {
+        let body: TokenErrorBody = serde_json::from_str(
+            r#"{"error_code":"Invalid_Client","error_description":"secret s3cret is wrong"}"#,
+        )
+        .unwrap();
+        let shown = format!("{body} {body:?}");
+        assert!(shown.starts_with("token error invalid_client"));
+        assert!(!shown.contains("s3cret"), "{shown}");
     }
 
     #[test]

@@ -66,7 +66,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
             (resp, None)
         }
     };
-    Ok(respond::finish(resp, area, &raw_path, html_policy))
+    let https = url.starts_with("https://");
+    Ok(respond::finish(resp, area, &raw_path, html_policy, https))
 }
 
 fn router<'a>(ctx: Ctx) -> Router<'a, Ctx> {

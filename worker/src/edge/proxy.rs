@@ -1,7 +1,7 @@
 //! `/api/*`: checks the allowlist and the session cookie, then hands the call to the session's
 //! Durable Object, which adds the bearer token and talks to tastytrade.
 
-use super::auth::{read_body, session_cookie_of, state_changing};
+use super::auth::{read_json_body, session_cookie_of, state_changing};
 use super::session::{self, Op};
 use super::Ctx;
 use crate::allowlist;
@@ -19,13 +19,13 @@ pub async fn forward(mut req: Request, rc: RouteContext<Ctx>) -> Result<Response
     if !allowed.method.is_idempotent_read() {
         state_changing(&req, ctx)?;
     }
-    let SessionCookie::Valid(sid) = session_cookie_of(&req) else {
+    let SessionCookie::Valid(sid) = session_cookie_of(&req, &rc.env)? else {
         return Err(AppError::SessionRequired);
     };
     let body = if allowed.method.is_idempotent_read() {
         None
     } else {
-        Some(read_body(&mut req, MAX_PROXY_BODY).await?)
+        Some(read_json_body(&mut req, MAX_PROXY_BODY).await?)
     };
     let call = session::ProxyCall {
         method: ctx.method.clone(),

@@ -1,7 +1,7 @@
 //! Building responses: JSON bodies, `BffError`s and the security headers every response gets.
 
 use crate::error::AppError;
-use crate::headers::{security_headers, Area};
+use crate::headers::{security_headers, Area, Served};
 use serde::Serialize;
 use worker::{Headers, Response, ResponseBuilder};
 
@@ -17,7 +17,15 @@ pub fn json<T: Serialize>(status: u16, value: &T) -> Response {
 }
 
 pub fn error(e: AppError) -> Response {
-    json(e.status(), &e.body())
+    let resp = json(e.status(), &e.body());
+    match e.retry_after_secs() {
+        Some(secs) => {
+            let headers = copy_headers(&resp);
+            let _ = headers.set("retry-after", &secs.to_string());
+            resp.with_headers(headers)
+        }
+        None => resp,
+    }
 }
 
 /// A response without a body (204, 304, …: the runtime refuses bodies on those).
@@ -46,10 +54,30 @@ pub fn result(r: Result<Response, AppError>) -> worker::Result<Response> {
 }
 
 /// Copies the headers into a fresh (mutable) set, then sets the security headers.
-pub fn finish(resp: Response, area: Area, raw_path: &str, html_policy: Option<String>) -> Response {
+pub fn finish(
+    resp: Response,
+    area: Area,
+    raw_path: &str,
+    html_policy: Option<String>,
+    https: bool,
+) -> Response {
     let status = resp.status_code();
     let headers = copy_headers(&resp);
-    for (name, value) in security_headers(area, raw_path, html_policy, status == 304) {
+    let html = headers
+        .get("content-type")
+        .ok()
+        .flatten()
+        .is_some_and(|ct| {
+            ct.trim_start()
+                .to_ascii_lowercase()
+                .starts_with("text/html")
+        });
+    let served = Served {
+        not_modified: status == 304,
+        html,
+        https,
+    };
+    for (name, value) in security_headers(area, raw_path, html_policy, served) {
         let _ = headers.set(name, &value);
     }
     resp.with_headers(headers)

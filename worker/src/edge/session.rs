@@ -11,10 +11,11 @@ use super::{load_config, load_secrets, now_ms, respond, SESSIONS_BINDING};
 use crate::allowlist;
 use crate::config::{Config, Secrets};
 use crate::crypto::{SessionId, TokenCipher};
+use crate::error::passable_status;
 use crate::error::AppError;
-use crate::lifetime::{Lifetimes, SessionTimes};
+use crate::lifetime::{should_persist_last_used, Lifetimes, SessionTimes};
 use crate::secret::Secret;
-use crate::token::{classify_token_response, CodeGrant, RefreshGrant, TokenOutcome, Tokens};
+use crate::token::{self, token_client, TokenOutcome, Tokens};
 use futures::future::{FutureExt, LocalBoxFuture, Shared};
 use pocket_shared::bff::SessionInfo;
 use serde::{Deserialize, Serialize};
@@ -102,6 +103,9 @@ enum Refreshed {
     Unavailable {
         timeout: bool,
     },
+    /// `invalid_client`: the deployment's credentials are refused; the session is kept (the
+    /// grant is fine) and the error says what the operator must fix.
+    ClientRejected,
 }
 
 type Flight = Shared<LocalBoxFuture<'static, Refreshed>>;
@@ -204,10 +208,11 @@ impl PocketSession {
     async fn handle(&self, mut req: Request) -> Result<Response, AppError> {
         let now = now_ms();
         let epoch = self.epoch.get();
+        let key = load_secrets(&self.env)?.session_key;
         let sid = req
             .headers()
             .get(SID_HEADER)?
-            .and_then(|s| SessionId::parse(&s))
+            .and_then(|s| SessionId::parse(&s, &key))
             .ok_or(AppError::SessionRequired)?;
         // Only the worker can reach this object, and only under the id's own name; check anyway.
         let namespace = self.env.durable_object(SESSIONS_BINDING)?;
@@ -265,19 +270,24 @@ impl PocketSession {
         now: i64,
     ) -> Result<Response, AppError> {
         let secrets = load_secrets(&self.env)?;
-        let grant = CodeGrant::new(
+        let client = token_client(&secrets.client_id, &secrets.client_secret, &cfg.token_url())
+            .ok_or(AppError::Internal)?;
+        let http = |req| upstream::token_http(cfg, req);
+        let outcome = token::exchange_code(
+            &client,
+            &http,
             &input.code,
-            &secrets.client_id,
-            &secrets.client_secret,
-            &input.redirect_uri,
             input.code_verifier.as_ref(),
-        );
-        let grant = serde_json::to_vec(&grant).map_err(|_| AppError::Internal)?;
+            &input.redirect_uri,
+        )
+        .await;
         let down = AppError::ExchangeFailed {
             upstream_down: true,
         };
-        let reply = upstream::token_call(cfg, &grant).await.map_err(|_| down)?;
-        let tokens = match classify_token_response(reply.status, &reply.body) {
+        let refused = AppError::ExchangeFailed {
+            upstream_down: false,
+        };
+        let tokens = match outcome {
             TokenOutcome::Granted {
                 access,
                 refresh: Some(refresh),
@@ -288,32 +298,28 @@ impl PocketSession {
                 return Err(down);
             }
             TokenOutcome::InvalidGrant => {
-                console_warn!(
-                    "code exchange refused: status {}, invalid_grant",
-                    reply.status
-                );
-                return Err(AppError::ExchangeFailed {
-                    upstream_down: false,
-                });
+                console_warn!("code exchange refused: invalid_grant");
+                return Err(refused);
             }
-            TokenOutcome::Rejected { status, code } => {
+            TokenOutcome::InvalidClient => {
+                console_error!(
+                    "code exchange refused: invalid_client (check TT_CLIENT_ID/TT_CLIENT_SECRET)"
+                );
+                return Err(AppError::ClientRejected);
+            }
+            TokenOutcome::Rejected { code } => {
                 console_warn!(
-                    "code exchange refused: status {status}, error_code {}",
+                    "code exchange refused: error_code {}",
                     code.as_deref().unwrap_or("-")
                 );
-                return Err(AppError::ExchangeFailed {
-                    upstream_down: false,
-                });
+                return Err(refused);
             }
-            TokenOutcome::Unavailable { status } => {
-                console_warn!("code exchange: token endpoint unavailable ({status})");
+            TokenOutcome::Unavailable { timeout } => {
+                console_warn!("code exchange: token endpoint unavailable (timeout: {timeout})");
                 return Err(down);
             }
             TokenOutcome::Malformed => {
-                console_warn!(
-                    "code exchange: unreadable token response ({})",
-                    reply.status
-                );
+                console_warn!("code exchange: unreadable token response");
                 return Err(down);
             }
         };
@@ -373,8 +379,11 @@ impl PocketSession {
             self.wipe().await?;
             return Err(AppError::SessionRequired);
         }
+        let stored = times.last_used_ms;
         let times = times.touched(now);
-        storage.put(K_LAST_USED, times.last_used_ms as f64).await?;
+        if should_persist_last_used(stored, now, lifetimes(cfg)) {
+            storage.put(K_LAST_USED, times.last_used_ms as f64).await?;
+        }
         Ok((times, Some(sealed)))
     }
 
@@ -448,6 +457,7 @@ impl PocketSession {
             Refreshed::Revoked => Err(AppError::SessionRevoked),
             Refreshed::Gone => Err(AppError::SessionRequired),
             Refreshed::Unavailable { timeout } => Err(AppError::UpstreamUnavailable { timeout }),
+            Refreshed::ClientRejected => Err(AppError::ClientRejected),
         }
     }
 
@@ -543,8 +553,14 @@ fn pass_through(reply: Reply) -> Result<Response, AppError> {
     {
         headers.set("content-type", &ct)?;
     }
+    let status = passable_status(reply.status).inspect_err(|_| {
+        console_warn!(
+            "upstream answered with status {}; not passed on",
+            reply.status
+        );
+    })?;
     let builder = ResponseBuilder::new()
-        .with_status(reply.status)
+        .with_status(status)
         .with_headers(headers);
     Ok(
         if matches!(reply.status, 204 | 205) || reply.body.is_empty() {
@@ -569,20 +585,14 @@ struct RefreshTask {
 }
 
 async fn refresh_task(t: RefreshTask) -> Refreshed {
-    let grant = RefreshGrant::new(&t.stale.refresh, &t.client_id, &t.client_secret);
-    let Ok(grant) = serde_json::to_vec(&grant) else {
+    let Some(client) = token_client(&t.client_id, &t.client_secret, &t.cfg.token_url()) else {
         return Refreshed::Unavailable { timeout: false };
     };
-    let reply = match upstream::token_call(&t.cfg, &grant).await {
-        Ok(reply) => reply,
-        Err(f) => {
-            return Refreshed::Unavailable {
-                timeout: f == Failure::Timeout,
-            }
-        }
-    };
+    let http = |req| upstream::token_http(&t.cfg, req);
+    let rt = token::refresh_token(&t.stale.refresh);
+    let outcome = token::refresh(&client, &http, &rt).await;
     let now = now_ms();
-    match classify_token_response(reply.status, &reply.body) {
+    match outcome {
         TokenOutcome::Granted {
             access,
             refresh,
@@ -622,19 +632,23 @@ async fn refresh_task(t: RefreshTask) -> Refreshed {
             }
             Refreshed::Revoked
         }
-        TokenOutcome::Rejected { status, code } => {
+        TokenOutcome::InvalidClient => {
+            console_error!("refresh refused: invalid_client (check TT_CLIENT_ID/TT_CLIENT_SECRET)");
+            Refreshed::ClientRejected
+        }
+        TokenOutcome::Rejected { code } => {
             console_warn!(
-                "refresh refused: status {status}, error_code {}",
+                "refresh refused: error_code {}",
                 code.as_deref().unwrap_or("-")
             );
             Refreshed::Unavailable { timeout: false }
         }
-        TokenOutcome::Unavailable { status } => {
-            console_warn!("refresh: token endpoint unavailable ({status})");
-            Refreshed::Unavailable { timeout: false }
+        TokenOutcome::Unavailable { timeout } => {
+            console_warn!("refresh: token endpoint unavailable (timeout: {timeout})");
+            Refreshed::Unavailable { timeout }
         }
         TokenOutcome::Malformed => {
-            console_warn!("refresh: unreadable token response ({})", reply.status);
+            console_warn!("refresh: unreadable token response");
             Refreshed::Unavailable { timeout: false }
         }
     }

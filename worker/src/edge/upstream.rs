@@ -5,17 +5,15 @@
 use crate::allowlist::Allowed;
 use crate::config::Config;
 use crate::secret::Secret;
-use crate::token::USER_AGENT;
+use crate::token::{to_http_response, HttpFailure, USER_AGENT};
 use futures::future::{select, Either};
+use oauth2::{HttpRequest, HttpResponse};
 use std::pin::pin;
 use std::time::Duration;
 use worker::{
     console_warn, js_sys::Uint8Array, AbortController, Delay, Fetch, Headers, Method, Request,
     RequestInit, RequestRedirect,
 };
-
-const TOKEN_TIMEOUT: Duration = Duration::from_secs(15);
-const API_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// Why there is no answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,18 +79,29 @@ fn base_headers() -> Headers {
     h
 }
 
-/// `POST {api}/oauth/token` with a JSON grant body (no `Authorization` header).
-pub async fn token_call(cfg: &Config, grant_json: &[u8]) -> Result<Reply, Failure> {
+/// The `oauth2` crate's HTTP client: sends its token request (form body, secret inside) with
+/// our `User-Agent`, no `Authorization` header, no redirects, and the token timeout.
+pub async fn token_http(cfg: &Config, req: HttpRequest) -> Result<HttpResponse, HttpFailure> {
     let h = base_headers();
-    let _ = h.set("content-type", "application/json");
-    send(
-        &cfg.token_url(),
+    for (name, value) in req.headers() {
+        if let Ok(v) = value.to_str() {
+            let _ = h.set(name.as_str(), v);
+        }
+    }
+    let timeout = Duration::from_millis(cfg.token_timeout_ms.into());
+    let reply = send(
+        &req.uri().to_string(),
         Method::Post,
         h,
-        Some(grant_json),
-        TOKEN_TIMEOUT,
+        Some(req.body()),
+        timeout,
     )
     .await
+    .map_err(|f| match f {
+        Failure::Network => HttpFailure::Network,
+        Failure::Timeout => HttpFailure::Timeout,
+    })?;
+    to_http_response(reply.status, reply.content_type.as_deref(), reply.body)
 }
 
 /// An allowlisted REST call with the bearer token. Nothing from the browser is forwarded except
@@ -110,5 +119,6 @@ pub async fn api_call(
     }
     let url = format!("{}{}", cfg.api_base, allowed.upstream);
     let method = Method::from(allowed.method.as_str().to_owned());
-    send(&url, method, h, body, API_TIMEOUT).await
+    let timeout = Duration::from_millis(cfg.api_timeout_ms.into());
+    send(&url, method, h, body, timeout).await
 }

@@ -1,0 +1,136 @@
+// Black-box tests of the worker's sign-in hardening, body limits, cookie rules, single-flight
+// refresh under latency and static caching (issue "Harden sign-in, the proxy and the simulator").
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import {
+  APP_URL, CSRF, SESSION_COOKIE, api, authorizeCode, exchange, pkcePair, signIn, sim,
+} from './harness.mjs';
+
+before(async () => sim.reset());
+after(async () => sim.reset());
+
+const tokenRequests = async () => (await sim.stats())['token-requests'];
+
+test('exchange takes only JSON and always needs a PKCE verifier; neither refusal reaches tastytrade', async () => {
+  const { challenge } = pkcePair();
+  const code = await authorizeCode({ challenge });
+  const before = await tokenRequests();
+  let res = await fetch(APP_URL + '/auth/exchange', {
+    method: 'POST', headers: { ...CSRF, 'content-type': 'text/plain' }, body: JSON.stringify({ code }),
+  });
+  assert.equal(res.status, 415);
+  assert.equal((await res.json()).error.code, 'unsupported_media_type');
+  res = await fetch(APP_URL + '/auth/exchange', {
+    method: 'POST', headers: { ...CSRF, 'content-type': 'application/x-www-form-urlencoded' }, body: `code=${code}`,
+  });
+  assert.equal(res.status, 415);
+  res = await exchange({ code }); // no verifier: a leaked code must not become a session
+  assert.equal(res.status, 400);
+  assert.equal((await res.json()).error.code, 'bad_request');
+  assert.equal(res.headers.getSetCookie().length, 0);
+  assert.equal(await tokenRequests(), before, 'a refused exchange made a token request');
+});
+
+test('the body limit holds while reading: a chunked body without Content-Length is cut off', async () => {
+  const { status } = await new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(APP_URL);
+    const req = http.request({
+      host: hostname, port, method: 'POST', path: '/auth/exchange',
+      headers: { ...CSRF, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+    }, (res) => { res.resume(); res.on('end', () => resolve({ status: res.statusCode })); });
+    req.on('error', reject);
+    const chunk = Buffer.alloc(4096, 'a');
+    for (let i = 0; i < 64; i++) req.write(chunk); // 256 KiB, limit is 8 KiB
+    req.end();
+  });
+  assert.equal(status, 413);
+});
+
+test('a failed exchange keeps the session; a successful one ends the previous session', async () => {
+  const first = await signIn();
+  // A reused code (a double-submitted callback) fails and must not sign this browser out.
+  const res = await exchange({ code: first.code, 'code-verifier': first.verifier }, first.cookie);
+  assert.ok(res.status >= 400 && res.status < 500, `reused code: ${res.status}`);
+  assert.equal((await api('/api/customers/me', first.cookie)).status, 200, 'failed exchange ended the session');
+  // Signing in again from the same browser replaces the old session.
+  const second = await signIn({ cookie: first.cookie });
+  assert.notEqual(second.cookie, first.cookie);
+  assert.equal((await api('/api/customers/me', second.cookie)).status, 200);
+  assert.equal((await api('/api/customers/me', first.cookie)).status, 401, 'previous session still alive');
+});
+
+test('forged ids and duplicated cookies are no session', async () => {
+  const { cookie } = await signIn();
+  const forged = `${SESSION_COOKIE}=${randomBytes(48).toString('base64url')}`; // right shape, no valid MAC
+  for (const c of [forged, `${cookie}; ${forged}`, `${forged}; ${cookie}`, `${cookie}; ${cookie}`,
+    `\u00a0${cookie}`]) {
+    const res = await api('/api/customers/me', c);
+    assert.equal(res.status, 401, c);
+  }
+  assert.equal((await api('/api/customers/me', cookie)).status, 200);
+});
+
+test('PKCE sent but not required by tastytrade (the production-like path) still signs in', async () => {
+  await sim.config({ 'require-pkce': false });
+  try {
+    const { body } = await signIn();
+    assert.equal(body['signed-in'], true);
+  } finally {
+    await sim.reset();
+  }
+});
+
+test('single-flight refresh under latency: overlapping calls make exactly one token request', async () => {
+  await sim.config({ 'access-token-ttl': 2 });
+  try {
+    const { cookie } = await signIn();
+    await new Promise((r) => setTimeout(r, 2500));
+    await sim.reset();
+    await sim.config({ 'latency-ms': 300 }); // every call overlaps the refresh in flight
+    const results = await Promise.all(
+      Array.from({ length: 12 }, () => api('/api/customers/me/accounts', cookie)),
+    );
+    assert.deepEqual(results.map((r) => r.status), Array(12).fill(200));
+    const stats = await sim.stats();
+    assert.equal(stats.grants['refresh-token'], 1, JSON.stringify(stats));
+    assert.equal(stats['token-requests'], 1, JSON.stringify(stats));
+  } finally {
+    await sim.reset();
+  }
+});
+
+test('hashed assets are cached immutably; the page revalidates', async () => {
+  const page = await fetch(APP_URL + '/');
+  assert.equal(page.headers.get('cache-control'), 'no-cache');
+  const html = await page.text();
+  const assets = [...new Set([...html.matchAll(/\/([A-Za-z0-9_.-]+-[0-9a-f]{16}(?:_bg)?\.(?:js|wasm|css))\b/g)]
+    .map((m) => m[1]))];
+  assert.ok(assets.length >= 3, `hashed assets in the page: ${assets}`);
+  for (const a of assets) {
+    const res = await fetch(`${APP_URL}/${a}`);
+    assert.equal(res.status, 200, a);
+    assert.equal(res.headers.get('cache-control'), 'public, max-age=31536000, immutable', a);
+  }
+});
+
+// Last: it spends this address's sign-in allowance (the harness waits out the 429s after it).
+test('a flood of junk exchanges becomes a bounded number of token requests', async () => {
+  await new Promise((r) => setTimeout(r, 10_500)); // a fresh rate-limit window
+  const before = await tokenRequests();
+  const statuses = [];
+  for (let i = 0; i < 40; i++) {
+    const res = await fetch(APP_URL + '/auth/exchange', {
+      method: 'POST',
+      headers: { ...CSRF, 'content-type': 'application/json' },
+      body: JSON.stringify({ code: 'junk-' + randomBytes(8).toString('hex'), 'code-verifier': 'v'.repeat(43) }),
+    });
+    statuses.push(res.status);
+    if (res.status === 429) assert.ok(Number(res.headers.get('retry-after')) > 0);
+    await res.arrayBuffer();
+  }
+  const made = (await tokenRequests()) - before;
+  assert.ok(made <= 10, `40 junk exchanges made ${made} token requests`);
+  assert.ok(statuses.filter((s) => s === 429).length >= 30, statuses.join(','));
+});
