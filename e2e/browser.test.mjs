@@ -3,7 +3,9 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { createHash } from 'node:crypto';
 import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
 import {
   APP_URL, SIM_URL, DEMO_CLIENT_SECRET, DEMO_USER, SESSION_COOKIE, api, demoAccounts, fixture, sim,
 } from './harness.mjs';
@@ -49,6 +51,36 @@ function money(text) {
 }
 const cents = (x) => Math.round(Number(x) * 100);
 
+/** `Decimal::MAX`: the largest value tastytrade's decimals can hold in the app's models. */
+const DECIMAL_MAX = '79228162514264337593543950335';
+
+/** The authorize URL carries an S256 PKCE challenge (43 base64url chars) and a long state. */
+function assertAuthorizeUrl(href) {
+  const url = new URL(href);
+  assert.equal(url.searchParams.get('code_challenge_method'), 'S256', `no S256 challenge in ${url.search}`);
+  assert.match(url.searchParams.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/, 'S256 challenge');
+  assert.ok(url.searchParams.get('state')?.length >= 16, 'state is long and random');
+  return url;
+}
+
+/** axe-core on the current page: no serious or critical violation. */
+async function assertAccessible(page, vp, what) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`);
+  assert.deepEqual(report, [], `${vp.name} ${what}: axe violations\n${report.join('\n')}`);
+}
+
+/** Exactly one <main> landmark and at least one <h1> (in the accessibility tree, not hidden). */
+async function assertLandmarks(page, what) {
+  const found = await page.evaluate(() => ({
+    mains: document.querySelectorAll('main, [role=main]').length,
+    h1: [...document.querySelectorAll('h1')].map((h) => h.textContent.trim()).filter(Boolean),
+  }));
+  assert.equal(found.mains, 1, `${what}: exactly one <main>`);
+  assert.ok(found.h1.length >= 1, `${what}: an <h1>`);
+}
+
 /** Clicks through the simulator's authorize page; returns the exchange request body the app sent. */
 async function signInThroughSimulator(page, vp) {
   await page.goto(APP_URL + '/');
@@ -56,9 +88,7 @@ async function signInThroughSimulator(page, vp) {
   await shot(page, vp, '1-signin');
   await press(page, vp, '[data-testid=signin-button]');
   await page.waitForURL((u) => u.href.startsWith(SIM_URL + '/auth.html'));
-  const authorizeUrl = new URL(page.url());
-  assert.equal(authorizeUrl.searchParams.get('code_challenge_method'), 'S256');
-  assert.ok(authorizeUrl.searchParams.get('state')?.length >= 16, 'state is long and random');
+  const authorizeUrl = assertAuthorizeUrl(page.url());
   await page.fill('input[name=username]', DEMO_USER.username);
   await page.fill('input[name=password]', DEMO_USER.password);
   await shot(page, vp, '2-simulator-authorize');
@@ -67,6 +97,9 @@ async function signInThroughSimulator(page, vp) {
   const body = JSON.parse((await exchange).postData());
   await page.waitForSelector('[data-testid=account-tab]');
   assert.ok(!page.url().includes('code='), 'the code is stripped from the address bar');
+  // The challenge on the authorize URL is S256 of the verifier the app sent to the worker.
+  const challenge = createHash('sha256').update(body['code-verifier'] ?? '').digest('base64url');
+  assert.equal(authorizeUrl.searchParams.get('code_challenge'), challenge, 'S256(verifier) = challenge');
   return body;
 }
 
@@ -106,6 +139,10 @@ for (const vp of VIEWPORTS) {
     page.on('response', async (r) => {
       if (r.url().startsWith(APP_URL + '/auth/')) authBodies.push(await r.text().catch(() => ''));
     });
+    await page.goto(APP_URL + '/');
+    await page.waitForSelector('[data-testid=signin-button]');
+    await assertLandmarks(page, 'sign-in page');
+    await assertAccessible(page, vp, 'sign-in page');
     const exchangeBody = await signInThroughSimulator(page, vp);
     assert.ok(exchangeBody['code-verifier']?.length >= 43, 'PKCE verifier sent to the worker');
 
@@ -126,6 +163,8 @@ for (const vp of VIEWPORTS) {
       await checkAccount(page, a);
       await shot(page, vp, `3-dashboard-${i + 1}-${a['account-number']}`);
     }
+    await assertLandmarks(page, 'dashboard');
+    await assertAccessible(page, vp, 'dashboard');
 
     if (vp.isMobile) {
       const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -175,6 +214,7 @@ async function atAuthorizePage() {
   await page.goto(APP_URL + '/');
   await press(page, vp, '[data-testid=signin-button]');
   await page.waitForURL((u) => u.href.startsWith(SIM_URL));
+  assertAuthorizeUrl(page.url());
   let exchanged = false;
   page.on('request', (r) => r.url().includes('/auth/exchange') && (exchanged = true));
   return { vp, context, page, exchanged: () => exchanged };
@@ -191,6 +231,7 @@ test('phone: denying consent shows a clear message and a retry', async () => {
   await shot(page, vp, '5-denied');
   await press(page, vp, '[data-testid=retry-signin]');
   await page.waitForURL((u) => u.href.startsWith(SIM_URL + '/auth.html'));
+  assertAuthorizeUrl(page.url());
   await context.close();
 });
 
@@ -239,3 +280,146 @@ test('phone: an ended session shows "sign in again"', async () => {
   await shot(page, vp, '7-session-ended');
   await context.close();
 });
+
+test('phone: an error= with a state this browser did not issue (or none) is a state mismatch', async () => {
+  for (const query of ['error=access_denied&state=forged', 'error=access_denied', 'error=server_error&state=']) {
+    const { vp, context, page, exchanged } = await atAuthorizePage();
+    await page.goto(`${APP_URL}/callback?${query}`);
+    const error = page.locator('[data-testid=auth-error]');
+    await error.waitFor();
+    assert.equal(await error.getAttribute('data-reason'), 'state-mismatch', query);
+    assert.ok(!exchanged());
+    assert.ok(!page.url().includes('error='), 'the error is stripped from the address bar');
+    if (query.includes('forged')) await shot(page, vp, '6b-error-with-forged-state');
+    await context.close();
+  }
+});
+
+test('phone: no text from the callback URL reaches the page', async () => {
+  const { vp, context, page } = await atAuthorizePage();
+  // The state this browser really issued, with attacker-chosen error text around it.
+  const state = new URL(page.url()).searchParams.get('state');
+  const marker = 'INJECTED-7f3a';
+  const query = new URLSearchParams({
+    error: `<script>window.pwned=1</script><b>${marker}-code</b>`,
+    error_description: `${marker}-description: call +1 555 0100 to restore your account`,
+    error_uri: `https://evil.example/${marker}`,
+    state,
+  });
+  await page.goto(`${APP_URL}/callback?${query}`);
+  const error = page.locator('[data-testid=auth-error]');
+  await error.waitFor();
+  assert.equal(await error.getAttribute('data-reason'), 'provider-error');
+  assert.equal(await error.getAttribute('data-provider-code'), 'other');
+  const seen = await page.evaluate(() => ({
+    html: document.documentElement.outerHTML,
+    title: document.title,
+    href: location.href,
+    pwned: window.pwned,
+  }));
+  assert.ok(!seen.html.includes(marker), 'URL text shown on the page');
+  assert.ok(!seen.title.includes(marker));
+  assert.ok(!seen.href.includes(marker), 'the error is stripped from the address bar');
+  assert.equal(seen.pwned, undefined);
+  await shot(page, vp, '6c-provider-error');
+  await assertAccessible(page, vp, 'callback error page');
+  await context.close();
+});
+
+test('phone: the code leaves the address bar and history before the exchange finishes', async () => {
+  const vp = VIEWPORTS[0];
+  const { context, page } = await newPage(vp);
+  await page.goto(APP_URL + '/');
+  await press(page, vp, '[data-testid=signin-button]');
+  await page.waitForURL((u) => u.href.startsWith(SIM_URL + '/auth.html'));
+  await page.fill('input[name=username]', DEMO_USER.username);
+  await page.fill('input[name=password]', DEMO_USER.password);
+
+  // Hold the exchange until the address bar and the history have been checked.
+  let release;
+  const held = new Promise((resolve) => {
+    page.route((url) => url.href === APP_URL + '/auth/exchange', (route) => {
+      resolve(route);
+      return new Promise((r) => (release = r)).then(() => route.continue());
+    });
+  });
+  const cdp = await context.newCDPSession(page);
+  const historyUrls = async () => (await cdp.send('Page.getNavigationHistory')).entries.map((e) => e.url);
+  let callbackUrl;
+  page.on('framenavigated', (f) => f === page.mainFrame() && f.url().includes('code=') && (callbackUrl = f.url()));
+
+  await press(page, vp, 'button[name=decision][value=allow]');
+  const route = await held;
+  const code = new URL(callbackUrl).searchParams.get('code');
+  assert.ok(code, 'the callback was loaded with a code');
+  const during = await page.evaluate(() => ({ href: location.href, length: history.length }));
+  assert.equal(new URL(during.href).search, '', `code/state still in the address bar: ${during.href}`);
+  assert.equal(new URL(during.href).pathname, '/callback');
+  const entries = await historyUrls();
+  assert.equal(entries.length, during.length);
+  for (const url of entries) {
+    assert.ok(!url.includes(code) && !url.includes('code='), `a history entry keeps the code: ${url}`);
+  }
+  assert.equal(entries.at(-1), APP_URL + '/callback', 'the callback entry was replaced, not pushed');
+  release();
+  await route.request().response();
+  await page.waitForSelector('[data-testid=account-tab]');
+  assert.equal(await page.evaluate(() => history.length), during.length, 'no history entry added');
+
+  // Going back never lands on a URL with the code.
+  for (const url of await historyUrls()) assert.ok(!url.includes('code='), url);
+  await page.goBack();
+  assert.ok(!page.url().includes('code='), `back landed on ${page.url()}`);
+  await context.close();
+});
+
+for (const vp of VIEWPORTS) {
+  test(`${vp.name}: a P/L too large for a decimal shows — and the page keeps working`, async () => {
+    const { context, page, errors } = await newPage(vp);
+    const [first] = demoAccounts().map((a) => a['account-number']);
+    const huge = {
+      'account-number': first, symbol: 'HUGE', 'instrument-type': 'Equity', 'underlying-symbol': 'HUGE',
+      quantity: '1000000', 'quantity-direction': 'Long', 'average-open-price': '100',
+      'close-price': '10', mark: DECIMAL_MAX, 'mark-price': DECIMAL_MAX, multiplier: 1, 'cost-effect': 'Debit',
+    };
+    // The simulator cannot serve such a mark: rewrite its positions answer on the way in.
+    await page.route((url) => /^\/api\/accounts\/[^/]+\/positions$/.test(url.pathname), async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      if (route.request().url().includes(`/accounts/${first}/`)) body.data.items.push(huge);
+      await route.fulfill({ response, json: body });
+    });
+    await signInThroughSimulator(page, vp);
+    const fixtureRows = fixture(`accounts/${first}/positions.json`).data.items;
+    await page.waitForSelector('[data-testid=position-row][data-symbol=HUGE]');
+    assert.equal(await page.locator('[data-testid=position-row]').count(), fixtureRows.length + 1);
+    const row = page.locator('[data-testid=position-row][data-symbol=HUGE]');
+    assert.equal((await row.locator('[data-testid=position-pl]').innerText()).trim(), '—');
+    assert.equal((await page.locator('[data-testid=positions-total-pl]').innerText()).trim(), '—',
+      'the total cannot leave the impossible row out');
+    // Every other row is intact: quantity as in the fixture, a P/L figure where one applies.
+    for (const p of fixtureRows) {
+      const other = page.locator(`[data-testid=position-row][data-symbol="${p.symbol}"]`);
+      const qty = money(await other.locator('[data-testid=position-quantity]').innerText());
+      assert.equal(qty, Number(p.quantity) * (p['quantity-direction'] === 'Short' ? -1 : 1), p.symbol);
+      if (p['average-open-price'] && (p['mark-price'] ?? p['close-price'])) {
+        assert.match(await other.locator('[data-testid=position-pl]').innerText(), /\d/, `${p.symbol} P/L`);
+      }
+    }
+    await page.locator('[data-testid=net-liq]').waitFor();
+    if (vp.isMobile) {
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 0, `horizontal page scroll of ${overflow}px at 390 px`);
+    }
+    await shot(page, vp, '9-impossible-pl');
+    // Still alive: switching accounts and refreshing work.
+    const [, second] = demoAccounts().map((a) => a['account-number']);
+    await press(page, vp, `[data-testid=account-tab][data-account-number="${second}"]`);
+    await page.waitForSelector(`[data-testid=account-tab][data-account-number="${second}"][aria-selected=true]`);
+    await page.locator('[data-testid=refresh-button]').click();
+    await press(page, vp, `[data-testid=account-tab][data-account-number="${first}"]`);
+    await page.waitForSelector('[data-testid=position-row][data-symbol=HUGE]');
+    assert.deepEqual(errors, [], 'page errors (a panic shows as "unreachable")');
+    await context.close();
+  });
+}
