@@ -134,3 +134,20 @@ test('a flood of junk exchanges becomes a bounded number of token requests', asy
   assert.ok(made <= 10, `40 junk exchanges made ${made} token requests`);
   assert.ok(statuses.filter((s) => s === 429).length >= 30, statuses.join(','));
 });
+
+test('the PKCE check script tells an enforcing tastytrade from one that ignores PKCE', async () => {
+  const { checkPkce } = await import('../scripts/pkce-check.mjs');
+  const { SIM_URL, DEMO_CLIENT_SECRET } = await import('./harness.mjs');
+  const config = await (await fetch(APP_URL + '/auth/config')).json();
+  const opts = {
+    apiBase: SIM_URL, clientId: config['client-id'], clientSecret: DEMO_CLIENT_SECRET,
+    redirectUri: config['redirect-uri'],
+  };
+  const getCode = ({ challenge, state }) => authorizeCode({ challenge, state });
+  try {
+    await sim.config({ 'require-pkce': true });
+    assert.equal((await checkPkce(opts, getCode)).verdict, 'enforced');
+  } finally {
+    await sim.reset();
+  }
+});
