@@ -32,9 +32,26 @@ fn position_row(p: Position) -> impl IntoView {
     } else {
         "Long"
     };
+    let qty_text = format::quantity_signed(qty);
+    let price_text = current.map(|(price, source)| (format::price(price), source));
+    // Absurdly long figures (tastytrade sent a huge value) may wrap instead of widening the
+    // table past the screen.
+    let long = [
+        Some(&qty_text),
+        avg_open.as_ref(),
+        price_text.as_ref().map(|(t, _)| t),
+    ]
+    .into_iter()
+    .flatten()
+    .any(|t| t.chars().count() > 18);
 
     view! {
-        <tr class="position-row" data-testid="position-row" data-symbol=p.symbol.clone()>
+        <tr
+            class="position-row"
+            class:long-numbers=long
+            data-testid="position-row"
+            data-symbol=p.symbol.clone()
+        >
             <th scope="row" class="sym-cell">
                 <span class="sym-title">{title}</span>
                 {subtitle.map(|s| view! { <span class="sym-sub">{s}</span> })}
@@ -46,18 +63,18 @@ fn position_row(p: Position) -> impl IntoView {
                     data-testid="position-quantity"
                     title=format!("{direction} {}", qty.abs().normalize())
                 >
-                    {format::quantity_signed(qty)}
+                    {qty_text}
                 </span>
             </td>
             <td class="num" data-label="Avg open">
                 {avg_open.unwrap_or_else(|| "—".into())}
             </td>
             <td class="num" data-label="Mark">
-                {match current {
-                    Some((price, PriceSource::Mark)) => view! { <span>{format::price(price)}</span> }.into_any(),
+                {match price_text {
+                    Some((price, PriceSource::Mark)) => view! { <span>{price}</span> }.into_any(),
                     Some((price, PriceSource::Close)) => view! {
                         <span title="Previous close (no live mark)">
-                            {format::price(price)}
+                            {price}
                             <small class="tag">"close"</small>
                         </span>
                     }
