@@ -1,7 +1,9 @@
 //! The one typed client for the app's own origin: the worker (backend-for-frontend) at
 //! `/auth/*` and the tastytrade proxy at `/api/*`. The browser never holds a token: requests
 //! carry the worker's `HttpOnly` session cookie (`credentials: same-origin`), and every
-//! state-changing call carries the CSRF header the worker requires.
+//! state-changing call carries the CSRF header the worker requires. HTTP goes through
+//! `gloo-net` (a thin typed layer over `fetch`); this module adds the worker's conventions and
+//! maps every failure to [`ApiError`].
 
 use leptos::prelude::on_cleanup;
 use pocket_shared::bff::{self, AuthConfig, BffErrorCode, ExchangeRequest, SessionInfo};
@@ -11,14 +13,11 @@ use pocket_shared::tastytrade::{
 use send_wrapper::SendWrapper;
 use std::future::Future;
 
+use gloo_net::http::{Method, RequestBuilder};
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use thiserror::Error;
-use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    AbortController, AbortSignal, Headers, RequestCache, RequestCredentials, RequestInit, Response,
-};
+use web_sys::{AbortController, AbortSignal, RequestCache, RequestCredentials};
 
 /// Every way a call can fail, as the UI needs to tell them apart.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -138,83 +137,62 @@ pub fn abort_on_cleanup() -> Option<AbortSignal> {
     Some(signal)
 }
 
-fn js_message(e: &JsValue) -> String {
-    e.dyn_ref::<js_sys::Error>()
-        .map(|e| String::from(e.message()))
-        .or_else(|| e.as_string())
-        .unwrap_or_else(|| "unknown error".into())
-}
-
-fn is_abort(e: &JsValue) -> bool {
-    e.dyn_ref::<js_sys::Error>()
-        .is_some_and(|e| e.name() == "AbortError")
-}
-
-/// Starts one request now (the browser sends it immediately) and returns a future of the status
-/// and the body text. Calling several of these before awaiting any runs them concurrently.
-fn send(
-    method: &str,
-    path: &str,
-    json_body: Option<&str>,
-    signal: Option<&AbortSignal>,
-) -> impl Future<Output = Result<(u16, String), ApiError>> + 'static {
-    let started = start(method, path, json_body, signal);
-    async move {
-        let response: Response = JsFuture::from(started?)
-            .await
-            .map_err(fetch_error)?
-            .unchecked_into();
-        let status = response.status();
-        let text = JsFuture::from(response.text().map_err(fetch_error)?)
-            .await
-            .map_err(fetch_error)?
-            .as_string()
-            .unwrap_or_default();
-        Ok((status, text))
+fn net_error(e: gloo_net::Error) -> ApiError {
+    match e {
+        gloo_net::Error::JsError(e) if e.name == "AbortError" => ApiError::Aborted,
+        gloo_net::Error::JsError(e) => ApiError::Network(e.message),
+        other => ApiError::Network(other.to_string()),
     }
 }
 
-fn fetch_error(e: JsValue) -> ApiError {
-    if is_abort(&e) {
-        ApiError::Aborted
+/// A request to the worker with the app's fixed settings: same-origin cookies only, never the
+/// HTTP cache (account data), JSON, the CSRF header on anything but GET, and `signal` to abort.
+fn request(method: Method, path: &str, signal: Option<&AbortSignal>) -> RequestBuilder {
+    let csrf = method != Method::GET;
+    let builder = RequestBuilder::new(path)
+        .method(method)
+        .credentials(RequestCredentials::SameOrigin)
+        .cache(RequestCache::NoStore)
+        .abort_signal(signal)
+        .header("accept", "application/json");
+    if csrf {
+        builder.header(bff::CSRF_HEADER, bff::CSRF_VALUE)
     } else {
-        ApiError::Network(js_message(&e))
+        builder
     }
 }
 
-fn start(
-    method: &str,
-    path: &str,
-    json_body: Option<&str>,
-    signal: Option<&AbortSignal>,
-) -> Result<js_sys::Promise, ApiError> {
-    let window = web_sys::window().ok_or_else(|| ApiError::Network("no window".into()))?;
-    let init = RequestInit::new();
-    init.set_method(method);
-    init.set_credentials(RequestCredentials::SameOrigin);
-    // Account data must never come from the HTTP cache.
-    init.set_cache(RequestCache::NoStore);
-    init.set_signal(signal);
-    let headers = Headers::new().map_err(|e| ApiError::Network(js_message(&e)))?;
-    let _ = headers.set("accept", "application/json");
-    if method != "GET" {
-        let _ = headers.set(bff::CSRF_HEADER, bff::CSRF_VALUE);
+/// Sends `builder` (with `json_body`, if any) and reads the status and the body text. Nothing is
+/// sent until the future is first polled: to run several requests concurrently, await them
+/// together (`futures::future::join_all`).
+async fn send(
+    builder: RequestBuilder,
+    json_body: Option<String>,
+) -> Result<(u16, String), ApiError> {
+    let response = match json_body {
+        Some(body) => {
+            builder
+                .header("content-type", "application/json")
+                .body(body)
+                .map_err(net_error)?
+                .send()
+                .await
+        }
+        None => builder.send().await,
     }
-    if let Some(body) = json_body {
-        let _ = headers.set("content-type", "application/json");
-        init.set_body(&JsValue::from_str(body));
-    }
-    init.set_headers(&headers);
-    Ok(window.fetch_with_str_and_init(path, &init))
+    .map_err(net_error)?;
+    let status = response.status();
+    let text = response.text().await.map_err(net_error)?;
+    Ok((status, text))
 }
 
 fn get<T: DeserializeOwned>(
     path: &str,
     signal: Option<&AbortSignal>,
 ) -> impl Future<Output = Result<T, ApiError>> + 'static {
-    let request = send("GET", path, None, signal);
+    let builder = request(Method::GET, path, signal);
     async move {
-        let (status, body) = request.await?;
+        let (status, body) = send(builder, None).await?;
         decode(status, &body)
     }
 }
@@ -251,12 +229,12 @@ pub async fn exchange(
         code_verifier,
     })
     .map_err(|e| ApiError::Decode(e.to_string()))?;
-    let (status, text) = send("POST", "/auth/exchange", Some(&body), None).await?;
+    let (status, text) = send(request(Method::POST, "/auth/exchange", None), Some(body)).await?;
     decode(status, &text)
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    let (status, body) = send("POST", "/auth/logout", None, None).await?;
+    let (status, body) = send(request(Method::POST, "/auth/logout", None), None).await?;
     if (200..300).contains(&status) {
         Ok(())
     } else {
@@ -265,7 +243,8 @@ pub async fn logout() -> Result<(), ApiError> {
 }
 
 // ---- tastytrade through the worker ---------------------------------------------------------
-// These start their request when called, not when first awaited.
+// These build their request when called (capturing the abort signal) and send it when first
+// polled.
 
 /// The part of tastytrade's envelope the app reads. (`pocket_shared::tastytrade::Envelope` is
 /// the full wire model; `context`/`pagination` are skipped here to keep the bundle small.)

@@ -85,19 +85,14 @@ pub fn Dashboard(session: SessionInfo) -> impl IntoView {
             refreshing.set(false);
             return None;
         };
-        // All requests start here, before the first await: they run concurrently.
+        // One request per account, awaited together so they run concurrently.
         let calls: Vec<_> = numbers
-            .into_iter()
-            .map(|number| {
-                let request = api::balances(&number, signal.as_ref());
-                (number, request)
-            })
+            .iter()
+            .map(|number| api::balances(number, signal.as_ref()))
             .collect();
         Some(async move {
-            let mut all: AllBalances = Vec::with_capacity(calls.len());
-            for (number, request) in calls {
-                all.push((number, request.await));
-            }
+            let results = futures::future::join_all(calls).await;
+            let all: AllBalances = numbers.into_iter().zip(results).collect();
             // Superseded by a newer run: that one reports (and stops the spinner).
             if all.iter().any(|(_, r)| matches!(r, Err(ApiError::Aborted))) {
                 return Err(ApiError::Aborted);
