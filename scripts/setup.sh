@@ -40,10 +40,17 @@ if ! have_version worker-build "$WORKER_BUILD_VERSION"; then
   cargo install --locked --quiet worker-build --version "$WORKER_BUILD_VERSION"
 fi
 
+# twiggy: the size report's list of the largest functions in the app's wasm.
+TWIGGY_VERSION=0.8.0
+if ! have_version twiggy "$TWIGGY_VERSION"; then
+  say "cargo install twiggy $TWIGGY_VERSION (~1 min)"
+  cargo install --locked --quiet twiggy --version "$TWIGGY_VERSION"
+fi
+
 # npm tools (wrangler + workerd, wasm-opt 132, esbuild, playwright-core), pinned by package-lock.json.
 if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/wasm-opt ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "npm install (wrangler, binaryen, esbuild, playwright-core)"
+  say "npm install (wrangler, binaryen, esbuild, playwright-core, @axe-core/playwright)"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
 fi
 
