@@ -2,7 +2,8 @@
 // simulator's tastytrade page. Phone (390x844, touch) and desktop (1280x800).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
@@ -433,3 +434,23 @@ for (const vp of VIEWPORTS) {
     await context.close();
   });
 }
+
+test('phone: a first visit fetches only dist/ files (what the size report counts) and JSON', async () => {
+  const vp = VIEWPORTS[0];
+  const dist = fileURLToPath(new URL('../dist/', import.meta.url));
+  const files = new Set(readdirSync(dist, { recursive: true }).map((f) => '/' + String(f).replaceAll('\\', '/')));
+  const { context, page } = await newPage(vp);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(new URL(r.url())));
+  await page.goto(APP_URL + '/');
+  await page.waitForSelector('[data-testid=signin-button]');
+  await page.waitForLoadState('networkidle');
+  const statics = fetched.filter((u) => !/^\/(auth|api)\//.test(u.pathname));
+  for (const u of statics) {
+    assert.equal(u.origin, new URL(APP_URL).origin, `first visit fetched ${u.href}`);
+    const path = u.pathname === '/' ? '/index.html' : u.pathname;
+    assert.ok(files.has(path), `first visit fetched ${u.pathname}, which is not in dist/ (not in the size report)`);
+  }
+  assert.ok(statics.some((u) => u.pathname.endsWith('.wasm')), 'the wasm was fetched');
+  await context.close();
+});
