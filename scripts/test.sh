@@ -33,15 +33,7 @@ step "size report"
 bash "$ROOT/scripts/size-report.sh" | tee "$OUT/size-report.txt"
 
 step "end-to-end: simulator + worker + headless Chromium"
-# Secrets for the test run come from a throw-away file, never the developer's .dev.vars.
-TEST_VARS="$OUT/test.dev.vars"
-ensure_dev_vars "$TEST_VARS"
-trap stop_servers EXIT
-start_simulator "$SIM_PORT" "$APP_PORT"
-start_worker "$APP_PORT" "$SIM_PORT" --env-file "$TEST_VARS" --persist-to "$OUT/wrangler-state"
-APP_URL="http://localhost:$APP_PORT" SIM_URL="http://127.0.0.1:$SIM_PORT" \
-  SCREENSHOT_DIR="$OUT/screenshots" DEMO_CLIENT_SECRET="$DEMO_CLIENT_SECRET" \
-  node --test --test-concurrency=1 --test-reporter=spec e2e/ 2>&1 | tee "$LOG_DIR/e2e.log"
-stop_servers; trap - EXIT
+# e2e.sh takes the secrets from a throw-away file in test-output/, never the developer's .dev.vars.
+TEST_APP_PORT="$APP_PORT" TEST_SIM_PORT="$SIM_PORT" E2E_OUT="$OUT" bash "$ROOT/scripts/e2e.sh" e2e/
 
 step "all tests passed; screenshots in test-output/screenshots"
