@@ -37,6 +37,7 @@ export const sim = {
   failNext: (spec) => simPost('/sim/fail-next', spec),
   expireAccessTokens: () => simPost('/sim/expire-access-tokens'),
   revokeGrants: () => simPost('/sim/revoke-grants'),
+  issuedTokens: async () => (await fetch(SIM_URL + '/sim/issued-tokens')).json(),
 };
 
 // --- OAuth round trip without a browser (for the worker tests) ------------------------------

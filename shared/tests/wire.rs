@@ -77,6 +77,7 @@ fn balances_fixture() {
     );
     assert_eq!(b.currency, None);
     assert_eq!(b.buying_power(), Some(d("20078.762")));
+    assert_eq!(b.extra["used-derivative-buying-power"], "0.0");
     // Untyped keys are kept as the strings they were.
     assert_eq!(b.extra["reg-t-margin-requirement"], "432279.2338");
     assert_eq!(b.extra["effective-cryptocurrency-buying-power"], "20078.76");
@@ -580,4 +581,44 @@ fn account_number_masking() {
     assert_eq!(mask_account_number("5WT00002"), "••••0002");
     assert_eq!(mask_account_number("1234"), "••••234");
     assert_eq!(mask_account_number(""), "••••");
+}
+
+/// The JSON block of docs/tastytrade.md §6.2: every key of the real balances payload.
+fn documented_balances() -> serde_json::Value {
+    let path = format!("{}/../docs/tastytrade.md", env!("CARGO_MANIFEST_DIR"));
+    let doc = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    let section = doc.split("### 6.2 Balances").nth(1).expect("§6.2");
+    let block = section
+        .split("```json")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("§6.2 has a JSON block");
+    serde_json::from_str(block).expect("§6.2's JSON block parses")
+}
+
+#[test]
+fn balances_fixture_carries_every_documented_key() {
+    let documented = documented_balances();
+    let documented = documented.as_object().unwrap();
+    assert_eq!(documented.len(), 46);
+    let fixture: serde_json::Value = serde_json::from_str(&fixture("balances.json")).unwrap();
+    let data = fixture["data"].as_object().unwrap();
+    let missing: Vec<_> = documented.keys().filter(|k| !data.contains_key(*k)).collect();
+    assert!(missing.is_empty(), "tests/fixtures/balances.json lacks {missing:?}");
+}
+
+#[test]
+fn documented_balances_payload_parses_with_its_values() {
+    let body = serde_json::json!({ "data": documented_balances(), "context": "/accounts/5WT00001/balances" });
+    let r: BalancesResponse = serde_json::from_value(body).unwrap();
+    let b = &r.data.0;
+    assert_eq!(b.account_number.as_deref(), Some("5WT00001"));
+    assert_eq!(b.net_liquidating_value, Some(d("543557.677")));
+    assert_eq!(b.buying_power(), Some(d("20078.762")));
+    // The 46 keys are typed or kept in `extra`; none is dropped.
+    assert_eq!(b.extra["used-derivative-buying-power"], "0.0");
+    let round_trip = serde_json::to_value(b).unwrap();
+    for key in documented_balances().as_object().unwrap().keys() {
+        assert!(round_trip.get(key).is_some(), "{key} lost in the model");
+    }
 }

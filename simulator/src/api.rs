@@ -155,7 +155,7 @@ pub async fn positions(
             items.clear();
         }
         if !include_marks {
-            // Marks are only sent when asked for (reference §6.3).
+            // Marks are only sent when asked for (docs/tastytrade.md §6.3).
             for item in items.iter_mut().filter_map(Value::as_object_mut) {
                 item.remove("mark");
                 item.remove("mark-price");

@@ -9,7 +9,7 @@ pub const DEFAULT_REDIRECT_URI: &str = "http://localhost:8787/callback";
 pub const DEMO_USERNAME: &str = "demo";
 pub const DEMO_PASSWORD: &str = "demo";
 pub const DEMO_CUSTOMER_ID: &str = "C0000001";
-/// Scopes tastytrade knows about (reference §2.2).
+/// Scopes tastytrade knows about (docs/tastytrade.md §2.1).
 pub const KNOWN_SCOPES: [&str; 3] = ["read", "trade", "openid"];
 
 /// tastytrade simulator for local development and tests.

@@ -1,6 +1,6 @@
 //! Response bodies served by the API, embedded so the binary runs from any directory.
 //!
-//! The files are full response bodies (envelope included) written from the reference payloads.
+//! The files are full response bodies (envelope included) written from the documented payloads (docs/tastytrade.md §6).
 //! They are parsed into `serde_json::Value` once at startup and served as-is, apart from the few
 //! documented edits (mark stripping, `context` of the by-id customer routes).
 

@@ -3,8 +3,9 @@
 use std::sync::atomic::Ordering;
 
 use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::StatusCode;
+use axum::extract::{Request, State};
+use axum::http::{header, Method, StatusCode};
+use axum::middleware::Next;
 use axum::response::Response;
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -12,7 +13,7 @@ use serde_json::{json, Value};
 use crate::config::DEMO_CUSTOMER_ID;
 use crate::html;
 use crate::respond::{api_error, html_page, json_response, no_store};
-use crate::state::{FailNext, Settings, SimState};
+use crate::state::{FailNext, Failure, Settings, SimState};
 
 /// Largest latency `/sim/config` accepts, so a typo can't hang a test run.
 const MAX_LATENCY_MS: u64 = 60_000;
@@ -112,6 +113,52 @@ struct FailNextRequest {
     count: Option<u64>,
     status: Option<u16>,
     path_prefix: Option<String>,
+    /// Answer in the token endpoint's shape with this `error_code` (e.g. `invalid_client`).
+    error_code: Option<String>,
+    /// `respond` (default), `drop` (close without an answer) or `hang` (wait, then drop).
+    mode: Option<String>,
+    hang_ms: Option<u64>,
+}
+
+/// Longest `hang-ms`: long enough to outlast any client timeout, short enough not to wedge a run.
+const MAX_HANG_MS: u64 = 120_000;
+const DEFAULT_HANG_MS: u64 = 60_000;
+
+fn failure_from(req: &FailNextRequest) -> Result<Failure, String> {
+    let mode = req.mode.as_deref().unwrap_or("respond");
+    if mode != "respond" && (req.status.is_some() || req.error_code.is_some()) {
+        return Err(format!(
+            "status and error-code apply to mode respond, not {mode}"
+        ));
+    }
+    if mode != "hang" && req.hang_ms.is_some() {
+        return Err("hang-ms applies to mode hang".to_owned());
+    }
+    match mode {
+        "respond" => {
+            let default = if req.error_code.is_some() { 400 } else { 503 };
+            let status = req.status.unwrap_or(default);
+            if !(400..=599).contains(&status) {
+                return Err("status must be between 400 and 599".to_owned());
+            }
+            if req.error_code.as_deref().is_some_and(str::is_empty) {
+                return Err("error-code must not be empty".to_owned());
+            }
+            Ok(Failure::Respond {
+                status,
+                error_code: req.error_code.clone(),
+            })
+        }
+        "drop" => Ok(Failure::Drop),
+        "hang" => {
+            let ms = req.hang_ms.unwrap_or(DEFAULT_HANG_MS);
+            if ms > MAX_HANG_MS {
+                return Err(format!("hang-ms must be at most {MAX_HANG_MS}"));
+            }
+            Ok(Failure::Hang { ms })
+        }
+        other => Err(format!("mode must be respond, drop or hang, not {other:?}")),
+    }
 }
 
 pub async fn fail_next(State(sim): State<SimState>, body: Bytes) -> Response {
@@ -119,21 +166,40 @@ pub async fn fail_next(State(sim): State<SimState>, body: Bytes) -> Response {
         Ok(r) => r,
         Err(e) => return bad_request(&e),
     };
+    let how = match failure_from(&req) {
+        Ok(how) => how,
+        Err(e) => return bad_request(&e),
+    };
     let count = req.count.unwrap_or(1);
-    let status = req.status.unwrap_or(503);
-    if !(400..=599).contains(&status) {
-        return bad_request("status must be between 400 and 599");
-    }
+    let echo = match &how {
+        Failure::Respond { status, error_code } => {
+            json!({ "mode": "respond", "status": status, "error-code": error_code })
+        }
+        Failure::Drop => json!({ "mode": "drop" }),
+        Failure::Hang { ms } => json!({ "mode": "hang", "hang-ms": ms }),
+    };
     // A later call replaces an earlier one; count 0 clears it.
     sim.set_fail_next((count > 0).then(|| FailNext {
         remaining: count,
-        status,
         path_prefix: req.path_prefix.clone(),
+        how,
     }));
-    json_response(
+    let mut echo = echo;
+    echo["count"] = json!(count);
+    echo["path-prefix"] = json!(req.path_prefix);
+    json_response(StatusCode::OK, &echo)
+}
+
+/// Every token the simulator has issued and still honours. Tokens here are fake, but the
+/// hook is still loopback-only like the others.
+pub async fn issued_tokens(State(sim): State<SimState>) -> Response {
+    let (access, refresh) = sim.issued_tokens();
+    let mut resp = json_response(
         StatusCode::OK,
-        &json!({ "count": count, "status": status, "path-prefix": req.path_prefix }),
-    )
+        &json!({ "access-tokens": access, "refresh-tokens": refresh }),
+    );
+    no_store(resp.headers_mut());
+    resp
 }
 
 pub async fn expire_access_tokens(State(sim): State<SimState>) -> Response {
@@ -147,7 +213,7 @@ pub async fn revoke_grants(State(sim): State<SimState>) -> Response {
 }
 
 pub async fn mint_grant(State(sim): State<SimState>) -> Response {
-    let token = sim.issue_refresh_token(DEMO_CUSTOMER_ID, GRANT_SCOPE);
+    let token = sim.issue_refresh_token(DEMO_CUSTOMER_ID, GRANT_SCOPE, None);
     let mut resp = json_response(StatusCode::OK, &json!({ "refresh-token": token }));
     no_store(resp.headers_mut());
     resp
@@ -158,6 +224,75 @@ pub async fn grants_page() -> Response {
 }
 
 pub async fn grants_create(State(sim): State<SimState>) -> Response {
-    let token = sim.issue_refresh_token(DEMO_CUSTOMER_ID, GRANT_SCOPE);
+    let token = sim.issue_refresh_token(DEMO_CUSTOMER_ID, GRANT_SCOPE, None);
     html_page(StatusCode::OK, html::grants_page(Some(&token)))
+}
+
+/// Hooks answer only a loopback `Host`: a web page in the same browser could otherwise reach
+/// them through DNS rebinding (a name of its own that resolves to 127.0.0.1).
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, _)| name),
+    };
+    let name = name.to_ascii_lowercase();
+    if name == "localhost" || name.ends_with(".localhost") {
+        return true;
+    }
+    name.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Guards every hook. Reads need a loopback `Host`. Writes also need a JSON body (a cross-site
+/// form can't send one without a CORS preflight, which we never grant); the Create Grant form
+/// is a page for people, so instead it must come from the page itself (`Origin` = this host).
+pub async fn guard(req: Request, next: Next) -> Response {
+    if let Some(refusal) = refusal(&req) {
+        return refusal;
+    }
+    next.run(req).await
+}
+
+fn refusal(req: &Request) -> Option<Response> {
+    let header = |name: header::HeaderName| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let host = header(header::HOST);
+    if !is_loopback_host(&host) {
+        return Some(api_error(
+            StatusCode::FORBIDDEN,
+            "loopback_only",
+            "Test hooks answer only on a loopback host (localhost, 127.0.0.1, [::1]).",
+        ));
+    }
+    if req.method() == Method::POST {
+        if req.uri().path() == "/grants" {
+            let origin = header(header::ORIGIN);
+            let same = ["http://", "https://"]
+                .iter()
+                .any(|scheme| origin == format!("{scheme}{host}"));
+            if !same {
+                return Some(api_error(
+                    StatusCode::FORBIDDEN,
+                    "cross_origin",
+                    "Create a grant from the /grants page itself.",
+                ));
+            }
+        } else {
+            let content_type = header(header::CONTENT_TYPE).to_ascii_lowercase();
+            let essence = content_type.split(';').next().unwrap_or_default().trim();
+            if essence != "application/json" {
+                return Some(api_error(
+                    StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                    "unsupported_media_type",
+                    "Test hooks take a JSON body (Content-Type: application/json).",
+                ));
+            }
+        }
+    }
+    None
 }

@@ -145,7 +145,7 @@ pub fn error_page(message: &str) -> String {
     page("Authorization error - tastytrade simulator", &body)
 }
 
-/// "Create Grant": mint a refresh token without the browser flow (reference §2.1).
+/// "Create Grant": mint a refresh token without the browser flow (docs/tastytrade.md §2.1).
 pub fn grants_page(refresh_token: Option<&str>) -> String {
     let mut body = String::from("<div class=\"card\"><h1>Create Grant</h1>");
     let _ = write!(
@@ -169,6 +169,6 @@ pub fn grants_page(refresh_token: Option<&str>) -> String {
     page("Create Grant - tastytrade simulator", &body)
 }
 
-/// What tastytrade's nginx returns for a missing or malformed User-Agent (reference §3.1).
+/// What tastytrade's nginx returns for a missing or empty User-Agent (docs/tastytrade.md §3.1).
 pub const NGINX_401: &str = "<html>\r\n<head><title>401 Authorization Required</title></head>\r\n\
 <body>\r\n<center><h1>401 Authorization Required</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";

@@ -40,12 +40,7 @@ pub fn router(sim: SimState) -> Router {
         .layer(middleware::from_fn_with_state(sim.clone(), api::api_gate))
         .with_state(sim.clone());
 
-    Router::new()
-        .route(
-            "/auth.html",
-            get(oauth::authorize_get).post(oauth::authorize_post),
-        )
-        .route("/oauth/token", post(oauth::token))
+    let hooks = Router::new()
         .route(
             "/grants",
             get(hooks::grants_page).post(hooks::grants_create),
@@ -63,6 +58,16 @@ pub fn router(sim: SimState) -> Router {
         )
         .route("/sim/revoke-grants", post(hooks::revoke_grants))
         .route("/sim/grants", post(hooks::mint_grant))
+        .route("/sim/issued-tokens", get(hooks::issued_tokens))
+        .layer(middleware::from_fn(hooks::guard));
+
+    Router::new()
+        .route(
+            "/auth.html",
+            get(oauth::authorize_get).post(oauth::authorize_post),
+        )
+        .route("/oauth/token", post(oauth::token))
+        .merge(hooks)
         .fallback_service(api)
         .layer(middleware::from_fn_with_state(sim.clone(), log_request))
         .with_state(sim)
@@ -113,7 +118,7 @@ pub fn banner(config: &Config, base: &str) -> String {
         format!("  API base         {base}  (e.g. {base}/customers/me/accounts)"),
         format!("  create grant     {base}/grants"),
         format!(
-            "  test hooks       {base}/sim/{{stats,reset,config,fail-next,expire-access-tokens,revoke-grants,grants}}"
+            "  test hooks       {base}/sim/{{stats,reset,config,fail-next,expire-access-tokens,revoke-grants,grants,issued-tokens}} (loopback only)"
         ),
         format!("  client id        {}", config::CLIENT_ID),
         format!("  client secret    {}", config::CLIENT_SECRET),

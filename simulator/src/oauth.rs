@@ -218,7 +218,7 @@ pub async fn authorize_post(State(sim): State<SimState>, body: Bytes) -> Respons
     found(&redirect_with(&req.redirect_uri, &back))
 }
 
-/// Token request parameters from a JSON or form body (reference §2.3: both are used).
+/// Token request parameters from a JSON or form body (docs/tastytrade.md §2.2: both are used).
 fn parse_token_body(headers: &HeaderMap, body: &[u8]) -> Result<HashMap<String, String>, String> {
     let content_type = headers
         .get(header::CONTENT_TYPE)
@@ -275,10 +275,10 @@ fn token_success(
     sim: &SimState,
     customer_id: &str,
     scope: &str,
-    client_id: &str,
+    family: Option<&str>,
     refresh_token: Option<String>,
 ) -> Response {
-    let (access_token, ttl) = sim.issue_access_token(customer_id);
+    let (access_token, ttl) = sim.issue_access_token(customer_id, family);
     let mut body = json!({
         "access_token": access_token,
         "token_type": "Bearer",
@@ -288,7 +288,7 @@ fn token_success(
         body["refresh_token"] = Value::String(refresh_token);
     }
     if scope.split(' ').any(|s| s == "openid") {
-        body["id_token"] = Value::String(id_token(customer_id, client_id, ttl));
+        body["id_token"] = Value::String(id_token(customer_id, CLIENT_ID, ttl));
     }
     let mut resp = json_response(StatusCode::OK, &body);
     no_store(resp.headers_mut());
@@ -389,18 +389,18 @@ fn authorization_code_grant(sim: &SimState, p: &HashMap<String, String>) -> Resp
     sim.counters()
         .grants_authorization_code
         .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    let refresh = sim.issue_refresh_token(&grant.customer_id, &grant.scope);
+    let refresh = sim.issue_refresh_token(&grant.customer_id, &grant.scope, Some(code));
     token_success(
         sim,
         &grant.customer_id,
         &grant.scope,
-        CLIENT_ID,
+        Some(code),
         Some(refresh),
     )
 }
 
 fn refresh_token_grant(sim: &SimState, p: &HashMap<String, String>) -> Response {
-    // client_id is optional on refresh (reference §2.3), but must be right when sent.
+    // client_id is optional on refresh (docs/tastytrade.md §2.2), but must be right when sent.
     let client_id_ok = p.get("client_id").is_none_or(|id| id == CLIENT_ID);
     if !client_id_ok || p.get("client_secret").map(String::as_str) != Some(CLIENT_SECRET) {
         return invalid_client();
@@ -415,6 +415,13 @@ fn refresh_token_grant(sim: &SimState, p: &HashMap<String, String>) -> Response 
     sim.counters()
         .grants_refresh_token
         .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-    // Not rotated: the response carries no refresh_token and the old one stays valid (§2.4).
-    token_success(sim, &grant.customer_id, &grant.scope, CLIENT_ID, None)
+    // Not rotated: the response carries no refresh_token and the old one stays valid
+    // (docs/tastytrade.md §2.4).
+    token_success(
+        sim,
+        &grant.customer_id,
+        &grant.scope,
+        grant.family.as_deref(),
+        None,
+    )
 }

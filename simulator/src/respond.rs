@@ -1,12 +1,12 @@
 //! Response builders shared by the handlers, plus the checks every API/token request passes.
 
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::{json, Value};
 
 use crate::html;
-use crate::state::{support_id, SimState};
+use crate::state::{support_id, Failure, SimState};
 
 pub fn json_response(status: StatusCode, value: &Value) -> Response {
     // Serializing a `Value` can't fail; fall back to an empty object rather than panic.
@@ -22,7 +22,7 @@ pub fn json_response(status: StatusCode, value: &Value) -> Response {
         .into_response()
 }
 
-/// tastytrade's API error envelope (reference §4.4).
+/// tastytrade's API error envelope (docs/tastytrade.md §4.3).
 pub fn api_error(status: StatusCode, code: &str, message: &str) -> Response {
     json_response(
         status,
@@ -54,7 +54,7 @@ pub fn not_found() -> Response {
     )
 }
 
-/// The token endpoint's error shape, which is not the API envelope (reference §2.3).
+/// The token endpoint's error shape, which is not the API envelope (docs/tastytrade.md §2.3).
 pub fn token_error(status: StatusCode, error_code: &str, description: &str) -> Response {
     let mut resp = json_response(
         status,
@@ -119,16 +119,12 @@ pub fn found(location: &str) -> Response {
     }
 }
 
-/// `product/version` in the first token, e.g. `pocket-worker/0.1` or `Mozilla/5.0 (...)`.
+/// tastytrade's nginx refuses only a missing or empty `User-Agent` (docs/tastytrade.md §3.1);
+/// `tastytrade-sdk-js` with no version works against the real API, so it works here.
 pub fn user_agent_ok(headers: &HeaderMap) -> bool {
-    let Some(ua) = headers
+    headers
         .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-    else {
-        return false;
-    };
-    let first = ua.split_whitespace().next().unwrap_or_default();
-    matches!(first.split_once('/'), Some((product, version)) if !product.is_empty() && !version.is_empty())
+        .is_some_and(|v| !v.as_bytes().trim_ascii().is_empty())
 }
 
 pub fn nginx_401() -> Response {
@@ -153,16 +149,46 @@ pub async fn gate(
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
-    if let Some(status) = sim.take_failure(path) {
-        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-        let message = format!(
-            "Simulated failure. Unique customer support identifier: {}",
-            support_id()
-        );
-        return Some(api_error(status, "simulated_failure", &message));
+    if let Some(how) = sim.take_failure(path) {
+        return Some(simulated_failure(how).await);
     }
     if !user_agent_ok(headers) {
         return Some(nginx_401());
     }
     None
+}
+
+async fn simulated_failure(how: Failure) -> Response {
+    match how {
+        Failure::Respond { status, error_code } => {
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            let message = format!(
+                "Simulated failure. Unique customer support identifier: {}",
+                support_id()
+            );
+            match error_code {
+                Some(code) => token_error(status, &code, &message),
+                None => api_error(status, "simulated_failure", &message),
+            }
+        }
+        Failure::Drop => dropped_connection(),
+        Failure::Hang { ms } => {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            dropped_connection()
+        }
+    }
+}
+
+/// A response whose body fails at once: hyper then closes the connection without sending a
+/// complete response, which a client sees as a network error.
+fn dropped_connection() -> Response {
+    let failing = futures::stream::once(async {
+        Err::<Bytes, _>(std::io::Error::other("simulated dropped connection"))
+    });
+    (
+        StatusCode::OK,
+        [(header::CONTENT_LENGTH, HeaderValue::from_static("100"))],
+        Body::from_stream(failing),
+    )
+        .into_response()
 }

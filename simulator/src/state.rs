@@ -38,8 +38,23 @@ impl From<&Config> for Settings {
 #[derive(Debug, Clone)]
 pub struct FailNext {
     pub remaining: u64,
-    pub status: u16,
     pub path_prefix: Option<String>,
+    pub how: Failure,
+}
+
+/// What a failed request gets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Failure {
+    /// An error response: the API envelope, or the token endpoint's shape when `error_code`
+    /// is set (e.g. `invalid_client`).
+    Respond {
+        status: u16,
+        error_code: Option<String>,
+    },
+    /// The connection closes without a complete response (a network failure).
+    Drop,
+    /// Nothing for `ms` milliseconds, then as `Drop` (a timeout, unless the client waits).
+    Hang { ms: u64 },
 }
 
 #[derive(Debug, Default)]
@@ -86,12 +101,15 @@ pub enum CodeLookup {
 pub struct RefreshGrant {
     pub customer_id: String,
     pub scope: String,
+    /// The authorization code this token descends from (`None` for grants minted by hooks).
+    pub family: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 struct AccessGrant {
     customer_id: String,
     expires_at: Instant,
+    family: Option<String>,
 }
 
 /// The authenticated caller of an API request.
@@ -194,8 +212,8 @@ impl SimState {
         *lock(&self.0.fail_next) = fail;
     }
 
-    /// Consumes one pending failure if `path` matches; returns the status to fail with.
-    pub fn take_failure(&self, path: &str) -> Option<u16> {
+    /// Consumes one pending failure if `path` matches; returns how to fail.
+    pub fn take_failure(&self, path: &str) -> Option<Failure> {
         let mut slot = lock(&self.0.fail_next);
         let fail = slot.as_mut()?;
         if fail
@@ -205,12 +223,12 @@ impl SimState {
         {
             return None;
         }
-        let status = fail.status;
+        let how = fail.how.clone();
         fail.remaining = fail.remaining.saturating_sub(1);
         if fail.remaining == 0 {
             *slot = None;
         }
-        Some(status)
+        Some(how)
     }
 
     pub fn issue_code(&self, grant: CodeGrant) -> String {
@@ -224,13 +242,18 @@ impl SimState {
     }
 
     /// Looks a code up and marks it used: any exchange attempt spends it (RFC 6749 §4.1.2),
-    /// so a wrong PKCE verifier can't be retried against the same code.
+    /// so a wrong PKCE verifier can't be retried against the same code. A second attempt also
+    /// revokes every token descended from the code (same section): a replayed code means it
+    /// leaked, and the tokens it bought may be in the wrong hands.
     pub fn take_code(&self, code: &str) -> CodeLookup {
         let mut store = lock(&self.0.store);
         let Some(grant) = store.codes.get_mut(code) else {
             return CodeLookup::Unknown;
         };
         if grant.used {
+            let family = Some(code.to_owned());
+            store.access.retain(|_, g| g.family != family);
+            store.refresh.retain(|_, g| g.family != family);
             return CodeLookup::AlreadyUsed;
         }
         grant.used = true;
@@ -241,7 +264,7 @@ impl SimState {
     }
 
     /// Issues an access token for `customer_id` with the current TTL; returns (token, ttl).
-    pub fn issue_access_token(&self, customer_id: &str) -> (String, u64) {
+    pub fn issue_access_token(&self, customer_id: &str, family: Option<&str>) -> (String, u64) {
         let ttl = lock(&self.0.settings).access_token_ttl;
         let token = random_token();
         let now = Instant::now();
@@ -252,19 +275,26 @@ impl SimState {
             AccessGrant {
                 customer_id: customer_id.to_owned(),
                 expires_at: now + Duration::from_secs(ttl),
+                family: family.map(str::to_owned),
             },
         );
         (token, ttl)
     }
 
-    /// Refresh tokens never expire (reference §2.4).
-    pub fn issue_refresh_token(&self, customer_id: &str, scope: &str) -> String {
+    /// Refresh tokens never expire (docs/tastytrade.md §2.4).
+    pub fn issue_refresh_token(
+        &self,
+        customer_id: &str,
+        scope: &str,
+        family: Option<&str>,
+    ) -> String {
         let token = random_token();
         lock(&self.0.store).refresh.insert(
             token.clone(),
             RefreshGrant {
                 customer_id: customer_id.to_owned(),
                 scope: scope.to_owned(),
+                family: family.map(str::to_owned),
             },
         );
         token
@@ -291,6 +321,20 @@ impl SimState {
         let revoked = store.refresh.len();
         store.refresh.clear();
         revoked
+    }
+
+    /// Every live access token and every refresh token, for tests that look for tokens where
+    /// none may be (e.g. the worker's storage).
+    pub fn issued_tokens(&self) -> (Vec<String>, Vec<String>) {
+        let now = Instant::now();
+        let store = lock(&self.0.store);
+        let access = store
+            .access
+            .iter()
+            .filter(|(_, g)| g.expires_at > now)
+            .map(|(t, _)| t.clone())
+            .collect();
+        (access, store.refresh.keys().cloned().collect())
     }
 
     /// Expires every access token issued so far; returns how many were still live.

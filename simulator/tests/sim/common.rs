@@ -143,7 +143,12 @@ impl Sim {
         Self { app: router(state) }
     }
 
-    pub async fn send(&self, req: Request<Body>) -> Resp {
+    /// Sends as a local client would: a request without a `Host` gets `Host: 127.0.0.1:7878`.
+    pub async fn send(&self, mut req: Request<Body>) -> Resp {
+        if !req.headers().contains_key(header::HOST) {
+            req.headers_mut()
+                .insert(header::HOST, "127.0.0.1:7878".parse().unwrap());
+        }
         let resp = self.app.clone().oneshot(req).await.expect("infallible");
         let status = resp.status();
         let headers = resp.headers().clone();

@@ -230,3 +230,45 @@ fn accounts_have_distinct_nicknames_and_expected_types() {
     assert_eq!(customer["data"]["id"], "C0000001");
     assert_eq!(customer["data"]["email"], "demo@example.com");
 }
+
+/// The keys of the real `/accounts/{n}/balances` payload, read from the JSON block of
+/// docs/tastytrade.md §6.2 so the document stays the one list.
+pub fn documented_balance_keys() -> BTreeSet<String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../docs/tastytrade.md");
+    let doc = std::fs::read_to_string(&path).expect("docs/tastytrade.md");
+    let section = doc
+        .split("### 6.2 Balances")
+        .nth(1)
+        .expect("docs/tastytrade.md has §6.2");
+    let block = section
+        .split("```json")
+        .nth(1)
+        .and_then(|rest| rest.split("```").next())
+        .expect("§6.2 has a JSON block");
+    let payload: Value = serde_json::from_str(block).expect("§6.2's JSON block parses");
+    payload.as_object().unwrap().keys().cloned().collect()
+}
+
+#[test]
+fn balances_carry_every_key_of_the_real_payload() {
+    let documented = documented_balance_keys();
+    assert_eq!(
+        documented.len(),
+        46,
+        "docs/tastytrade.md §6.2 lists 46 keys"
+    );
+    assert!(documented.contains("used-derivative-buying-power"));
+    for (path, _) in EMBEDDED
+        .iter()
+        .filter(|(p, _)| p.ends_with("balances.json"))
+    {
+        let data = &fixture(path)["data"];
+        let keys: BTreeSet<String> = data.as_object().unwrap().keys().cloned().collect();
+        let missing: Vec<_> = documented.difference(&keys).collect();
+        assert!(missing.is_empty(), "{path} lacks {missing:?}");
+        for key in &documented {
+            let v = &data[key];
+            assert!(v.is_string(), "{path}: {key} must be a string, got {v}");
+        }
+    }
+}

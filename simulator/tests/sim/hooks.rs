@@ -2,7 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use axum::http::{Method, StatusCode, Uri};
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode, Uri};
 use clap::Parser as _;
 use pocket_sim::config::{CLIENT_SECRET, DEFAULT_REDIRECT_URI};
 use pocket_sim::{log_line, Cli, Config};
@@ -247,7 +248,7 @@ async fn minted_grants_work_with_the_refresh_grant() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.text().contains("id=\"create-grant\""));
     assert!(!page.text().contains("id=\"refresh-token\""));
-    let page = sim.post_form("/grants", &[]).await;
+    let page = post_grants_form(&sim, Some("http://localhost:7878")).await;
     let html = page.text();
     let start =
         html.find("id=\"refresh-token\">").expect("token shown") + "id=\"refresh-token\">".len();
@@ -310,4 +311,259 @@ fn cli_flags_build_the_config() {
         let cli = Cli::try_parse_from(["pocket-sim", "--redirect-uri", bad]).unwrap();
         assert!(Config::try_from(&cli).is_err(), "{bad}");
     }
+}
+
+// ---- hook guard ---------------------------------------------------------------------------
+
+async fn get_with_host(sim: &Sim, path: &str, host: &str) -> Resp {
+    let req = Request::get(path)
+        .header(header::HOST, host)
+        .header(header::USER_AGENT, UA)
+        .body(Body::empty())
+        .unwrap();
+    sim.send(req).await
+}
+
+#[tokio::test]
+async fn hooks_answer_only_a_loopback_host() {
+    let sim = Sim::new();
+    for host in [
+        "localhost:7878",
+        "LOCALHOST",
+        "127.0.0.1",
+        "127.5.6.7:1",
+        "[::1]:7878",
+        "app.localhost:8787",
+    ] {
+        let resp = get_with_host(&sim, "/sim/stats", host).await;
+        assert_eq!(resp.status, StatusCode::OK, "{host}");
+    }
+    // DNS rebinding: a name of the attacker's own that resolves to 127.0.0.1.
+    for host in [
+        "evil.example",
+        "evil.example:7878",
+        "127.0.0.1.nip.io",
+        "localhost.evil.example",
+        "10.0.0.5:7878",
+        "",
+    ] {
+        for path in ["/sim/stats", "/sim/config", "/sim/issued-tokens", "/grants"] {
+            get_with_host(&sim, path, host)
+                .await
+                .assert_api_error(StatusCode::FORBIDDEN, "loopback_only");
+        }
+        let req = Request::post("/sim/revoke-grants")
+            .header(header::HOST, host)
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        sim.send(req)
+            .await
+            .assert_api_error(StatusCode::FORBIDDEN, "loopback_only");
+    }
+    // The tastytrade API itself answers any Host, as tastytrade does.
+    let (token, _) = sim.login().await;
+    let req = Request::get("/customers/me")
+        .header(header::HOST, "api.example")
+        .header(header::USER_AGENT, UA)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(sim.send(req).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn state_changing_hooks_take_only_json() {
+    let sim = Sim::new();
+    let (token, _) = sim.login().await;
+    for path in [
+        "/sim/revoke-grants",
+        "/sim/expire-access-tokens",
+        "/sim/reset",
+        "/sim/fail-next",
+        "/sim/config",
+        "/sim/grants",
+    ] {
+        for content_type in [
+            "text/plain",
+            "application/x-www-form-urlencoded",
+            "multipart/form-data; boundary=x",
+        ] {
+            sim.post_raw(path, content_type, "{}")
+                .await
+                .assert_api_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+        }
+        let req = Request::post(path).body(Body::from("{}")).unwrap();
+        assert_eq!(
+            sim.send(req).await.status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{path}"
+        );
+    }
+    // None of them did anything: the token still works.
+    assert_eq!(
+        sim.api("/customers/me", &token).await.status,
+        StatusCode::OK
+    );
+    // A parameterised JSON type is still JSON.
+    let resp = sim
+        .post_raw(
+            "/sim/revoke-grants",
+            "Application/JSON; charset=utf-8",
+            "{}",
+        )
+        .await;
+    assert_eq!(resp.status, StatusCode::OK);
+    assert_eq!(
+        sim.api("/customers/me", &token).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+async fn post_grants_form(sim: &Sim, origin: Option<&str>) -> Resp {
+    let mut req = Request::post("/grants")
+        .header(header::HOST, "localhost:7878")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+    if let Some(origin) = origin {
+        req = req.header(header::ORIGIN, origin);
+    }
+    sim.send(req.body(Body::empty()).unwrap()).await
+}
+
+#[tokio::test]
+async fn create_grant_form_must_come_from_its_own_page() {
+    let sim = Sim::new();
+    for origin in [
+        None,
+        Some("null"),
+        Some("http://evil.example"),
+        Some("http://localhost:7879"),
+    ] {
+        post_grants_form(&sim, origin)
+            .await
+            .assert_api_error(StatusCode::FORBIDDEN, "cross_origin");
+    }
+    assert!(sim.get("/sim/issued-tokens").await.json()["refresh-tokens"]
+        .as_array()
+        .unwrap()
+        .is_empty());
+    let page = post_grants_form(&sim, Some("http://localhost:7878")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.text().contains("id=\"refresh-token\""));
+}
+
+// ---- failure modes ------------------------------------------------------------------------
+
+#[tokio::test]
+async fn fail_next_can_answer_in_the_token_error_shape() {
+    let sim = Sim::new();
+    let (_, refresh) = sim.login().await;
+    sim.post_json(
+        "/sim/fail-next",
+        &json!({"error-code": "invalid_client", "status": 401, "path-prefix": "/oauth/token"}),
+    )
+    .await;
+    let resp = sim.token(&refresh_body(&refresh)).await;
+    assert_eq!(resp.status, StatusCode::UNAUTHORIZED);
+    let body = resp.json();
+    assert_eq!(body["error_code"], "invalid_client");
+    assert!(body["error_description"].is_string());
+    assert!(body.get("error").is_none(), "not the API envelope: {body}");
+    // Without a status it is a 400, the usual token error status.
+    sim.post_json("/sim/fail-next", &json!({"error-code": "invalid_grant"}))
+        .await;
+    assert_eq!(
+        sim.token(&refresh_body(&refresh)).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        sim.token(&refresh_body(&refresh)).await.status,
+        StatusCode::OK
+    );
+
+    for bad in [
+        json!({"mode": "drop", "status": 500}),
+        json!({"mode": "hang", "error-code": "x"}),
+        json!({"mode": "respond", "hang-ms": 5}),
+        json!({"mode": "explode"}),
+        json!({"mode": "hang", "hang-ms": 10_000_000}),
+        json!({"error-code": ""}),
+    ] {
+        sim.post_json("/sim/fail-next", &bad)
+            .await
+            .assert_api_error(StatusCode::BAD_REQUEST, "invalid_request");
+    }
+}
+
+/// Sends one raw HTTP/1.1 request to a real server and reads until the server closes.
+async fn raw_exchange(addr: std::net::SocketAddr, request: &str) -> (Vec<u8>, Duration) {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let start = Instant::now();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut out = Vec::new();
+    // A reset is as good as a close here: either way no complete answer arrives.
+    let _ = stream.read_to_end(&mut out).await;
+    (out, start.elapsed())
+}
+
+async fn serve_real() -> (
+    std::net::SocketAddr,
+    tokio::task::JoinHandle<std::io::Result<()>>,
+) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let sim = pocket_sim::SimState::new(quiet_config()).unwrap();
+    (addr, tokio::spawn(pocket_sim::serve(sim, listener)))
+}
+
+async fn raw_post_json(addr: std::net::SocketAddr, path: &str, body: &str) -> String {
+    let request = format!(
+        "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    String::from_utf8(raw_exchange(addr, &request).await.0).unwrap()
+}
+
+const TOKEN_REQUEST: &str = "POST /oauth/token HTTP/1.1\r\nHost: 127.0.0.1\r\nUser-Agent: t/1\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}";
+
+#[tokio::test]
+async fn fail_next_drop_closes_without_an_answer() {
+    let (addr, server) = serve_real().await;
+    let echo = raw_post_json(addr, "/sim/fail-next", r#"{"mode":"drop"}"#).await;
+    assert!(echo.starts_with("HTTP/1.1 200"), "{echo}");
+    let (out, _) = raw_exchange(addr, TOKEN_REQUEST).await;
+    // Not a byte: hyper gives up on the response before its head is written.
+    assert!(out.is_empty(), "{:?}", String::from_utf8_lossy(&out));
+    // Spent: the next request is answered (invalid_request for an empty body).
+    let (out, _) = raw_exchange(addr, TOKEN_REQUEST).await;
+    assert!(String::from_utf8_lossy(&out).starts_with("HTTP/1.1 400"));
+    server.abort();
+}
+
+#[tokio::test]
+async fn fail_next_hang_waits_then_drops() {
+    let (addr, server) = serve_real().await;
+    raw_post_json(addr, "/sim/fail-next", r#"{"mode":"hang","hang-ms":300}"#).await;
+    let (out, elapsed) = raw_exchange(addr, TOKEN_REQUEST).await;
+    assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
+    assert!(out.is_empty(), "{:?}", String::from_utf8_lossy(&out));
+    server.abort();
+}
+
+#[tokio::test]
+async fn issued_tokens_lists_what_the_simulator_honours() {
+    let sim = Sim::new();
+    let (access, refresh) = sim.login().await;
+    let resp = sim.get("/sim/issued-tokens").await;
+    assert_eq!(
+        resp.header(header::CACHE_CONTROL).as_deref(),
+        Some("no-store")
+    );
+    let body = resp.json();
+    assert_eq!(body["access-tokens"], json!([access]));
+    assert_eq!(body["refresh-tokens"], json!([refresh]));
+    sim.post_json("/sim/revoke-grants", &json!({})).await;
+    let body = sim.get("/sim/issued-tokens").await.json();
+    assert_eq!(body, json!({"access-tokens": [], "refresh-tokens": []}));
 }

@@ -119,6 +119,45 @@ async fn reused_code_is_refused() {
     assert_eq!(sim.stats().await["grants"]["authorization-code"], 1);
 }
 
+/// RFC 6749 §4.1.2: a replayed code revokes what the first exchange issued, including access
+/// tokens refreshed from it since; tokens from other codes and hook grants live on.
+#[tokio::test]
+async fn reused_code_revokes_the_tokens_it_issued() {
+    let sim = Sim::new();
+    let code = sim.code().await;
+    let first = sim.token(&exchange_body(&code)).await.json();
+    let access = first["access_token"].as_str().unwrap().to_owned();
+    let refresh = first["refresh_token"].as_str().unwrap().to_owned();
+    let refreshed = sim.token(&refresh_body(&refresh)).await.json();
+    let refreshed = refreshed["access_token"].as_str().unwrap().to_owned();
+    let (other_access, other_refresh) = sim.login().await;
+    let minted = sim.post_json("/sim/grants", &json!({})).await.json();
+    let minted = minted["refresh-token"].as_str().unwrap().to_owned();
+    for token in [&access, &refreshed] {
+        assert_eq!(sim.api("/customers/me", token).await.status, StatusCode::OK);
+    }
+
+    sim.token(&exchange_body(&code))
+        .await
+        .assert_token_error(StatusCode::BAD_REQUEST, "invalid_grant");
+
+    for token in [&access, &refreshed] {
+        sim.api("/customers/me", token)
+            .await
+            .assert_api_error(StatusCode::UNAUTHORIZED, "unauthorized");
+    }
+    sim.token(&refresh_body(&refresh))
+        .await
+        .assert_token_error(StatusCode::BAD_REQUEST, "invalid_grant");
+    assert_eq!(
+        sim.api("/customers/me", &other_access).await.status,
+        StatusCode::OK
+    );
+    for token in [&other_refresh, &minted] {
+        assert_eq!(sim.token(&refresh_body(token)).await.status, StatusCode::OK);
+    }
+}
+
 #[tokio::test]
 async fn wrong_redirect_uri_is_refused() {
     let extra = "http://localhost:9999/other";
