@@ -12,6 +12,9 @@ need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 command -v brotli >/dev/null || need_apt+=(brotli)
+# python3 with venv for the Python SDK of the third-party SDK suite (e2e/sdk/).
+command -v python3 >/dev/null || need_apt+=(python3)
+python3 -c 'import venv, ensurepip' 2>/dev/null || need_apt+=(python3-venv)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO=sudo
@@ -47,11 +50,22 @@ if ! have_version twiggy "$TWIGGY_VERSION"; then
   cargo install --locked --quiet twiggy --version "$TWIGGY_VERSION"
 fi
 
-# npm tools (wrangler + workerd, wasm-opt 132, esbuild, playwright-core), pinned by package-lock.json.
+# npm tools (wrangler + workerd, wasm-opt 132, esbuild, playwright-core, the official tastytrade
+# JS SDK for e2e/sdk/), pinned by package-lock.json.
 if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/wasm-opt ] \
+   || [ ! -f node_modules/@tastytrade/api/package.json ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "npm install (wrangler, binaryen, esbuild, playwright-core, @axe-core/playwright)"
+  say "npm install (wrangler, binaryen, esbuild, playwright-core, @axe-core/playwright, @tastytrade/api)"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
+fi
+
+# tastyware's Python SDK for the third-party SDK suite (e2e/sdk/), in a git-ignored venv.
+PY_SDK_VERSION=13.2.3
+PY_SDK="$ROOT/.tools/py-sdk"
+if ! "$PY_SDK/bin/python" -c "import importlib.metadata as m, sys; sys.exit(m.version('tastytrade') != '$PY_SDK_VERSION')" 2>/dev/null; then
+  say "python venv .tools/py-sdk with tastytrade $PY_SDK_VERSION"
+  "$PY_SDK/bin/python" -c '' 2>/dev/null || python3 -m venv --clear "$PY_SDK"
+  "$PY_SDK/bin/python" -m pip install --quiet --disable-pip-version-check "tastytrade==$PY_SDK_VERSION"
 fi
 
 # Crates for offline builds (Trunk passes --offline to cargo).

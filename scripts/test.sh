@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test from a clean clone: installs tools (idempotent), lints, unit and integration
 # tests, builds the release bundle, prints the size report, starts the simulator + worker on test
-# ports and runs the black-box worker tests and the headless-Chromium end-to-end tests.
+# ports and runs the black-box worker tests and the headless-Chromium end-to-end tests, then the
+# third-party SDK suite (e2e/sdk/run.sh, its own simulator).
 set -euo pipefail
 SCRIPT_NAME=test
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -35,5 +36,8 @@ bash "$ROOT/scripts/size-report.sh" | tee "$OUT/size-report.txt"
 step "end-to-end: simulator + worker + headless Chromium"
 # e2e.sh takes the secrets from a throw-away file in test-output/, never the developer's .dev.vars.
 TEST_APP_PORT="$APP_PORT" TEST_SIM_PORT="$SIM_PORT" E2E_OUT="$OUT" bash "$ROOT/scripts/e2e.sh" e2e/
+
+step "third-party SDKs: the official JS SDK and tastyware's Python SDK against the simulator"
+SDK_LOG_DIR="$LOG_DIR" bash "$ROOT/e2e/sdk/run.sh" 2>&1 | tee "$LOG_DIR/sdk.log"
 
 step "all tests passed; screenshots in test-output/screenshots"

@@ -1,0 +1,164 @@
+"""Third-party SDK compatibility: tastyware's Python SDK (`tastytrade` on PyPI, pinned in
+scripts/setup.sh) against the simulator, unmodified. The only change is its base URL: the SDK
+reads the module constant `tastytrade.session.API_URL` when a Session is built, so the test sets
+that constant to the simulator (SDK_SIM_URL, set by e2e/sdk/run.sh).
+
+Run: SDK_SIM_URL=http://127.0.0.1:PORT .tools/py-sdk/bin/python e2e/sdk/python_sdk_test.py
+Expected values come from simulator/fixtures/. Tokens are never printed.
+"""
+
+import asyncio
+import functools
+import json
+import os
+import pathlib
+import sys
+import unittest
+import urllib.request
+from decimal import Decimal
+
+import tastytrade
+import tastytrade.session
+from tastytrade import Account, Session
+from tastytrade.utils import TastytradeError
+
+SIM = os.environ.get("SDK_SIM_URL", "")
+SECRET = os.environ.get("DEMO_CLIENT_SECRET", "demo-secret-not-for-production")
+FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "simulator" / "fixtures"
+PINNED = "13.2.3"
+
+
+def fixture(path):
+    return json.loads((FIXTURES / path).read_text())["data"]
+
+
+def sim(method, path, body=None):
+    data = None if body is None else json.dumps(body).encode()
+    req = urllib.request.Request(
+        SIM + path, data=data, method=method, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(req, timeout=10) as res:
+        return json.load(res)
+
+
+def point_sdk_at_simulator():
+    # The base-URL constant is the only thing changed. Fail loudly if the SDK stops reading it.
+    assert hasattr(tastytrade.session, "API_URL"), "tastytrade.session.API_URL is gone"
+    tastytrade.session.API_URL = SIM
+
+
+def run_async(test):
+    # asyncio.run per test; IsolatedAsyncioTestCase would run in asyncio debug mode and print
+    # slow-callback warnings for the SDK's first (pydantic-warming) call.
+    @functools.wraps(test)
+    def wrapper(self):
+        return asyncio.run(test(self))
+
+    return wrapper
+
+
+class PythonSdkTest(unittest.TestCase):
+    refresh_token = ""
+
+    @classmethod
+    def setUpClass(cls):
+        if not SIM:
+            raise unittest.SkipTest("SDK_SIM_URL unset: run e2e/sdk/run.sh")
+        point_sdk_at_simulator()
+        token = sim("POST", "/sim/grants", {}).get("refresh-token")
+        assert isinstance(token, str) and token, "no refresh token from /sim/grants"
+        cls.refresh_token = token
+
+    def session(self, secret=None, refresh_token=None):
+        return Session(
+            provider_secret=secret or SECRET,
+            refresh_token=refresh_token or self.refresh_token,
+        )
+
+    def test_pinned_version(self):
+        self.assertEqual(tastytrade.__version__, PINNED)
+
+    @run_async
+    async def test_accounts_balances_positions(self):
+        start = sim("GET", "/sim/stats")
+        expected = [i["account"] for i in fixture("accounts.json")["items"]]
+        async with self.session() as session:
+            accounts = await Account.get(session)
+            # The SDK built its session with the refresh-token grant, against the simulator.
+            self.assertEqual(str(session._client.base_url).rstrip("/"), SIM)
+            self.assertNotEqual(session.session_token, "kyrieeleison", "no access token")
+            self.assertGreater(session.session_expiration, 0)
+
+            numbers = [a.account_number for a in accounts]
+            for n in ("5WT00001", "5WT00002", "5WT00003"):
+                self.assertIn(n, numbers)
+            self.assertEqual(numbers, [a["account-number"] for a in expected])
+            for account, want in zip(accounts, expected):
+                self.assertEqual(account.nickname, want["nickname"])
+                self.assertEqual(account.margin_or_cash, want["margin-or-cash"])
+                self.assertEqual(account.is_futures_approved, want["is-futures-approved"])
+
+            for account in accounts:
+                n = account.account_number
+                with self.subTest(account=n):
+                    # AccountBalance is a strict pydantic model: parsing it at all proves every
+                    # required field (used-derivative-buying-power, snapshot-date, …) is served.
+                    balances = await account.get_balances(session)
+                    want = fixture(f"accounts/{n}/balances.json")
+                    self.assertEqual(balances.account_number, n)
+                    for field in (
+                        "net_liquidating_value",
+                        "cash_balance",
+                        "equity_buying_power",
+                        "derivative_buying_power",
+                        "used_derivative_buying_power",
+                        "maintenance_requirement",
+                    ):
+                        value = getattr(balances, field)
+                        self.assertIsInstance(value, Decimal, field)
+                        self.assertEqual(value, Decimal(want[field.replace("_", "-")]), field)
+                    self.assertGreater(balances.net_liquidating_value, 0)
+
+                    positions = await account.get_positions(session, include_marks=True)
+                    want_positions = fixture(f"accounts/{n}/positions.json")["items"]
+                    self.assertEqual(
+                        [p.symbol for p in positions], [p["symbol"] for p in want_positions]
+                    )
+                    for p, w in zip(positions, want_positions):
+                        self.assertEqual(p.account_number, n)
+                        self.assertEqual(p.quantity, Decimal(w["quantity"]))
+                        self.assertEqual(p.quantity_direction, w["quantity-direction"])
+                        self.assertIsNotNone(p.mark, f"{p.symbol}: include-marks gave no mark")
+                    if n == "5WT00001":
+                        self.assertTrue(positions, "5WT00001 has no positions")
+
+            single = await Account.get(session, "5WT00002")
+            self.assertEqual(single.account_number, "5WT00002")
+            customer = await session.get_customer()
+            self.assertEqual(customer.id, fixture("customer.json")["id"])
+
+        end = sim("GET", "/sim/stats")
+        # One token refresh served everything; 1 + 2 per account + 2 API requests.
+        self.assertEqual(end["grants"]["refresh-token"] - start["grants"]["refresh-token"], 1)
+        self.assertEqual(end["api-requests"] - start["api-requests"], 1 + 2 * len(numbers) + 2)
+
+    @run_async
+    async def test_foreign_account_is_refused(self):
+        async with self.session() as session:
+            with self.assertRaises(TastytradeError) as caught:
+                await Account.get(session, "5WX99999")
+        # The SDK parsed the simulator's API error envelope into "code: message".
+        self.assertIn("not_permitted", str(caught.exception))
+
+    @run_async
+    async def test_unknown_refresh_token_fails(self):
+        async with self.session(refresh_token="not-a-grant") as session:
+            with self.assertRaises(TastytradeError) as caught:
+                await Account.get(session)
+        # Token errors are {"error_code","error_description"}, which this SDK doesn't parse
+        # into a message (it reports the raw body); tastytrade answers the same way.
+        self.assertIn("invalid_grant", str(caught.exception))
+
+
+if __name__ == "__main__":
+    sys.exit(0 if unittest.main(verbosity=2, exit=False).result.wasSuccessful() else 1)
