@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { chromium } from 'playwright-core';
 import AxeBuilder from '@axe-core/playwright';
 import {
-  APP_URL, SIM_URL, DEMO_CLIENT_SECRET, DEMO_USER, SESSION_COOKIE, api, demoAccounts, fixture, sim,
+  APP_URL, CSRF, SIM_URL, DEMO_CLIENT_SECRET, DEMO_USER, SESSION_COOKIE, api, demoAccounts, fixture, sim,
 } from './harness.mjs';
 
 const SHOTS = process.env.SCREENSHOT_DIR ?? 'test-output/screenshots';
@@ -236,6 +236,31 @@ test('phone: denying consent shows a clear message and a retry', async () => {
   await press(page, vp, '[data-testid=retry-signin]');
   await page.waitForURL((u) => u.href.startsWith(SIM_URL + '/auth.html'));
   assertAuthorizeUrl(page.url());
+  await context.close();
+});
+
+test('phone: a rate-limited sign-in waits, says so, and then completes with the same code', async () => {
+  const { vp, context, page } = await atAuthorizePage();
+  let exchanges = 0;
+  page.on('request', (r) => r.url() === APP_URL + '/auth/exchange' && exchanges++);
+  // Use up this address's sign-in attempts (10 per 10 s) with junk codes.
+  for (let i = 0; i < 12; i++) {
+    await fetch(APP_URL + '/auth/exchange', {
+      method: 'POST',
+      headers: { ...CSRF, 'content-type': 'application/json', origin: new URL(APP_URL).origin },
+      body: JSON.stringify({ code: `junk-${i}`, 'code-verifier': 'v'.repeat(43) }),
+    });
+  }
+  await page.fill('input[name=username]', DEMO_USER.username);
+  await page.fill('input[name=password]', DEMO_USER.password);
+  await press(page, vp, 'button[name=decision][value=allow]');
+  const waiting = page.locator('[data-testid=signin-waiting]');
+  await waiting.waitFor();
+  assert.match(await waiting.innerText(), /continues in \d+ s/);
+  await shot(page, vp, '5b-rate-limited');
+  await assertAccessible(page, vp, 'rate-limited sign-in');
+  await page.waitForSelector('[data-testid=account-tab]', { timeout: 40000 });
+  assert.ok(exchanges >= 2, `the same code went again after the wait (${exchanges} exchanges)`);
   await context.close();
 });
 

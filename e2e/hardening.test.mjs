@@ -4,6 +4,8 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   APP_URL, CSRF, SESSION_COOKIE, api, authorizeCode, exchange, pkcePair, signIn, sim,
 } from './harness.mjs';
@@ -50,15 +52,33 @@ test('the body limit holds while reading: a chunked body without Content-Length 
 
 test('a failed exchange keeps the session; a successful one ends the previous session', async () => {
   const first = await signIn();
-  // A reused code (a double-submitted callback) fails and must not sign this browser out.
-  const res = await exchange({ code: first.code, 'code-verifier': first.verifier }, first.cookie);
-  assert.ok(res.status >= 400 && res.status < 500, `reused code: ${res.status}`);
-  assert.equal((await api('/api/customers/me', first.cookie)).status, 200, 'failed exchange ended the session');
+  // Failed exchanges (an unknown or expired code, a wrong verifier) must not sign this browser out.
+  const { challenge } = pkcePair();
+  const spare = await authorizeCode({ challenge });
+  for (const body of [
+    { code: 'no-such-code', 'code-verifier': first.verifier },
+    { code: spare, 'code-verifier': pkcePair().verifier },
+  ]) {
+    const res = await exchange(body, first.cookie);
+    assert.ok(res.status >= 400 && res.status < 500, `failed exchange: ${res.status}`);
+    assert.equal((await api('/api/customers/me', first.cookie)).status, 200, 'failed exchange ended the session');
+  }
   // Signing in again from the same browser replaces the old session.
   const second = await signIn({ cookie: first.cookie });
   assert.notEqual(second.cookie, first.cookie);
   assert.equal((await api('/api/customers/me', second.cookie)).status, 200);
   assert.equal((await api('/api/customers/me', first.cookie)).status, 401, 'previous session still alive');
+});
+
+test('replaying the code a session came from revokes that session at tastytrade (RFC 6749 §4.1.2)', async () => {
+  // The worker keeps the session (the exchange failed), but tastytrade revokes the tokens the
+  // code bought; the next call finds that out and reports it, once.
+  const { cookie, code, verifier } = await signIn();
+  const res = await exchange({ code, 'code-verifier': verifier }, cookie);
+  assert.equal(res.status, 400);
+  const next = await api('/api/customers/me', cookie);
+  assert.equal(next.status, 401);
+  assert.equal((await next.json()).error.code, 'session_revoked');
 });
 
 test('forged ids and duplicated cookies are no session', async () => {
@@ -149,5 +169,34 @@ test('the PKCE check script tells an enforcing tastytrade from one that ignores 
     assert.equal((await checkPkce(opts, getCode)).verdict, 'enforced');
   } finally {
     await sim.reset();
+  }
+});
+
+/** Every file under a directory, recursively. */
+function filesUnder(dir) {
+  return readdirSync(dir, { recursive: true })
+    .map((f) => join(dir, String(f)))
+    .filter((f) => statSync(f).isFile());
+}
+
+test('tokens are encrypted at rest: the persisted session state holds none the simulator issued', async () => {
+  const stateDir = process.env.WRANGLER_STATE;
+  assert.ok(stateDir, 'scripts/e2e.sh sets WRANGLER_STATE to the worker\'s --persist-to directory');
+  const { cookie } = await signIn();
+  await sim.expireAccessTokens(); // make the worker refresh, so refreshed tokens are stored too
+  assert.equal((await api('/api/customers/me', cookie)).status, 200);
+  const issued = await sim.issuedTokens();
+  const tokens = [...issued['access-tokens'], ...issued['refresh-tokens']];
+  assert.ok(issued['access-tokens'].length >= 1 && issued['refresh-tokens'].length >= 1);
+  const blobs = filesUnder(stateDir).map((f) => ({ f, bytes: readFileSync(f) }));
+  // Positive control: the session's storage is in these files (its plain key names are).
+  assert.ok(blobs.some(({ bytes }) => bytes.includes('last_used') && bytes.includes('created')),
+    `no Durable Object storage found under ${stateDir}`);
+  for (const { f, bytes } of blobs) {
+    for (const token of tokens) {
+      assert.ok(!bytes.includes(token), `an issued token is stored in plain text in ${f}`);
+    }
+    assert.ok(!bytes.includes(process.env.DEMO_CLIENT_SECRET ?? 'demo-secret-not-for-production'),
+      `the client secret is in ${f}`);
   }
 });

@@ -47,88 +47,99 @@ export function pkcePair() {
   return { verifier, challenge };
 }
 
-/** Drives the simulator's authorize page like a user pressing Allow; returns the code. */
-export async function authorizeCode({ state = 'st-' + randomBytes(8).toString('hex'), challenge } = {}) {
-  const config = await (await fetch(APP_URL + '/auth/config')).json();
-  const url = new URL(config['authorize-url']);
-  url.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: config['client-id'],
-    redirect_uri: config['redirect-uri'],
-    scope: config.scope,
-    state,
-    ...(challenge ? { code_challenge: challenge, code_challenge_method: 'S256' } : {}),
-  }).toString();
-  const page = await fetch(url);
-  if (page.status !== 200) throw new Error(`authorize page: ${page.status}`);
-  const html = await page.text();
-  const form = new URLSearchParams();
-  for (const m of html.matchAll(/<input\b[^>]*>/gi)) {
-    const tag = m[0];
-    const type = /type="([^"]*)"/i.exec(tag)?.[1];
-    const name = /name="([^"]*)"/i.exec(tag)?.[1];
-    const value = /value="([^"]*)"/i.exec(tag)?.[1] ?? '';
-    if (type === 'hidden' && name) form.set(name, decodeHtml(value));
-  }
-  form.set('username', DEMO_USER.username);
-  form.set('password', DEMO_USER.password);
-  form.set('decision', 'allow');
-  const action = new URL(/<form\b[^>]*action="([^"]*)"/i.exec(html)?.[1] ?? url.pathname, url);
-  const res = await fetch(action, {
-    method: 'POST',
-    body: form,
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-  });
-  const location = res.headers.get('location');
-  if (res.status !== 302 && res.status !== 303) throw new Error(`allow: ${res.status}`);
-  const back = new URL(location);
-  if (back.searchParams.get('state') !== state) throw new Error('state not echoed');
-  return back.searchParams.get('code');
-}
-
 function decodeHtml(s) {
   return s.replaceAll('&amp;', '&').replaceAll('&quot;', '"').replaceAll('&#39;', "'")
     .replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&#x2F;', '/');
 }
 
-/** A signed-in session at the worker: returns { cookie, setCookie, body }. */
-export async function signIn({ cookie } = {}) {
-  const { verifier, challenge } = pkcePair();
-  const code = await authorizeCode({ challenge });
-  const res = await exchange({ code, 'code-verifier': verifier }, cookie);
-  if (res.status !== 200) throw new Error(`exchange: ${res.status} ${await res.text()}`);
-  const setCookie = res.headers.getSetCookie();
-  const session = setCookie.find((c) => c.startsWith(SESSION_COOKIE + '='));
-  if (!session) throw new Error('no session cookie');
-  return { cookie: session.split(';')[0], setCookie: session, body: await res.json(), code, verifier };
-}
-
 /**
- * POST /auth/exchange as the app does. The worker rate-limits sign-in attempts per address
- * (10 per 10 s); the suites sign in more often than a person would, so a 429 is waited out
- * (its Retry-After) and the same, unspent code posted again, as a patient user would.
+ * Sign-in and calls against one worker. The suites use the main one (the exports below); the
+ * lifetime tests use a second worker with short lifetimes (SHORT_APP_URL, scripts/e2e.sh).
  */
-export async function exchange(body, cookie) {
-  for (let attempt = 0; ; attempt++) {
-    const res = await fetch(APP_URL + '/auth/exchange', {
+export function workerAt(base) {
+  /** Drives the simulator's authorize page like a user pressing Allow; returns the code. */
+  async function authorizeCode({ state = 'st-' + randomBytes(8).toString('hex'), challenge } = {}) {
+    const config = await (await fetch(base + '/auth/config')).json();
+    const url = new URL(config['authorize-url']);
+    url.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: config['client-id'],
+      redirect_uri: config['redirect-uri'],
+      scope: config.scope,
+      state,
+      ...(challenge ? { code_challenge: challenge, code_challenge_method: 'S256' } : {}),
+    }).toString();
+    const page = await fetch(url);
+    if (page.status !== 200) throw new Error(`authorize page: ${page.status}`);
+    const html = await page.text();
+    const form = new URLSearchParams();
+    for (const m of html.matchAll(/<input\b[^>]*>/gi)) {
+      const tag = m[0];
+      const type = /type="([^"]*)"/i.exec(tag)?.[1];
+      const name = /name="([^"]*)"/i.exec(tag)?.[1];
+      const value = /value="([^"]*)"/i.exec(tag)?.[1] ?? '';
+      if (type === 'hidden' && name) form.set(name, decodeHtml(value));
+    }
+    form.set('username', DEMO_USER.username);
+    form.set('password', DEMO_USER.password);
+    form.set('decision', 'allow');
+    const action = new URL(/<form\b[^>]*action="([^"]*)"/i.exec(html)?.[1] ?? url.pathname, url);
+    const res = await fetch(action, {
       method: 'POST',
-      headers: {
-        ...CSRF, 'content-type': 'application/json', origin: new URL(APP_URL).origin,
-        ...(cookie ? { cookie } : {}),
-      },
-      body: JSON.stringify(body),
+      body: form,
+      redirect: 'manual',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
-    if (res.status !== 429 || attempt >= 5) return res;
-    const wait = Number(res.headers.get('retry-after') ?? '10');
-    await new Promise((r) => setTimeout(r, wait * 1000));
+    const location = res.headers.get('location');
+    if (res.status !== 302 && res.status !== 303) throw new Error(`allow: ${res.status}`);
+    const back = new URL(location);
+    if (back.searchParams.get('state') !== state) throw new Error('state not echoed');
+    return back.searchParams.get('code');
   }
+
+
+  /** A signed-in session at the worker: returns { cookie, setCookie, body }. */
+  async function signIn({ cookie } = {}) {
+    const { verifier, challenge } = pkcePair();
+    const code = await authorizeCode({ challenge });
+    const res = await exchange({ code, 'code-verifier': verifier }, cookie);
+    if (res.status !== 200) throw new Error(`exchange: ${res.status} ${await res.text()}`);
+    const setCookie = res.headers.getSetCookie();
+    const session = setCookie.find((c) => c.startsWith(SESSION_COOKIE + '='));
+    if (!session) throw new Error('no session cookie');
+    return { cookie: session.split(';')[0], setCookie: session, body: await res.json(), code, verifier };
+  }
+
+  /**
+   * POST /auth/exchange as the app does. The worker rate-limits sign-in attempts per address
+   * (10 per 10 s); the suites sign in more often than a person would, so a 429 is waited out
+   * (its Retry-After) and the same, unspent code posted again, as a patient user would.
+   */
+  async function exchange(body, cookie) {
+    for (let attempt = 0; ; attempt++) {
+      const res = await fetch(base + '/auth/exchange', {
+        method: 'POST',
+        headers: {
+          ...CSRF, 'content-type': 'application/json', origin: new URL(base).origin,
+          ...(cookie ? { cookie } : {}),
+        },
+        body: JSON.stringify(body),
+      });
+      if (res.status !== 429 || attempt >= 5) return res;
+      const wait = Number(res.headers.get('retry-after') ?? '10');
+      await new Promise((r) => setTimeout(r, wait * 1000));
+    }
+  }
+
+  /** GET/POST through the worker with a session cookie. */
+  function api(path, cookie, init = {}) {
+    return fetch(base + path, { ...init, headers: { ...(init.headers ?? {}), ...(cookie ? { cookie } : {}) } });
+  }
+
+  return { authorizeCode, signIn, exchange, api };
 }
 
-/** GET/POST through the worker with a session cookie. */
-export function api(path, cookie, init = {}) {
-  return fetch(APP_URL + path, { ...init, headers: { ...(init.headers ?? {}), ...(cookie ? { cookie } : {}) } });
-}
+export const { authorizeCode, signIn, exchange, api } = workerAt(APP_URL);
 
 /**
  * A request whose path is sent byte-for-byte (fetch/URL would normalise `..` and `//` away,

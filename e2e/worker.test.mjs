@@ -208,17 +208,37 @@ test('an access token revoked upstream is refreshed once, even for parallel call
   assert.equal((await sim.stats()).grants['refresh-token'], 1);
 });
 
-test('a network failure during refresh keeps the session', async () => {
+test('a dropped connection or a 5xx during refresh keeps the session', async () => {
+  const { cookie } = await signIn();
+  for (const failure of [{ mode: 'drop' }, { status: 503 }]) {
+    await sim.reset();
+    await sim.expireAccessTokens();
+    await sim.failNext({ count: 1, 'path-prefix': '/oauth/token', ...failure });
+    const res = await api('/api/customers/me', cookie);
+    assert.equal(res.status, 502, JSON.stringify(failure));
+    assert.equal((await res.json()).error.code, 'upstream_unavailable');
+    assert.equal((await sim.stats())['token-requests'], 1, 'the refresh was attempted once');
+    // Still signed in: the next call refreshes successfully.
+    assert.equal((await api('/api/customers/me', cookie)).status, 200);
+    assert.equal((await (await api('/auth/session', cookie)).json())['signed-in'], true);
+  }
+});
+
+test('invalid_client on refresh is reported clearly, once per call, and keeps the session', async () => {
   const { cookie } = await signIn();
   await sim.reset();
   await sim.expireAccessTokens();
-  await sim.failNext({ count: 1, status: 503, 'path-prefix': '/oauth/token' });
-  const res = await api('/api/customers/me', cookie);
-  assert.ok([502, 503].includes(res.status), `status ${res.status}`);
-  assert.equal((await res.json()).error.code, 'upstream_unavailable');
-  // Still signed in: the next call refreshes successfully.
+  await sim.failNext({ count: 2, 'error-code': 'invalid_client', status: 401, 'path-prefix': '/oauth/token' });
+  for (let i = 1; i <= 2; i++) {
+    const res = await api('/api/customers/me', cookie);
+    assert.equal(res.status, 502);
+    const { error } = await res.json();
+    assert.equal(error.code, 'client_rejected');
+    assert.match(error.message, /OAuth client/);
+    assert.equal((await sim.stats())['token-requests'], i, 'no retry loop');
+  }
+  // Once the deployment's credentials work again, the same session carries on.
   assert.equal((await api('/api/customers/me', cookie)).status, 200);
-  assert.equal((await (await api('/auth/session', cookie)).json())['signed-in'], true);
 });
 
 test('a refresh token rejected with invalid_grant ends the session', async () => {

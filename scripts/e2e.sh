@@ -9,6 +9,8 @@ cd "$ROOT"
 
 APP_PORT="${TEST_APP_PORT:-8797}"
 SIM_PORT="${TEST_SIM_PORT:-7898}"
+# A second worker with lifetimes and timeouts short enough to watch them end (simulator only).
+SHORT_PORT=$((APP_PORT + 1))
 OUT="${E2E_OUT:-$ROOT/test-output}"; mkdir -p "$OUT"
 LOG_DIR="$OUT/logs"; mkdir -p "$LOG_DIR"
 
@@ -18,9 +20,14 @@ files=("$@"); [ ${#files[@]} -gt 0 ] || files=(e2e/)
 TEST_VARS="$OUT/test.dev.vars"
 ensure_dev_vars "$TEST_VARS"
 trap stop_servers EXIT
-start_simulator "$SIM_PORT" "$APP_PORT"
+start_simulator "$SIM_PORT" "$APP_PORT" --redirect-uri "http://localhost:$SHORT_PORT/callback"
+rm -rf "$OUT/wrangler-state" "$OUT/wrangler-state-short"
 start_worker "$APP_PORT" "$SIM_PORT" --env-file "$TEST_VARS" --persist-to "$OUT/wrangler-state"
+WORKER_LOG=worker-short.log start_worker "$SHORT_PORT" "$SIM_PORT" --env-file "$TEST_VARS" \
+  --persist-to "$OUT/wrangler-state-short" --inspector-port $((SHORT_PORT + 1000)) \
+  --var SESSION_IDLE_SECS:3 --var SESSION_MAX_SECS:6 --var UPSTREAM_TIMEOUT_MS:1500
 APP_URL="http://localhost:$APP_PORT" SIM_URL="http://127.0.0.1:$SIM_PORT" \
+  SHORT_APP_URL="http://localhost:$SHORT_PORT" \
   SCREENSHOT_DIR="$OUT/screenshots" DEMO_CLIENT_SECRET="$DEMO_CLIENT_SECRET" \
   WRANGLER_STATE="$OUT/wrangler-state" \
   node --test --test-concurrency=1 --test-reporter=spec "${files[@]}" 2>&1 | tee "$LOG_DIR/e2e.log"

@@ -42,6 +42,8 @@ wait_for() {
   done
 }
 
+WORKER_PIDS=()
+
 # start_simulator PORT APP_PORT [extra flags…]
 start_simulator() {
   local port="$1" app_port="$2"; shift 2
@@ -52,18 +54,21 @@ start_simulator() {
 }
 
 # start_worker PORT SIM_PORT [extra wrangler flags…] — wrangler runs worker-build itself.
+# WORKER_LOG names the log (default worker.log), so a second worker can run beside the first.
 start_worker() {
   local port="$1" sim_port="$2"; shift 2
+  local log="$LOG_DIR/${WORKER_LOG:-worker.log}"
   (cd "$ROOT" && exec setsid wrangler dev --port "$port" --ip 127.0.0.1 --local \
     --var "TT_AUTHORIZE_URL:http://127.0.0.1:$sim_port/auth.html" \
-    --var "TT_API_BASE:http://127.0.0.1:$sim_port" "$@") >"$LOG_DIR/worker.log" 2>&1 &
+    --var "TT_API_BASE:http://127.0.0.1:$sim_port" "$@") >"$log" 2>&1 &
   WORKER_PID=$!
-  wait_for "http://localhost:$port/auth/config" 300 || { tail -60 "$LOG_DIR/worker.log"; die "worker did not start"; }
+  WORKER_PIDS+=("$WORKER_PID")
+  wait_for "http://localhost:$port/auth/config" 300 || { tail -60 "$log"; die "worker did not start"; }
 }
 
 # Each server runs in its own process group (setsid), so this also stops wrangler's workerd.
 stop_servers() {
-  for pid in ${WORKER_PID:-} ${SIM_PID:-}; do
+  for pid in "${WORKER_PIDS[@]}" ${SIM_PID:-}; do
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
   done
   wait 2>/dev/null || true

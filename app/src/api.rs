@@ -42,6 +42,10 @@ pub enum ApiError {
         code: BffErrorCode,
         message: String,
     },
+    /// 429: too many requests, from the worker's limits or tastytrade's. Nothing was done;
+    /// the same request may go again after `retry_after_secs` (`Retry-After`, if sent).
+    #[error("Too many requests. Please wait {} seconds and try again.", retry_after_secs.unwrap_or(DEFAULT_RETRY_AFTER_SECS))]
+    RateLimited { retry_after_secs: Option<u32> },
     /// A non-JSON error body (an HTML 502 from a proxy, …).
     #[error("The server answered with HTTP {status}.")]
     Http { status: u16 },
@@ -66,12 +70,49 @@ impl ApiError {
                 code: BffErrorCode::UpstreamUnavailable,
                 ..
             } => "tastytrade is not reachable",
+            ApiError::RateLimited { .. } => "Too many requests",
             ApiError::Worker { .. } | ApiError::Http { .. } => "Something went wrong",
             ApiError::Network(_) => "You seem to be offline",
             ApiError::Decode(_) => "Unexpected response",
             ApiError::Aborted => "Cancelled",
         }
     }
+}
+
+/// The wait assumed when a 429 carries no usable `Retry-After` (the worker's sign-in window).
+pub const DEFAULT_RETRY_AFTER_SECS: u32 = 10;
+
+/// A complete answer from the worker.
+struct Reply {
+    status: u16,
+    body: String,
+    /// `Retry-After` in seconds (the delay form; an HTTP date is ignored).
+    retry_after_secs: Option<u32>,
+}
+
+impl Reply {
+    fn error(&self) -> ApiError {
+        if self.status == 429 {
+            ApiError::RateLimited {
+                retry_after_secs: self.retry_after_secs,
+            }
+        } else {
+            classify_error(self.status, &self.body)
+        }
+    }
+
+    fn decode<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        if (200..300).contains(&self.status) {
+            serde_json::from_str(&self.body).map_err(|e| ApiError::Decode(e.to_string()))
+        } else {
+            Err(self.error())
+        }
+    }
+}
+
+/// `Retry-After: 10` → 10; a date, garbage or an absurd value → none.
+fn parse_retry_after(value: &str) -> Option<u32> {
+    value.trim().parse::<u32>().ok().filter(|s| *s <= 3600)
 }
 
 /// Maps a non-2xx answer to an [`ApiError`]: worker errors first, then tastytrade's envelope,
@@ -118,14 +159,6 @@ fn classify_error(status: u16, body: &str) -> ApiError {
     }
 }
 
-fn decode<T: DeserializeOwned>(status: u16, body: &str) -> Result<T, ApiError> {
-    if (200..300).contains(&status) {
-        serde_json::from_str(body).map_err(|e| ApiError::Decode(e.to_string()))
-    } else {
-        Err(classify_error(status, body))
-    }
-}
-
 /// An `AbortSignal` that fires when the current reactive owner is cleaned up: a resource
 /// re-running or a view unmounting cancels its in-flight request (as leptos' hackernews
 /// example does). Call synchronously inside the resource's fetcher.
@@ -165,10 +198,7 @@ fn request(method: Method, path: &str, signal: Option<&AbortSignal>) -> RequestB
 /// Sends `builder` (with `json_body`, if any) and reads the status and the body text. Nothing is
 /// sent until the future is first polled: to run several requests concurrently, await them
 /// together (`futures::future::join_all`).
-async fn send(
-    builder: RequestBuilder,
-    json_body: Option<String>,
-) -> Result<(u16, String), ApiError> {
+async fn send(builder: RequestBuilder, json_body: Option<String>) -> Result<Reply, ApiError> {
     let response = match json_body {
         Some(body) => {
             builder
@@ -182,8 +212,17 @@ async fn send(
     }
     .map_err(net_error)?;
     let status = response.status();
-    let text = response.text().await.map_err(net_error)?;
-    Ok((status, text))
+    let retry_after_secs = response
+        .headers()
+        .get("retry-after")
+        .as_deref()
+        .and_then(parse_retry_after);
+    let body = response.text().await.map_err(net_error)?;
+    Ok(Reply {
+        status,
+        body,
+        retry_after_secs,
+    })
 }
 
 fn get<T: DeserializeOwned>(
@@ -191,10 +230,7 @@ fn get<T: DeserializeOwned>(
     signal: Option<&AbortSignal>,
 ) -> impl Future<Output = Result<T, ApiError>> + 'static {
     let builder = request(Method::GET, path, signal);
-    async move {
-        let (status, body) = send(builder, None).await?;
-        decode(status, &body)
-    }
+    async move { send(builder, None).await?.decode() }
 }
 
 /// `/api/<tastytrade path>`; path segments that carry data are URI-encoded.
@@ -229,16 +265,17 @@ pub async fn exchange(
         code_verifier,
     })
     .map_err(|e| ApiError::Decode(e.to_string()))?;
-    let (status, text) = send(request(Method::POST, "/auth/exchange", None), Some(body)).await?;
-    decode(status, &text)
+    send(request(Method::POST, "/auth/exchange", None), Some(body))
+        .await?
+        .decode()
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    let (status, body) = send(request(Method::POST, "/auth/logout", None), None).await?;
-    if (200..300).contains(&status) {
+    let reply = send(request(Method::POST, "/auth/logout", None), None).await?;
+    if (200..300).contains(&reply.status) {
         Ok(())
     } else {
-        Err(classify_error(status, &body))
+        Err(reply.error())
     }
 }
 
@@ -344,8 +381,37 @@ mod tests {
             ApiError::Http { status: 502 }
         );
         assert!(matches!(
-            decode::<SessionInfo>(200, "{not json"),
+            reply(200, "{not json", None).decode::<SessionInfo>(),
             Err(ApiError::Decode(_))
         ));
+    }
+
+    fn reply(status: u16, body: &str, retry_after_secs: Option<u32>) -> Reply {
+        Reply {
+            status,
+            body: body.into(),
+            retry_after_secs,
+        }
+    }
+
+    #[test]
+    fn any_429_is_rate_limited_with_its_retry_after() {
+        let worker = r#"{"error":{"code":"rate_limited","message":"Too many sign-in attempts"}}"#;
+        let tastytrade = r#"{"error":{"code":"too_many_requests","message":"slow down"}}"#;
+        for body in [worker, tastytrade, "<html>429</html>"] {
+            assert_eq!(
+                reply(429, body, Some(7)).decode::<SessionInfo>(),
+                Err(ApiError::RateLimited {
+                    retry_after_secs: Some(7)
+                })
+            );
+        }
+        let e = reply(429, worker, None).error();
+        assert_eq!(e.title(), "Too many requests");
+        assert!(e.to_string().contains("wait 10 seconds"), "{e}");
+        assert_eq!(parse_retry_after(" 10 "), Some(10));
+        for bad in ["Wed, 21 Oct 2015 07:28:00 GMT", "-1", "1.5", "", "999999"] {
+            assert_eq!(parse_retry_after(bad), None, "{bad}");
+        }
     }
 }

@@ -603,8 +603,14 @@ fn balances_fixture_carries_every_documented_key() {
     assert_eq!(documented.len(), 46);
     let fixture: serde_json::Value = serde_json::from_str(&fixture("balances.json")).unwrap();
     let data = fixture["data"].as_object().unwrap();
-    let missing: Vec<_> = documented.keys().filter(|k| !data.contains_key(*k)).collect();
-    assert!(missing.is_empty(), "tests/fixtures/balances.json lacks {missing:?}");
+    let missing: Vec<_> = documented
+        .keys()
+        .filter(|k| !data.contains_key(*k))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "tests/fixtures/balances.json lacks {missing:?}"
+    );
 }
 
 #[test]

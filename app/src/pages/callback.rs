@@ -4,11 +4,12 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::signin::SignInButton;
-use crate::api;
+use crate::api::{self, ApiError};
 use crate::auth::{self, CallbackDecision, ProviderError};
 use crate::components::Splash;
 use crate::routes::{Page, Router};
 use crate::state::{Auth, AuthState};
+use pocket_shared::bff::SessionInfo;
 
 /// Why the callback could not sign the user in; each has its own fixed message. Nothing from
 /// the callback URL is ever shown (anyone can craft one): provider codes map to [`ProviderError`].
@@ -92,11 +93,56 @@ fn provider_message(error: ProviderError) -> &'static str {
     }
 }
 
+/// How many times a rate-limited sign-in waits and goes again before giving up.
+const MAX_RATE_LIMIT_WAITS: u32 = 3;
+
+/// Exchanges the code; a 429 is waited out (counting down in `waiting`) and the same code sent
+/// again. Safe: the worker's limiter answers before any token request, so the code is unspent.
+async fn exchange_waiting_out_limits(
+    code: String,
+    verifier: Option<String>,
+    waiting: RwSignal<Option<u32>>,
+) -> Result<SessionInfo, ApiError> {
+    let mut waits = 0;
+    loop {
+        match api::exchange(code.clone(), verifier.clone()).await {
+            Err(ApiError::RateLimited { retry_after_secs }) if waits < MAX_RATE_LIMIT_WAITS => {
+                waits += 1;
+                let secs = retry_after_secs
+                    .unwrap_or(api::DEFAULT_RETRY_AFTER_SECS)
+                    .max(1);
+                for left in (1..=secs).rev() {
+                    waiting.set(Some(left));
+                    sleep_ms(1000).await;
+                }
+                waiting.set(None);
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Resolves after `ms` milliseconds (a `setTimeout` promise; no timer crate needed).
+async fn sleep_ms(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| {
+        let scheduled = web_sys::window().is_some_and(|window| {
+            window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms)
+                .is_ok()
+        });
+        if !scheduled {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::NULL);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 #[component]
 pub fn CallbackPage() -> impl IntoView {
     let auth_state = AuthState::expect();
     let router = Router::expect();
     let failure = RwSignal::new(None::<Failure>);
+    let waiting = RwSignal::new(None::<u32>);
 
     // Read the parameters, strip them from the address bar, and consume the stored
     // transaction — all before anything else can happen.
@@ -105,7 +151,7 @@ pub fn CallbackPage() -> impl IntoView {
     match auth::decide(&params, txn.as_ref(), js_sys::Date::now() as i64) {
         CallbackDecision::Exchange { code, verifier } => {
             spawn_local(async move {
-                match api::exchange(code, verifier).await {
+                match exchange_waiting_out_limits(code, verifier, waiting).await {
                     Ok(info) if info.signed_in => {
                         auth_state.set(Auth::SignedIn(info));
                         router.replace(Page::Home);
@@ -124,7 +170,22 @@ pub fn CallbackPage() -> impl IntoView {
     }
 
     move || match failure.get() {
-        None => view! { <Splash label="Signing you in…" /> }.into_any(),
+        None => match waiting.get() {
+            None => view! { <Splash label="Signing you in…" /> }.into_any(),
+            Some(secs) => view! {
+                <main class="center-page" aria-busy="true">
+                    <section class="card narrow" data-testid="signin-waiting" role="status">
+                        <h1>"Many sign-ins from your network"</h1>
+                        <p>
+                            "This app limits sign-in attempts to protect its connection to \
+                             tastytrade. Your sign-in is kept and continues in "
+                            <strong>{secs}" s"</strong>"."
+                        </p>
+                    </section>
+                </main>
+            }
+            .into_any(),
+        },
         Some(f) => view! {
             <main class="center-page">
                 <section
