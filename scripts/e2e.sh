@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs end-to-end test files against a fresh simulator + worker on the test ports, without the
-# rest of scripts/test.sh. Usage: scripts/e2e.sh [e2e/file.test.mjs …] (default: all of e2e/).
+# rest of scripts/test.sh. Usage: scripts/e2e.sh [e2e/file.test.mjs …] (default: e2e/*.test.mjs).
 # Expects a release build (dist/ and target/release/pocket-sim); pass --build to make one first.
 set -euo pipefail
 SCRIPT_NAME=e2e
@@ -15,7 +15,7 @@ OUT="${E2E_OUT:-$ROOT/test-output}"; mkdir -p "$OUT"
 LOG_DIR="$OUT/logs"; mkdir -p "$LOG_DIR"
 
 if [ "${1:-}" = "--build" ]; then shift; build_app; build_simulator; fi
-files=("$@"); [ ${#files[@]} -gt 0 ] || files=(e2e/)
+files=("$@"); [ ${#files[@]} -gt 0 ] || files=(e2e/*.test.mjs)  # not e2e/sdk/: run.sh runs it
 
 TEST_VARS="$OUT/test.dev.vars"
 ensure_dev_vars "$TEST_VARS"
