@@ -93,6 +93,16 @@ pub fn opt_decimal<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D
     d.deserialize_any(DecimalVisitor)
 }
 
+/// A list where `null` reads as empty (absent too, with `#[serde(default)]`): tastytrade sends
+/// `null` for some empty arrays (`errors`), and one null list must not fail the whole payload.
+pub fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
+where
+    D: Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    Ok(<Option<Vec<T>> as serde::Deserialize>::deserialize(d)?.unwrap_or_default())
+}
+
 struct IntVisitor;
 
 impl<'de> Visitor<'de> for IntVisitor {
@@ -146,6 +156,51 @@ impl<'de> Visitor<'de> for IntVisitor {
 /// An optional integer: number or numeric string (docs/tastytrade.md §5), `null` → `None`.
 pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
     d.deserialize_any(IntVisitor)
+}
+
+struct EpochMillisVisitor;
+
+impl<'de> Visitor<'de> for EpochMillisVisitor {
+    type Value = Option<i64>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("epoch milliseconds as a number or a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(v.trim().parse::<i64>().ok())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(i64::try_from(v).ok())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        IntVisitor.visit_f64::<E>(v).or(Ok(None))
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+/// Order `updated-at`: epoch **milliseconds** as a number, unlike every other timestamp
+/// (docs/tastytrade.md §5). A numeric string is read too; any other string (an ISO timestamp,
+/// should tastytrade ever align it) reads as `None` instead of failing the whole order list.
+pub fn opt_epoch_millis<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    d.deserialize_any(EpochMillisVisitor)
 }
 
 /// Defines a string enum with a catch-all `Unknown(String)` variant: unknown wire values are

@@ -81,6 +81,15 @@ pub struct Pagination {
     pub paging_link_template: Option<String>,
 }
 
+impl Pagination {
+    /// The `page-offset` to ask for next, or `None` on the last page. Reads `page-offset` and
+    /// `total-pages` only: the links have been seen as `null` (docs/tastytrade.md §4.2).
+    pub fn next_page_offset(&self) -> Option<i64> {
+        let next = self.page_offset.unwrap_or(0).checked_add(1)?;
+        (next < self.total_pages?).then_some(next)
+    }
+}
+
 /// `error.code`: usually a string (`"not_permitted"`), but numeric for the 406 version error.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 #[serde(untagged)]
@@ -157,7 +166,7 @@ pub struct ApiErrorBody {
     /// Nested details; `null` and absent both read as empty.
     #[serde(
         default,
-        deserialize_with = "null_as_empty",
+        deserialize_with = "de::null_as_empty",
         skip_serializing_if = "Vec::is_empty"
     )]
     pub errors: Vec<ApiErrorItem>,
@@ -212,12 +221,4 @@ impl ApiErrorBody {
         }
         out
     }
-}
-
-fn null_as_empty<'de, D, T>(d: D) -> Result<Vec<T>, D::Error>
-where
-    D: Deserializer<'de>,
-    T: Deserialize<'de>,
-{
-    Ok(Option::<Vec<T>>::deserialize(d)?.unwrap_or_default())
 }
