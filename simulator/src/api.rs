@@ -10,10 +10,13 @@ use url::form_urlencoded;
 
 use crate::config::DEMO_CUSTOMER_ID;
 use crate::fixtures::AccountFixtures;
-use crate::respond::{gate, json_response, not_found, not_permitted, unauthorized};
+use crate::respond::{
+    gate, json_response, not_found, not_permitted, too_many_requests, unauthorized,
+};
 use crate::state::{Session, SimState};
 
-/// Counts, delays, fails on demand, checks the User-Agent, then requires a live bearer token.
+/// Counts, delays, fails on demand, checks the User-Agent, requires a live bearer token, then
+/// applies the per-token rate limit.
 pub async fn api_gate(State(sim): State<SimState>, mut req: Request, next: Next) -> Response {
     let path = req.uri().path().to_owned();
     if let Some(resp) = gate(&sim, &sim.counters().api_requests, &path, req.headers()).await {
@@ -27,16 +30,18 @@ pub async fn api_gate(State(sim): State<SimState>, mut req: Request, next: Next)
             let (scheme, token) = v.split_once(' ')?;
             scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
         });
-    match token.and_then(|t| sim.authenticate(t)) {
-        Some(session) => {
-            req.extensions_mut().insert(session);
-            next.run(req).await
-        }
-        None => unauthorized(),
+    let Some((token, session)) = token.and_then(|t| Some((t, sim.authenticate(t)?))) else {
+        return unauthorized();
+    };
+    // Per-token throttle (docs/tastytrade.md §4.4), after authentication: it counts tokens.
+    if let Err(retry_after) = sim.admit(token) {
+        return too_many_requests(Some(retry_after));
     }
+    req.extensions_mut().insert(session);
+    next.run(req).await
 }
 
-fn ok(value: &Value) -> Response {
+pub fn ok(value: &Value) -> Response {
     json_response(StatusCode::OK, value)
 }
 
@@ -49,7 +54,11 @@ fn is_demo_self(session: &Session, id: &str) -> bool {
 
 /// Everything in the fixtures belongs to the demo customer except accounts not listed in
 /// `accounts.json`, which exist but belong to someone else.
-fn own_account<'a>(sim: &'a SimState, session: &Session, n: &str) -> Option<&'a AccountFixtures> {
+pub fn own_account<'a>(
+    sim: &'a SimState,
+    session: &Session,
+    n: &str,
+) -> Option<&'a AccountFixtures> {
     let fixtures = sim.fixtures();
     if session.customer_id != DEMO_CUSTOMER_ID || !fixtures.owned.iter().any(|o| o == n) {
         return None;
@@ -110,13 +119,26 @@ pub async fn customer_account(
     }
 }
 
+/// The balances fixture dated to the simulator's today: `snapshot-date` is today and
+/// `updated-at` keeps its time of day on the last trading day. Every amount is as written.
+pub fn current_balances(sim: &SimState, account: &AccountFixtures) -> Value {
+    let mut body = account.balances.clone();
+    let data = &mut body["data"];
+    data["snapshot-date"] = Value::String(sim.today().to_string());
+    if let Some(updated) = data["updated-at"].as_str().and_then(|u| u.get(10..)) {
+        let last = sim.today().on_or_before_trading();
+        data["updated-at"] = Value::String(format!("{last}{updated}"));
+    }
+    body
+}
+
 pub async fn balances(
     State(sim): State<SimState>,
     Extension(session): Extension<Session>,
     Path(n): Path<String>,
 ) -> Response {
     match own_account(&sim, &session, &n) {
-        Some(account) => ok(&account.balances),
+        Some(account) => ok(&current_balances(&sim, account)),
         None => not_permitted(),
     }
 }
@@ -134,7 +156,7 @@ pub async fn balances_currency(
     if currency != "USD" {
         return not_found();
     }
-    ok(&with_context(account.balances.clone(), &uri))
+    ok(&with_context(current_balances(&sim, account), &uri))
 }
 
 pub async fn positions(

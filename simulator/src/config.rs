@@ -2,6 +2,8 @@
 
 use clap::Parser;
 
+use crate::dates::Date;
+
 /// OAuth client registered in the simulator (obviously fake; see docs/contracts.md).
 pub const CLIENT_ID: &str = "tastypocket-demo";
 pub const CLIENT_SECRET: &str = "demo-secret-not-for-production";
@@ -40,6 +42,13 @@ pub struct Cli {
     /// Don't log one line per request.
     #[arg(long)]
     pub quiet: bool,
+    /// The simulator's "today" (YYYY-MM-DD) that the generated history ends on; default: the
+    /// UTC date at startup.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<Date>,
+    /// Answer 429 once an access token makes more than N API requests in a second (0 = off).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub rate_limit_per_second: u32,
 }
 
 /// Everything the server needs besides the listener.
@@ -52,6 +61,9 @@ pub struct Config {
     pub redirect_uris: Vec<String>,
     pub latency_ms: u64,
     pub log_requests: bool,
+    /// The simulated today; `None` = the UTC date when the state is built.
+    pub today: Option<Date>,
+    pub rate_limit_per_second: u32,
 }
 
 impl Default for Config {
@@ -63,6 +75,8 @@ impl Default for Config {
             redirect_uris: vec![DEFAULT_REDIRECT_URI.to_owned()],
             latency_ms: 0,
             log_requests: true,
+            today: None,
+            rate_limit_per_second: 0,
         }
     }
 }
@@ -97,6 +111,8 @@ impl TryFrom<&Cli> for Config {
             require_pkce: cli.require_pkce,
             latency_ms: cli.latency_ms,
             log_requests: !cli.quiet,
+            today: cli.today,
+            rate_limit_per_second: cli.rate_limit_per_second,
             ..Config::default()
         };
         for uri in &cli.redirect_uris {

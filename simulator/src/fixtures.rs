@@ -21,6 +21,8 @@ macro_rules! fixture {
 pub const EMBEDDED: &[(&str, &str)] = &[
     fixture!("customer.json"),
     fixture!("accounts.json"),
+    fixture!("watchlists.json"),
+    fixture!("public-watchlists.json"),
     fixture!("accounts/5WT00001/balances.json"),
     fixture!("accounts/5WT00001/positions.json"),
     fixture!("accounts/5WT00002/balances.json"),
@@ -41,6 +43,10 @@ pub struct AccountFixtures {
 pub struct Fixtures {
     pub customer: Value,
     pub accounts: Value,
+    /// The private watchlists the simulator starts with (and `/sim/reset` restores).
+    pub watchlists: Value,
+    /// tastytrade's curated lists (`/public-watchlists`, read-only).
+    pub public_watchlists: Value,
     /// Account numbers listed in `accounts.json`, i.e. owned by the demo customer.
     pub owned: Vec<String>,
     /// Balances and positions of every known account, the demo customer's and others'.
@@ -52,6 +58,8 @@ impl Fixtures {
     pub fn load() -> Result<Self, String> {
         let mut customer = None;
         let mut accounts = None;
+        let mut watchlists = None;
+        let mut public_watchlists = None;
         let mut balances = BTreeMap::new();
         let mut positions = BTreeMap::new();
         for (path, text) in EMBEDDED {
@@ -61,6 +69,8 @@ impl Fixtures {
             match path.split('/').collect::<Vec<_>>().as_slice() {
                 ["customer.json"] => customer = Some(value),
                 ["accounts.json"] => accounts = Some(value),
+                ["watchlists.json"] => watchlists = Some(value),
+                ["public-watchlists.json"] => public_watchlists = Some(value),
                 ["accounts", n, "balances.json"] => {
                     balances.insert((*n).to_owned(), value);
                 }
@@ -72,6 +82,15 @@ impl Fixtures {
         }
         let customer = customer.ok_or("fixtures/customer.json missing")?;
         let accounts = accounts.ok_or("fixtures/accounts.json missing")?;
+        let watchlists = watchlists.ok_or("fixtures/watchlists.json missing")?;
+        let public_watchlists =
+            public_watchlists.ok_or("fixtures/public-watchlists.json missing")?;
+        expect_context("watchlists.json", &watchlists, "/watchlists")?;
+        expect_context(
+            "public-watchlists.json",
+            &public_watchlists,
+            "/public-watchlists",
+        )?;
 
         if customer["data"]["id"] != DEMO_CUSTOMER_ID {
             return Err(format!(
@@ -123,9 +142,31 @@ impl Fixtures {
         Ok(Self {
             customer,
             accounts,
+            watchlists,
+            public_watchlists,
             owned,
             by_account,
         })
+    }
+}
+
+impl Fixtures {
+    /// The `account` object of an account listed in `accounts.json`.
+    pub fn account(&self, n: &str) -> Option<&Value> {
+        self.accounts["data"]["items"]
+            .as_array()?
+            .iter()
+            .map(|item| &item["account"])
+            .find(|a| a["account-number"] == n)
+    }
+
+    /// The fixtures' as-of date: the latest `snapshot-date` of the balances. The simulator's
+    /// today can't be earlier (the positions were opened by then).
+    pub fn as_of(&self) -> Option<crate::dates::Date> {
+        self.by_account
+            .values()
+            .filter_map(|f| f.balances["data"]["snapshot-date"].as_str()?.parse().ok())
+            .max()
     }
 }
 

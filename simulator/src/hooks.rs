@@ -11,9 +11,10 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use crate::config::DEMO_CUSTOMER_ID;
+use crate::dates::Date;
 use crate::html;
 use crate::respond::{api_error, html_page, json_response, no_store};
-use crate::state::{FailNext, Failure, Settings, SimState};
+use crate::state::{check_today, FailNext, Failure, Settings, SimState};
 
 /// Largest latency `/sim/config` accepts, so a typo can't hang a test run.
 const MAX_LATENCY_MS: u64 = 60_000;
@@ -53,6 +54,8 @@ fn config_json(sim: &SimState, s: &Settings) -> Value {
         "require-pkce": s.require_pkce,
         "empty-positions": s.empty_positions,
         "redirect-uris": sim.config().redirect_uris,
+        "today": s.today.to_string(),
+        "rate-limit-per-second": s.rate_limit_per_second,
     })
 }
 
@@ -77,6 +80,8 @@ struct ConfigUpdate {
     latency_ms: Option<u64>,
     require_pkce: Option<bool>,
     empty_positions: Option<Vec<String>>,
+    today: Option<String>,
+    rate_limit_per_second: Option<u32>,
 }
 
 pub async fn set_config(State(sim): State<SimState>, body: Bytes) -> Response {
@@ -87,6 +92,14 @@ pub async fn set_config(State(sim): State<SimState>, body: Bytes) -> Response {
     if update.latency_ms.is_some_and(|ms| ms > MAX_LATENCY_MS) {
         return bad_request(&format!("latency-ms must be at most {MAX_LATENCY_MS}"));
     }
+    let today = match update.today.as_deref().map(str::parse::<Date>) {
+        None => None,
+        Some(Err(e)) => return bad_request(&format!("today: {e}")),
+        Some(Ok(day)) => match check_today(sim.fixtures(), day) {
+            Ok(()) => Some(day),
+            Err(e) => return bad_request(&e),
+        },
+    };
     let settings = sim.update_settings(|s| {
         if let Some(v) = update.access_token_ttl {
             s.access_token_ttl = v;
@@ -103,6 +116,12 @@ pub async fn set_config(State(sim): State<SimState>, body: Bytes) -> Response {
         if let Some(v) = update.empty_positions {
             s.empty_positions = v.into_iter().collect();
         }
+        if let Some(v) = today {
+            s.today = v;
+        }
+        if let Some(v) = update.rate_limit_per_second {
+            s.rate_limit_per_second = v;
+        }
     });
     json_response(StatusCode::OK, &config_json(&sim, &settings))
 }
@@ -118,6 +137,8 @@ struct FailNextRequest {
     /// `respond` (default), `drop` (close without an answer) or `hang` (wait, then drop).
     mode: Option<String>,
     hang_ms: Option<u64>,
+    /// `Retry-After` seconds on a 429 (default 1; 0 = no header).
+    retry_after: Option<u64>,
 }
 
 /// Longest `hang-ms`: long enough to outlast any client timeout, short enough not to wedge a run.
@@ -134,6 +155,9 @@ fn failure_from(req: &FailNextRequest) -> Result<Failure, String> {
     if mode != "hang" && req.hang_ms.is_some() {
         return Err("hang-ms applies to mode hang".to_owned());
     }
+    if req.retry_after.is_some() && (req.status != Some(429) || req.error_code.is_some()) {
+        return Err("retry-after applies to status 429 in the API envelope".to_owned());
+    }
     match mode {
         "respond" => {
             let default = if req.error_code.is_some() { 400 } else { 503 };
@@ -147,6 +171,10 @@ fn failure_from(req: &FailNextRequest) -> Result<Failure, String> {
             Ok(Failure::Respond {
                 status,
                 error_code: req.error_code.clone(),
+                retry_after: match req.retry_after.unwrap_or(1) {
+                    0 => None,
+                    secs => Some(secs),
+                },
             })
         }
         "drop" => Ok(Failure::Drop),
@@ -172,8 +200,16 @@ pub async fn fail_next(State(sim): State<SimState>, body: Bytes) -> Response {
     };
     let count = req.count.unwrap_or(1);
     let echo = match &how {
-        Failure::Respond { status, error_code } => {
-            json!({ "mode": "respond", "status": status, "error-code": error_code })
+        Failure::Respond {
+            status,
+            error_code,
+            retry_after,
+        } => {
+            let mut echo = json!({ "mode": "respond", "status": status, "error-code": error_code });
+            if *status == 429 && error_code.is_none() {
+                echo["retry-after"] = json!(retry_after);
+            }
+            echo
         }
         Failure::Drop => json!({ "mode": "drop" }),
         Failure::Hang { ms } => json!({ "mode": "hang", "hang-ms": ms }),

@@ -3,12 +3,21 @@
 
 mod api;
 pub mod config;
+pub mod dates;
+pub mod decimal;
 pub mod fixtures;
+mod history;
 mod hooks;
 mod html;
+pub mod ledger;
 mod oauth;
+mod orders;
+mod query;
 mod respond;
 mod state;
+mod status;
+mod transactions;
+mod watchlists;
 
 use std::time::{Duration, Instant};
 
@@ -36,6 +45,40 @@ pub fn router(sim: SimState) -> Router {
             get(api::balances_currency),
         )
         .route("/accounts/{n}/positions", get(api::positions))
+        .route("/accounts/{n}/orders", get(orders::list))
+        .route("/accounts/{n}/orders/live", get(orders::live))
+        .route("/accounts/{n}/orders/{id}", get(orders::by_id))
+        .route("/accounts/{n}/transactions", get(transactions::list))
+        .route(
+            "/accounts/{n}/transactions/total-fees",
+            get(transactions::total_fees),
+        )
+        .route("/accounts/{n}/transactions/{id}", get(transactions::by_id))
+        .route(
+            "/accounts/{n}/balance-snapshots",
+            get(history::balance_snapshots),
+        )
+        .route(
+            "/accounts/{n}/net-liq/history",
+            get(history::net_liq_history),
+        )
+        .route("/accounts/{n}/trading-status", get(status::trading_status))
+        .route(
+            "/margin/accounts/{n}/requirements",
+            get(status::margin_requirements),
+        )
+        .route(
+            "/watchlists",
+            get(watchlists::list).post(watchlists::create),
+        )
+        .route(
+            "/watchlists/{name}",
+            get(watchlists::get)
+                .put(watchlists::replace)
+                .delete(watchlists::delete),
+        )
+        .route("/public-watchlists", get(watchlists::public_list))
+        .route("/public-watchlists/{name}", get(watchlists::public_get))
         .fallback(api::fallback)
         .layer(middleware::from_fn_with_state(sim.clone(), api::api_gate))
         .with_state(sim.clone());
@@ -133,11 +176,20 @@ pub fn banner(config: &Config, base: &str) -> String {
         config::DEMO_CUSTOMER_ID
     ));
     lines.push(format!(
-        "  settings         access-token-ttl {}s, code-ttl {}s, require-pkce {}, latency {}ms",
+        "  settings         access-token-ttl {}s, code-ttl {}s, require-pkce {}, latency {}ms, rate limit {}",
         config.access_token_ttl,
         config.code_ttl,
         if config.require_pkce { "on" } else { "off" },
-        config.latency_ms
+        config.latency_ms,
+        match config.rate_limit_per_second {
+            0 => "off".to_owned(),
+            n => format!("{n}/s per token"),
+        }
     ));
+    if let Some(today) = config.today {
+        lines.push(format!(
+            "  today            {today} (the demo history ends here)"
+        ));
+    }
     lines.join("\n")
 }

@@ -17,7 +17,7 @@ async fn main() -> ExitCode {
     let sim = match SimState::new(config.clone()) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("pocket-sim: invalid fixtures: {e}");
+            eprintln!("pocket-sim: {e}");
             return ExitCode::FAILURE;
         }
     };

@@ -54,6 +54,22 @@ pub fn not_found() -> Response {
     )
 }
 
+/// 429 in the API error envelope (docs/tastytrade.md §4.4): code `too_many_requests`, and
+/// `Retry-After` in seconds when given. tastytrade documents neither the code nor the header;
+/// both are the simulator's choice.
+pub fn too_many_requests(retry_after: Option<u64>) -> Response {
+    let message = format!(
+        "Too many requests, slow down. Unique customer support identifier: {}",
+        support_id()
+    );
+    let mut resp = api_error(StatusCode::TOO_MANY_REQUESTS, "too_many_requests", &message);
+    if let Some(secs) = retry_after {
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    }
+    resp
+}
+
 /// The token endpoint's error shape, which is not the API envelope (docs/tastytrade.md §2.3).
 pub fn token_error(status: StatusCode, error_code: &str, description: &str) -> Response {
     let mut resp = json_response(
@@ -160,8 +176,16 @@ pub async fn gate(
 
 async fn simulated_failure(how: Failure) -> Response {
     match how {
-        Failure::Respond { status, error_code } => {
+        Failure::Respond {
+            status,
+            error_code,
+            retry_after,
+        } => {
             let status = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+            if status == StatusCode::TOO_MANY_REQUESTS && error_code.is_none() {
+                // The same 429 the rate limit sends.
+                return too_many_requests(retry_after);
+            }
             let message = format!(
                 "Simulated failure. Unique customer support identifier: {}",
                 support_id()

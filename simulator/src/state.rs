@@ -9,8 +9,12 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use rand::RngCore as _;
 
+use serde_json::Value;
+
 use crate::config::Config;
+use crate::dates::Date;
 use crate::fixtures::Fixtures;
+use crate::ledger::Ledger;
 
 /// The part of the configuration `/sim/config` may change; `/sim/reset` restores it.
 #[derive(Debug, Clone)]
@@ -21,6 +25,10 @@ pub struct Settings {
     pub latency_ms: u64,
     /// Accounts whose positions are served as an empty list (exercises empty states).
     pub empty_positions: BTreeSet<String>,
+    /// The simulated today the history ends on.
+    pub today: Date,
+    /// API requests one access token may make per second before getting 429 (0 = no limit).
+    pub rate_limit_per_second: u32,
 }
 
 impl From<&Config> for Settings {
@@ -31,6 +39,8 @@ impl From<&Config> for Settings {
             require_pkce: c.require_pkce,
             latency_ms: c.latency_ms,
             empty_positions: BTreeSet::new(),
+            today: c.today.unwrap_or_else(Date::today_utc),
+            rate_limit_per_second: c.rate_limit_per_second,
         }
     }
 }
@@ -50,6 +60,8 @@ pub enum Failure {
     Respond {
         status: u16,
         error_code: Option<String>,
+        /// `Retry-After` seconds on a 429 (`None`: no header).
+        retry_after: Option<u64>,
     },
     /// The connection closes without a complete response (a network failure).
     Drop,
@@ -112,6 +124,16 @@ struct AccessGrant {
     family: Option<String>,
 }
 
+/// Today may not be before the fixtures' as-of date: the positions were opened by then.
+pub fn check_today(fixtures: &Fixtures, today: Date) -> Result<(), String> {
+    match fixtures.as_of() {
+        Some(as_of) if today < as_of => Err(format!(
+            "today {today} is before the fixtures' as-of date {as_of}"
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// The authenticated caller of an API request.
 #[derive(Debug, Clone)]
 pub struct Session {
@@ -132,6 +154,12 @@ struct Inner {
     fail_next: Mutex<Option<FailNext>>,
     counters: Counters,
     store: Mutex<Store>,
+    /// The history for one today, built on first use and rebuilt when today changes.
+    ledger: Mutex<Option<Arc<Ledger>>>,
+    /// Per access token: the start of its current one-second window and the requests in it.
+    throttle: Mutex<HashMap<String, (Instant, u32)>>,
+    /// The demo customer's private watchlists, in wire form, in creation order.
+    watchlists: Mutex<Vec<Value>>,
 }
 
 /// Cheap to clone; all clones share the same simulator.
@@ -158,9 +186,14 @@ pub fn support_id() -> String {
 }
 
 impl SimState {
-    /// Builds the state; fails if the embedded fixtures are invalid.
-    pub fn new(config: Config) -> Result<Self, String> {
-        let fixtures = Fixtures::load()?;
+    /// Builds the state; fails if the embedded fixtures are invalid or today is before them.
+    pub fn new(mut config: Config) -> Result<Self, String> {
+        let fixtures = Fixtures::load().map_err(|e| format!("invalid fixtures: {e}"))?;
+        let today = config.today.unwrap_or_else(Date::today_utc);
+        check_today(&fixtures, today)?;
+        // Pin the startup day, so /sim/reset goes back to it even after midnight.
+        config.today = Some(today);
+        let watchlists = crate::watchlists::seeds(&fixtures)?;
         Ok(Self(Arc::new(Inner {
             settings: Mutex::new(Settings::from(&config)),
             base: config,
@@ -168,7 +201,51 @@ impl SimState {
             fail_next: Mutex::new(None),
             counters: Counters::default(),
             store: Mutex::new(Store::default()),
+            ledger: Mutex::new(None),
+            throttle: Mutex::new(HashMap::new()),
+            watchlists: Mutex::new(watchlists),
         })))
+    }
+
+    pub fn today(&self) -> Date {
+        lock(&self.0.settings).today
+    }
+
+    /// The history for the current today (built once per today).
+    pub fn ledger(&self) -> Arc<Ledger> {
+        let today = self.today();
+        let mut slot = lock(&self.0.ledger);
+        match slot.as_ref() {
+            Some(l) if l.today == today => l.clone(),
+            _ => {
+                let built = Arc::new(Ledger::build(today, &self.0.fixtures));
+                *slot = Some(built.clone());
+                built
+            }
+        }
+    }
+
+    /// Counts a request against `token`'s one-second window. `Err(seconds)` = over the limit;
+    /// retry after that many seconds. Refused requests don't count.
+    pub fn admit(&self, token: &str) -> Result<(), u64> {
+        let limit = lock(&self.0.settings).rate_limit_per_second;
+        if limit == 0 {
+            return Ok(());
+        }
+        let now = Instant::now();
+        let mut windows = lock(&self.0.throttle);
+        windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(1));
+        let (start, count) = windows.entry(token.to_owned()).or_insert((now, 0));
+        if *count >= limit {
+            let left = Duration::from_secs(1).saturating_sub(now.duration_since(*start));
+            return Err(left.as_secs_f64().ceil().max(1.0) as u64);
+        }
+        *count += 1;
+        Ok(())
+    }
+
+    pub fn watchlists(&self) -> MutexGuard<'_, Vec<Value>> {
+        lock(&self.0.watchlists)
     }
 
     pub fn config(&self) -> &Config {
@@ -198,6 +275,10 @@ impl SimState {
         self.0.counters.reset();
         *lock(&self.0.settings) = Settings::from(&self.0.base);
         *lock(&self.0.fail_next) = None;
+        lock(&self.0.throttle).clear();
+        if let Ok(seeds) = crate::watchlists::seeds(&self.0.fixtures) {
+            *lock(&self.0.watchlists) = seeds;
+        }
     }
 
     pub fn is_registered_redirect(&self, uri: &str) -> bool {

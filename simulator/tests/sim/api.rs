@@ -43,7 +43,8 @@ async fn customer_and_accounts_match_fixtures() {
 
 #[tokio::test]
 async fn balances_match_fixtures() {
-    let sim = Sim::new();
+    // A Saturday: the balances are dated today, last updated on Friday.
+    let sim = Sim::on("2026-10-17");
     let (token, _) = sim.login().await;
     for n in OWN_ACCOUNTS {
         let expected = fixture(&format!("accounts/{n}/balances.json"));
@@ -53,12 +54,19 @@ async fn balances_match_fixtures() {
             .header(header::CONTENT_TYPE)
             .unwrap()
             .starts_with("application/json"));
-        assert_eq!(resp.json(), expected);
+        // Every amount as written; only the dates follow the simulator's today.
+        let mut body = resp.json();
+        assert_eq!(body["data"]["snapshot-date"], "2026-10-17");
+        assert_eq!(body["data"]["updated-at"], "2026-10-16T20:15:02.512+00:00");
+        for key in ["snapshot-date", "updated-at"] {
+            body["data"][key] = expected["data"][key].clone();
+        }
+        assert_eq!(body, expected);
         let usd = sim
             .api(&format!("/accounts/{n}/balances/USD"), &token)
             .await
             .json();
-        assert_eq!(usd["data"], expected["data"]);
+        assert_eq!(usd["data"], resp.json()["data"]);
     }
     sim.api("/accounts/5WT00001/balances/EUR", &token)
         .await
@@ -259,7 +267,7 @@ async fn unknown_paths_are_404_envelope_behind_auth() {
     let (token, _) = sim.login().await;
     for path in [
         "/nope",
-        "/accounts/5WT00001/orders",
+        "/accounts/5WT00001/complex-orders",
         "/customers/me/accounts/5WT00001/x",
     ] {
         sim.api(path, &token)

@@ -136,6 +136,11 @@ impl Sim {
         Self::with(|_| {})
     }
 
+    /// A simulator whose today is `day` (YYYY-MM-DD), so generated history is deterministic.
+    pub fn on(day: &str) -> Self {
+        Self::with(|c| c.today = Some(day.parse().expect("a date")))
+    }
+
     pub fn with(f: impl FnOnce(&mut Config)) -> Self {
         let mut config = quiet_config();
         f(&mut config);
@@ -179,6 +184,29 @@ impl Sim {
             .header(header::AUTHORIZATION, format!("Bearer {token}"))
             .header(header::ACCEPT, "application/json")
             .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
+    /// API GET that must succeed; returns the body.
+    pub async fn ok(&self, path: &str, token: &str) -> Value {
+        let resp = self.api(path, token).await;
+        assert_eq!(resp.status, StatusCode::OK, "{path}: {}", resp.text());
+        resp.json()
+    }
+
+    /// An authorized API request with any method and an optional raw JSON body.
+    pub async fn call(&self, method: &str, path: &str, token: &str, body: Option<&str>) -> Resp {
+        let mut req = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::USER_AGENT, UA)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        if body.is_some() {
+            req = req.header(header::CONTENT_TYPE, "application/json");
+        }
+        let req = req
+            .body(Body::from(body.unwrap_or_default().to_owned()))
             .unwrap();
         self.send(req).await
     }
@@ -265,6 +293,43 @@ pub fn fixture(path: &str) -> Value {
     let text = std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full}: {e}"));
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{full}: {e}"))
 }
+
+/// The `items` of a list response.
+pub fn items(body: &Value) -> Vec<Value> {
+    body["data"]["items"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no data.items: {body}"))
+        .clone()
+}
+
+/// `{"error":{"code":"validation_error","errors":[{"domain":…}]}}` with this domain, as a 400.
+pub fn assert_validation(resp: &Resp, domain: &str) {
+    resp.assert_api_error(StatusCode::BAD_REQUEST, "validation_error");
+    let errors = resp.json()["error"]["errors"].clone();
+    assert!(
+        errors.as_array().is_some_and(|e| e
+            .iter()
+            .any(|e| e["domain"] == domain && e["reason"].is_string())),
+        "{domain}: {errors}"
+    );
+}
+
+/// A signed decimal from an unsigned wire amount and its `-effect` sibling.
+pub fn signed(v: &Value, key: &str) -> f64 {
+    let amount: f64 = v[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{key} is not a decimal string: {v}"))
+        .parse()
+        .unwrap();
+    match v[format!("{key}-effect")].as_str() {
+        Some("Debit") => -amount,
+        Some("Credit") | Some("None") | None => amount,
+        Some(other) => panic!("{key}-effect {other}"),
+    }
+}
+
+/// The day tests pin the simulator to: a Wednesday in winter (EST), after the fixtures' as-of.
+pub const TODAY: &str = "2026-12-02";
 
 pub const OWN_ACCOUNTS: [&str; 3] = ["5WT00001", "5WT00002", "5WT00003"];
 pub const OTHER_ACCOUNT: &str = "5WX99999";

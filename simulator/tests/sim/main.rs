@@ -5,4 +5,6 @@ mod common;
 mod fixtures;
 mod hooks;
 mod oauth;
+mod orders;
 mod token;
+mod transactions;
