@@ -3,6 +3,7 @@
 mod api;
 mod common;
 mod fixtures;
+mod history;
 mod hooks;
 mod oauth;
 mod orders;
