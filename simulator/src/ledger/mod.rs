@@ -129,3 +129,44 @@ impl Ledger {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Any today from the fixtures' as-of date on builds without panicking, keeps everything
+    /// at or before today, and ends the net liq at the balances' value.
+    #[test]
+    fn builds_for_every_today() {
+        let fixtures = Fixtures::load().unwrap();
+        let as_of = fixtures.as_of().unwrap();
+        for step in 0..220 {
+            let today = as_of.add_days(step * 5);
+            let ledger = Ledger::build(today, &fixtures);
+            let end = today.start_ms() + MS_PER_DAY;
+            for (n, a) in &ledger.accounts {
+                assert!(
+                    a.orders.iter().chain(&a.transactions).all(|r| r.at < end),
+                    "{today} {n}"
+                );
+                let nlv = &fixtures.by_account[n].balances["data"]["net-liquidating-value"];
+                assert_eq!(
+                    a.daily.last().unwrap().close.to_string(),
+                    nlv.as_str().unwrap()
+                );
+                assert_eq!(
+                    a.intraday.last().unwrap().close.to_string(),
+                    nlv.as_str().unwrap()
+                );
+                assert!(a
+                    .daily
+                    .iter()
+                    .all(|b| b.low <= b.open.min(b.close) && b.high >= b.open.max(b.close)));
+                assert!(
+                    a.daily.iter().all(|b| b.low > Dec::ZERO),
+                    "{today} {n}: positive net liq"
+                );
+            }
+        }
+    }
+}

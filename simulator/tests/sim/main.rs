@@ -7,5 +7,7 @@ mod history;
 mod hooks;
 mod oauth;
 mod orders;
+mod status;
 mod token;
 mod transactions;
+mod watchlists;

@@ -48,7 +48,7 @@ async fn every_transaction_has_what_the_sdks_require_and_adds_up() {
             assert!(t["is-estimated-fee"].is_boolean());
             assert_eq!(t["account-number"], n);
             assert_eq!(
-                &t["transaction-date"].as_str().unwrap()[..],
+                t["transaction-date"].as_str().unwrap(),
                 &t["executed-at"].as_str().unwrap()[..10]
             );
             assert!(t["executed-at"].as_str().unwrap().ends_with('Z'));
