@@ -52,6 +52,7 @@ fn config_json(sim: &SimState, s: &Settings) -> Value {
         "code-ttl": s.code_ttl,
         "latency-ms": s.latency_ms,
         "require-pkce": s.require_pkce,
+        "ignore-pkce": s.ignore_pkce,
         "empty-positions": s.empty_positions,
         "redirect-uris": sim.config().redirect_uris,
         "today": s.today.to_string(),
@@ -79,6 +80,7 @@ struct ConfigUpdate {
     code_ttl: Option<u64>,
     latency_ms: Option<u64>,
     require_pkce: Option<bool>,
+    ignore_pkce: Option<bool>,
     empty_positions: Option<Vec<String>>,
     today: Option<String>,
     rate_limit_per_second: Option<u32>,
@@ -112,6 +114,9 @@ pub async fn set_config(State(sim): State<SimState>, body: Bytes) -> Response {
         }
         if let Some(v) = update.require_pkce {
             s.require_pkce = v;
+        }
+        if let Some(v) = update.ignore_pkce {
+            s.ignore_pkce = v;
         }
         if let Some(v) = update.empty_positions {
             s.empty_positions = v.into_iter().collect();

@@ -200,7 +200,10 @@ pub async fn authorize_post(State(sim): State<SimState>, body: Bytes) -> Respons
                 redirect_uri: req.redirect_uri.clone(),
                 scope: req.scopes.join(" "),
                 customer_id: DEMO_CUSTOMER_ID.to_owned(),
-                code_challenge: req.code_challenge.clone(),
+                code_challenge: req
+                    .code_challenge
+                    .clone()
+                    .filter(|_| !sim.settings().ignore_pkce),
                 expires_at: Instant::now() + Duration::from_secs(sim.settings().code_ttl),
                 used: false,
             });
@@ -364,7 +367,9 @@ fn authorization_code_grant(sim: &SimState, p: &HashMap<String, String>) -> Resp
     if &grant.redirect_uri != redirect_uri {
         return invalid_grant("redirect_uri does not match the authorization request.");
     }
-    let verifier = p.get("code_verifier");
+    let verifier = p
+        .get("code_verifier")
+        .filter(|_| !sim.settings().ignore_pkce);
     match (&grant.code_challenge, verifier) {
         (Some(challenge), Some(verifier)) => {
             let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));

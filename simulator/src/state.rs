@@ -22,6 +22,9 @@ pub struct Settings {
     pub access_token_ttl: u64,
     pub code_ttl: u64,
     pub require_pkce: bool,
+    /// Act like a server that doesn't know PKCE (RFC 6749 §3.1: unknown parameters are
+    /// ignored): challenges aren't stored and verifiers aren't checked. For `scripts/pkce-check.mjs`.
+    pub ignore_pkce: bool,
     pub latency_ms: u64,
     /// Accounts whose positions are served as an empty list (exercises empty states).
     pub empty_positions: BTreeSet<String>,
@@ -37,6 +40,7 @@ impl From<&Config> for Settings {
             access_token_ttl: c.access_token_ttl,
             code_ttl: c.code_ttl,
             require_pkce: c.require_pkce,
+            ignore_pkce: false,
             latency_ms: c.latency_ms,
             empty_positions: BTreeSet::new(),
             today: c.today.unwrap_or_else(Date::today_utc),

@@ -30,15 +30,17 @@ impl Area {
     }
 }
 
-/// `Cache-Control` for a file Trunk names with a content hash (`app-<16 hex>.js`,
-/// `app-<16 hex>_bg.wasm`, `style-<16 hex>.css`): it never changes, so browsers keep it.
+/// `Cache-Control` for a file Trunk names with a content hash (`app-<hex>.js`,
+/// `app-<hex>_bg.wasm`, `style-<hex>.css`): it never changes, so browsers keep it.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 /// `Cache-Control` for HTML documents: always revalidated, so a deploy is picked up at once.
 pub const REVALIDATE: &str = "no-cache";
 /// `Strict-Transport-Security` on HTTPS responses (two years; RFC 6797).
 pub const HSTS: &str = "max-age=63072000; includeSubDomains";
 
-/// Whether the last path segment is a Trunk content-hashed asset.
+/// Whether the last path segment is a Trunk content-hashed asset. Trunk prints its 64-bit hash
+/// with `{:x}`, so a hash with leading zero nibbles is shorter than 16 digits (CI once built
+/// `pocket-app-7c2eabf5e670130.js`); 8–16 digits covers all but a 2⁻³² chance.
 pub fn is_hashed_asset(raw_path: &str) -> bool {
     let name = raw_path.rsplit('/').next().unwrap_or("");
     let Some((stem, ext)) = name.rsplit_once('.') else {
@@ -50,7 +52,7 @@ pub fn is_hashed_asset(raw_path: &str) -> bool {
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     stem.rsplit_once('-').is_some_and(|(base, hash)| {
         !base.is_empty()
-            && hash.len() == 16
+            && (8..=16).contains(&hash.len())
             && hash
                 .bytes()
                 .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
@@ -179,6 +181,8 @@ mod tests {
             "/pocket-app-3f2a9c1b7d4e5f60.js",
             "/pocket-app-3f2a9c1b7d4e5f60_bg.wasm",
             "/style-0123456789abcdef.css",
+            "/pocket-app-7c2eabf5e670130.js",
+            "/pocket-app-7c2eabf5e670130_bg.wasm",
         ] {
             let h = security_headers(Area::Static, path, None, Served::default());
             assert_eq!(get(&h, "cache-control"), Some(IMMUTABLE), "{path}");
@@ -186,7 +190,8 @@ mod tests {
         for path in [
             "/app.js",
             "/pocket-app-3F2A9C1B7D4E5F60.js",
-            "/pocket-app-3f2a9c1b7d4e5f6.js",
+            "/pocket-app-3f2a9c1.js",
+            "/pocket-app-3f2a9c1b7d4e5f6012.js",
             "/-3f2a9c1b7d4e5f60.js",
             "/favicon-3f2a9c1b7d4e5f60.ico",
             "/index.html",

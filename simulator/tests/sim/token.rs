@@ -248,6 +248,36 @@ async fn require_pkce_refuses_codes_without_challenge() {
 }
 
 #[tokio::test]
+async fn ignore_pkce_acts_like_a_server_without_pkce() {
+    let sim = Sim::new();
+    let resp = sim
+        .post_json("/sim/config", &json!({ "ignore-pkce": true }))
+        .await;
+    assert_eq!(resp.status, StatusCode::OK, "{}", resp.text());
+    assert_eq!(resp.json()["ignore-pkce"], true);
+    // A wrong verifier for a code issued with a challenge is accepted: nothing was stored.
+    let code = sim.code_for(&pkce_params()).await;
+    let resp = sim
+        .token(&with(
+            exchange_body(&code),
+            "code_verifier",
+            json!("A".repeat(43)),
+        ))
+        .await;
+    assert_eq!(resp.status, StatusCode::OK, "{}", resp.text());
+    // So is a verifier for a code issued without one (the parameter is not known).
+    let code = sim.code().await;
+    let resp = sim
+        .token(&with(
+            exchange_body(&code),
+            "code_verifier",
+            json!(VERIFIER),
+        ))
+        .await;
+    assert_eq!(resp.status, StatusCode::OK, "{}", resp.text());
+}
+
+#[tokio::test]
 async fn expired_code_is_refused() {
     let sim = Sim::with(|c| c.code_ttl = 0);
     let code = sim.code().await;
