@@ -2,14 +2,21 @@
 //!
 //! Routes (all same-origin, served by the worker before the static assets):
 //! - `GET  /auth/config`   -> [`AuthConfig`]: what the app needs to start the authorize redirect.
-//! - `POST /auth/exchange` <- [`ExchangeRequest`] -> [`SessionInfo`] + `Set-Cookie: __Host-…`.
-//! - `GET  /auth/session`  -> [`SessionInfo`] (never a token).
+//! - `POST /auth/exchange` <- [`ExchangeRequest`] -> [`SignedIn`] (a [`SessionInfo`] with the
+//!   first screen's [`Bootstrap`] data) + `Set-Cookie: __Host-…`.
+//! - `GET  /auth/session`  -> [`SessionInfo`] (never a token); with `?bootstrap=1[&account=N]`
+//!   and a live session, [`SignedIn`] with the bootstrap data for account `N` (else the first).
 //! - `POST /auth/logout`   -> 204, server-side session deleted, cookie cleared.
 //! - `/api/<tastytrade path>` -> proxied to tastytrade with the bearer token (allowlisted).
+//!
+//! - A navigation to an app page (not `/callback`) with a live session cookie: the HTML shell with
+//!   the same [`SignedIn`] JSON in `<script type="application/json" id="pocket-bootstrap">`
+//!   ([`BOOTSTRAP_ELEMENT_ID`]) at the end of the body, served `Cache-Control: no-store`.
 //!
 //! Worker-generated errors use [`BffError`]; upstream tastytrade errors pass through unchanged.
 
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Name of the opaque session cookie (`Secure; HttpOnly; Path=/; SameSite=Strict`, no `Domain`).
 pub const SESSION_COOKIE: &str = "__Host-pocket-session";
@@ -82,6 +89,46 @@ pub struct SessionInfo {
     pub idle_expires_at: Option<i64>,
 }
 
+/// `id` of the JSON data element the worker appends to the HTML shell of a returning signed-in
+/// visit (its text is a [`SignedIn`]).
+pub const BOOTSTRAP_ELEMENT_ID: &str = "pocket-bootstrap";
+
+/// The `POST /auth/exchange` success body (and `GET /auth/session?bootstrap=1`, and the inlined
+/// data element): the session plus, when tastytrade answered, the first screen's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct SignedIn {
+    #[serde(flatten)]
+    pub session: SessionInfo,
+    /// Absent when the accounts could not be read (the app then fetches everything itself).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bootstrap: Option<Bootstrap>,
+}
+
+/// The first screen's data, fetched by the worker in parallel at the edge. The bodies are
+/// tastytrade's JSON as it answered (envelope included), not re-modelled: the app decodes them
+/// with its own models. A piece that failed is left out and the app fetches it itself.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Bootstrap {
+    /// Body of `GET /customers/me/accounts`.
+    pub accounts: serde_json::Value,
+    /// Account number -> body of `GET /accounts/{n}/balances`, for every account that answered.
+    #[serde(default)]
+    pub balances: BTreeMap<String, serde_json::Value>,
+    /// The selected account's positions, if they could be read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub positions: Option<BootstrapPositions>,
+}
+
+/// Body of `GET /accounts/{account}/positions?include-marks=true`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct BootstrapPositions {
+    pub account: String,
+    pub body: serde_json::Value,
+}
+
 /// Error body for failures the worker itself produces (not upstream tastytrade errors).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -119,7 +166,9 @@ pub enum BffErrorCode {
     UnsupportedMediaType,
     /// A request body over the size limit.
     PayloadTooLarge,
-    /// Too many sign-in attempts from this address; `Retry-After` says when to try again.
+    /// Too many sign-in attempts from this address, or more calls at once than the worker queues
+    /// for one session; `Retry-After` says when to try again. (tastytrade's own 429 passes
+    /// through in its envelope, also with any `Retry-After`.)
     RateLimited,
     /// tastytrade refused this deployment's OAuth client (`invalid_client`): the operator must
     /// fix `TT_CLIENT_ID` / `TT_CLIENT_SECRET`. Retrying does not help.
@@ -145,6 +194,42 @@ mod tests {
             json,
             r#"{"signed-in":true,"environment":"simulator","expires-at":1,"idle-expires-at":2}"#
         );
+    }
+
+    #[test]
+    fn signed_in_flattens_the_session_and_omits_a_missing_bootstrap() {
+        let session = SessionInfo {
+            signed_in: true,
+            environment: Environment::Simulator,
+            expires_at: Some(1),
+            idle_expires_at: None,
+        };
+        let bare = SignedIn {
+            session: session.clone(),
+            bootstrap: None,
+        };
+        assert_eq!(
+            serde_json::to_string(&bare).unwrap(),
+            r#"{"signed-in":true,"environment":"simulator","expires-at":1}"#
+        );
+        let full: SignedIn = serde_json::from_str(
+            r#"{"signed-in":true,"environment":"simulator","expires-at":1,
+                "bootstrap":{"accounts":{"data":{"items":[]}},
+                  "balances":{"5WT00001":{"data":{"net-liquidating-value":"1.5"}}},
+                  "positions":{"account":"5WT00001","body":{"data":{"items":[]}}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(full.session, session);
+        let b = full.bootstrap.unwrap();
+        assert_eq!(b.balances["5WT00001"]["data"]["net-liquidating-value"], "1.5");
+        assert_eq!(b.positions.unwrap().account, "5WT00001");
+        // A SignedIn body still reads as a plain SessionInfo (the app's older decoder).
+        let plain: SessionInfo =
+            serde_json::from_str(&serde_json::to_string(&bare).unwrap()).unwrap();
+        assert_eq!(plain, session);
+        // Pieces may be missing.
+        let partial: Bootstrap = serde_json::from_str(r#"{"accounts":{}}"#).unwrap();
+        assert!(partial.balances.is_empty() && partial.positions.is_none());
     }
 
     #[test]
