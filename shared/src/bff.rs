@@ -221,7 +221,10 @@ mod tests {
         .unwrap();
         assert_eq!(full.session, session);
         let b = full.bootstrap.unwrap();
-        assert_eq!(b.balances["5WT00001"]["data"]["net-liquidating-value"], "1.5");
+        assert_eq!(
+            b.balances["5WT00001"]["data"]["net-liquidating-value"],
+            "1.5"
+        );
         assert_eq!(b.positions.unwrap().account, "5WT00001");
         // A SignedIn body still reads as a plain SessionInfo (the app's older decoder).
         let plain: SessionInfo =
