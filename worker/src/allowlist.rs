@@ -1,6 +1,9 @@
 //! Which tastytrade calls the proxy forwards. Checked on the raw, undecoded request path: any
 //! percent-encoding, dot segment, empty segment, backslash, `@`, `:` or other odd byte is refused
-//! before matching, so nothing can steer the request to another path or host.
+//! before matching, so nothing can steer the request to another path or host. The one exception
+//! is a `{name}` segment (watchlist names have spaces, `&`, `:`): its escapes are decoded, the
+//! name is checked, and the upstream path carries a canonical re-encoding of it, so nothing
+//! decoded can become a separator or a dot segment upstream.
 
 /// HTTP methods the proxy may forward.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,18 +43,44 @@ impl ProxyMethod {
     }
 }
 
-/// The allowlist: one line per upstream endpoint, paths as tastytrade documents them (without the
-/// `/api` prefix). Placeholders: `{account}` = `^[A-Z0-9]{5,12}$`, `{id}` = `^[0-9]{1,20}$`.
+/// The allowlist: one line per upstream endpoint and method, paths as tastytrade documents them
+/// (without the `/api` prefix; docs/tastytrade.md §6). Placeholders: `{account}` =
+/// `^[A-Z0-9]{5,12}$`, `{id}` = `^[0-9]{1,20}$` (order and transaction ids are integers),
+/// `{name}` = a percent-encoded watchlist name (see [`decode_name`]).
 pub const ALLOWLIST: &[(ProxyMethod, &str)] = &[
     (ProxyMethod::Get, "/customers/me"),
     (ProxyMethod::Get, "/customers/me/accounts"),
     (ProxyMethod::Get, "/accounts/{account}/balances"),
     (ProxyMethod::Get, "/accounts/{account}/positions"),
+    // History (§6.4–§6.6).
+    (ProxyMethod::Get, "/accounts/{account}/orders"),
+    (ProxyMethod::Get, "/accounts/{account}/orders/live"),
+    (ProxyMethod::Get, "/accounts/{account}/orders/{id}"),
+    (ProxyMethod::Get, "/accounts/{account}/transactions"),
+    (
+        ProxyMethod::Get,
+        "/accounts/{account}/transactions/total-fees",
+    ),
+    (ProxyMethod::Get, "/accounts/{account}/transactions/{id}"),
+    (ProxyMethod::Get, "/accounts/{account}/balance-snapshots"),
+    (ProxyMethod::Get, "/accounts/{account}/net-liq/history"),
+    // Status and margin (§6.8).
+    (ProxyMethod::Get, "/accounts/{account}/trading-status"),
+    (ProxyMethod::Get, "/margin/accounts/{account}/requirements"),
+    // Watchlists (§6.7): the user's own lists are writable, tastytrade's public ones are not.
+    (ProxyMethod::Get, "/watchlists"),
+    (ProxyMethod::Post, "/watchlists"),
+    (ProxyMethod::Get, "/watchlists/{name}"),
+    (ProxyMethod::Put, "/watchlists/{name}"),
+    (ProxyMethod::Delete, "/watchlists/{name}"),
+    (ProxyMethod::Get, "/public-watchlists"),
+    (ProxyMethod::Get, "/public-watchlists/{name}"),
 ];
 
 /// Path prefix of proxied calls (`shared::bff::API_PREFIX`).
 pub const PREFIX: &str = pocket_shared::bff::API_PREFIX;
-const MAX_PATH_LEN: usize = 512;
+/// Room for a 100-character watchlist name of 4-byte characters, each byte escaped (1,200).
+const MAX_PATH_LEN: usize = 1536;
 const MAX_QUERY_LEN: usize = 2048;
 
 /// Why a call is refused. All map to `not_allowed`.
@@ -112,7 +141,8 @@ pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Al
     }
     let tail = rest.strip_prefix('/').ok_or(Refusal::UnknownPath)?;
     let segments: Vec<&str> = tail.split('/').collect();
-    if !segments.iter().all(|s| is_plain_segment(s)) {
+    // Every segment is plain, or at least made of URL path characters (a name candidate).
+    if !segments.iter().all(|s| is_path_segment(s)) {
         return Err(Refusal::Malformed);
     }
     let query = match raw_query {
@@ -122,24 +152,33 @@ pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Al
     };
 
     let mut path_known = false;
+    let mut name_refused = false;
     for (allowed_method, pattern) in ALLOWLIST {
-        if matches_pattern(pattern, &segments) {
-            path_known = true;
-            if ProxyMethod::parse(method) == Some(*allowed_method) {
-                let mut upstream = rest.to_owned();
-                if let Some(q) = query {
-                    upstream.push('?');
-                    upstream.push_str(q);
-                }
-                return Ok(Allowed {
-                    method: *allowed_method,
-                    upstream,
-                });
+        let mut upstream = match match_pattern(pattern, &segments) {
+            Match::Path(upstream) => upstream,
+            Match::BadName => {
+                name_refused = true;
+                continue;
             }
+            Match::No => continue,
+        };
+        path_known = true;
+        if ProxyMethod::parse(method) == Some(*allowed_method) {
+            if let Some(q) = query {
+                upstream.push('?');
+                upstream.push_str(q);
+            }
+            return Ok(Allowed {
+                method: *allowed_method,
+                upstream,
+            });
         }
     }
     Err(if path_known {
         Refusal::MethodNotAllowed
+    } else if name_refused || !segments.iter().all(|s| is_plain_segment(s)) {
+        // Encodings outside a name segment, or a name that is not one.
+        Refusal::Malformed
     } else {
         Refusal::UnknownPath
     })
@@ -152,6 +191,86 @@ fn is_plain_segment(s: &str) -> bool {
         && s != ".."
         && s.bytes()
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
+}
+
+/// Non-empty and only RFC 3986 `pchar`s (unreserved, sub-delims, `:`, `@`, `%`). Only a
+/// `{name}` segment may use more than [`is_plain_segment`] allows, and [`decode_name`] checks
+/// its escapes.
+fn is_path_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s.bytes().all(|b| {
+            b.is_ascii_alphanumeric()
+                || matches!(
+                    b,
+                    b'-' | b'_'
+                        | b'.'
+                        | b'~'
+                        | b'%'
+                        | b'!'
+                        | b'$'
+                        | b'&'
+                        | b'\''
+                        | b'('
+                        | b')'
+                        | b'*'
+                        | b'+'
+                        | b','
+                        | b';'
+                        | b'='
+                        | b':'
+                        | b'@'
+                )
+        })
+}
+
+/// Longest watchlist name accepted, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
+
+/// Decodes a raw `{name}` path segment and checks the name: every `%` starts a two-hex-digit
+/// escape, the bytes are valid UTF-8 (so no overlong forms or surrogates),
+/// 1–[`MAX_NAME_CHARS`] characters, no control characters, no `/` `\` `?` `#`, not `.` or `..`,
+/// no leading or trailing whitespace. `+` is a plus sign, as everywhere in a path.
+pub fn decode_name(raw: &str) -> Option<String> {
+    let b = raw.as_bytes();
+    let mut bytes = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' {
+            let hex = std::str::from_utf8(b.get(i + 1..i + 3)?).ok()?;
+            if !hex.bytes().all(|h| h.is_ascii_hexdigit()) {
+                return None;
+            }
+            bytes.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            bytes.push(b[i]);
+            i += 1;
+        }
+    }
+    let name = String::from_utf8(bytes).ok()?;
+    let ok = (1..=MAX_NAME_CHARS).contains(&name.chars().count())
+        && name != "."
+        && name != ".."
+        && !name
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '/' | '\\' | '?' | '#'))
+        && !name.starts_with(char::is_whitespace)
+        && !name.ends_with(char::is_whitespace);
+    ok.then_some(name)
+}
+
+/// The name as one path segment: every byte but the unreserved `A–Z a–z 0–9 - . _ ~`
+/// percent-encoded (upper-case hex), so a name always reaches tastytrade spelt one way.
+pub fn encode_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() * 3);
+    for b in name.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Printable ASCII query without `#`, `\`, quotes, `<>`, braces, `|`, `^` or backticks; every `%`
@@ -204,24 +323,48 @@ fn is_plain_query(q: &str) -> bool {
     true
 }
 
-fn matches_pattern(pattern: &str, segments: &[&str]) -> bool {
-    let parts = pattern.trim_start_matches('/').split('/');
-    let mut n = 0;
-    for (i, part) in parts.enumerate() {
-        let Some(seg) = segments.get(i) else {
-            return false;
-        };
-        let ok = match part {
-            "{account}" => is_account_number(seg),
-            "{id}" => (1..=20).contains(&seg.len()) && seg.bytes().all(|b| b.is_ascii_digit()),
-            literal => literal == *seg,
-        };
-        if !ok {
-            return false;
-        }
-        n = i + 1;
+/// How a path compares with one allowlist pattern.
+#[derive(Debug, PartialEq, Eq)]
+enum Match {
+    /// It matches; the canonical upstream path (names re-encoded).
+    Path(String),
+    /// It would match but for its `{name}` segment, which is not an acceptable name.
+    BadName,
+    No,
+}
+
+fn match_pattern(pattern: &str, segments: &[&str]) -> Match {
+    let parts: Vec<&str> = pattern.trim_start_matches('/').split('/').collect();
+    if parts.len() != segments.len() {
+        return Match::No;
     }
-    n == segments.len()
+    let mut upstream = String::new();
+    let mut bad_name = false;
+    for (part, seg) in parts.iter().zip(segments) {
+        upstream.push('/');
+        if *part == "{name}" {
+            match decode_name(seg) {
+                Some(name) => upstream.push_str(&encode_name(&name)),
+                None => bad_name = true,
+            }
+            continue;
+        }
+        let ok = is_plain_segment(seg)
+            && match *part {
+                "{account}" => is_account_number(seg),
+                "{id}" => (1..=20).contains(&seg.len()) && seg.bytes().all(|b| b.is_ascii_digit()),
+                literal => literal == *seg,
+            };
+        if !ok {
+            return Match::No;
+        }
+        upstream.push_str(seg);
+    }
+    if bad_name {
+        Match::BadName
+    } else {
+        Match::Path(upstream)
+    }
 }
 
 /// `^[A-Z0-9]{5,12}$`
@@ -291,7 +434,17 @@ mod tests {
             "/api/customers",
             "/api/customers/C0000001/accounts",
             "/api/accounts/5WT00001",
-            "/api/accounts/5WT00001/orders",
+            "/api/accounts/5WT00001/orders/live/1",
+            "/api/accounts/5WT00001/orders/abc",
+            "/api/accounts/5WT00001/orders/123456789012345678901",
+            "/api/accounts/5WT00001/transactions/fees",
+            "/api/accounts/5WT00001/net-liq",
+            "/api/accounts/5WT00001/net-liq/history/x",
+            "/api/margin/accounts/5WT00001",
+            "/api/margin/accounts/5wt00001/requirements",
+            "/api/watchlists/a/b",
+            "/api/public-watchlists/a/entries",
+            "/api/customers/me/watchlists",
             "/api/accounts/5wt00001/balances",
             "/api/accounts/5WT0/balances",
             "/api/accounts/5WT000010000X/balances",
@@ -409,9 +562,206 @@ mod tests {
 
     #[test]
     fn pattern_placeholders() {
-        assert!(matches_pattern("/a/{id}", &["a", "123"]));
-        assert!(!matches_pattern("/a/{id}", &["a", "12x"]));
-        assert!(!matches_pattern("/a/{id}", &["a"]));
-        assert!(!matches_pattern("/a", &["a", "b"]));
+        let path = |s: &str| Match::Path(s.to_owned());
+        assert_eq!(match_pattern("/a/{id}", &["a", "123"]), path("/a/123"));
+        assert_eq!(match_pattern("/a/{id}", &["a", "12x"]), Match::No);
+        assert_eq!(match_pattern("/a/{id}", &["a"]), Match::No);
+        assert_eq!(match_pattern("/a", &["a", "b"]), Match::No);
+        assert_eq!(
+            match_pattern("/a/{name}", &["a", "x%20y"]),
+            path("/a/x%20y")
+        );
+        assert_eq!(match_pattern("/a/{name}", &["a", "%2F"]), Match::BadName);
+        assert_eq!(match_pattern("/b/{name}", &["a", "%2F"]), Match::No);
+        // Escapes count only in a name segment.
+        assert_eq!(match_pattern("/a/{name}", &["%61", "x"]), Match::No);
+    }
+
+    #[test]
+    fn every_new_read_is_allowed_for_get_only() {
+        for path in [
+            "/accounts/5WT00001/orders",
+            "/accounts/5WT00001/orders/live",
+            "/accounts/5WT00001/orders/900001",
+            "/accounts/5WT00001/transactions",
+            "/accounts/5WT00001/transactions/total-fees",
+            "/accounts/5WT00001/transactions/12345678901234567890",
+            "/accounts/5WT00001/balance-snapshots",
+            "/accounts/5WT00001/net-liq/history",
+            "/accounts/5WT00001/trading-status",
+            "/margin/accounts/5WT00001/requirements",
+            "/public-watchlists",
+            "/public-watchlists/Liquid%20ETFs",
+        ] {
+            let url = format!("{H}/api{path}?per-page=5&page-offset=0");
+            assert_eq!(ok("GET", &url), format!("{path}?per-page=5&page-offset=0"));
+            for m in ["POST", "PUT", "PATCH", "DELETE", "HEAD"] {
+                assert_eq!(refused(m, &url), Refusal::MethodNotAllowed, "{m} {path}");
+            }
+        }
+    }
+
+    #[test]
+    fn watchlists_are_readable_and_writable() {
+        let all = format!("{H}/api/watchlists");
+        assert_eq!(ok("GET", &all), "/watchlists");
+        assert_eq!(ok("POST", &all), "/watchlists");
+        for m in ["PUT", "DELETE", "PATCH"] {
+            assert_eq!(refused(m, &all), Refusal::MethodNotAllowed, "{m}");
+        }
+        let one = format!("{H}/api/watchlists/Tech%20Giants");
+        for m in ["GET", "PUT", "DELETE"] {
+            let (p, q) = split_raw_url(&one);
+            let allowed = check(m, p, q).unwrap();
+            assert_eq!(allowed.method.as_str(), m);
+            assert_eq!(allowed.upstream, "/watchlists/Tech%20Giants");
+        }
+        for m in ["POST", "PATCH"] {
+            assert_eq!(refused(m, &one), Refusal::MethodNotAllowed, "{m}");
+        }
+        // Public lists are tastytrade's: read-only.
+        let public = format!("{H}/api/public-watchlists/High%20IV%20Rank");
+        for m in ["POST", "PUT", "DELETE"] {
+            assert_eq!(refused(m, &public), Refusal::MethodNotAllowed, "{m}");
+        }
+    }
+
+    #[test]
+    fn names_are_decoded_checked_and_re_encoded_canonically() {
+        for (raw, upstream) in [
+            ("Tech%20Giants", "Tech%20Giants"),
+            ("Index%20%26%20Futures", "Index%20%26%20Futures"),
+            // The same name spelt differently reaches tastytrade one way.
+            ("Index%20&%20Futures", "Index%20%26%20Futures"),
+            ("Futures%3A%20Indices", "Futures%3A%20Indices"),
+            ("Futures:%20Indices", "Futures%3A%20Indices"),
+            ("a+b", "a%2Bb"),
+            ("%7e~%2d", "~~-"),
+            ("(x)!*'", "%28x%29%21%2A%27"),
+            ("caf%C3%A9", "caf%C3%A9"),
+            ("%F0%9F%93%88", "%F0%9F%93%88"),
+            ("%25", "%25"),
+            ("%252F", "%252F"),
+            ("a.b", "a.b"),
+            ("...", "..."),
+            ("x", "x"),
+        ] {
+            assert_eq!(
+                ok("GET", &format!("{H}/api/watchlists/{raw}")),
+                format!("/watchlists/{upstream}"),
+                "{raw}"
+            );
+        }
+        let longest = "%F0%9F%93%88".repeat(MAX_NAME_CHARS);
+        assert!(ok("PUT", &format!("{H}/api/watchlists/{longest}")).ends_with("%F0%9F%93%88"));
+    }
+
+    #[test]
+    fn bad_names_are_403() {
+        let too_long = "a".repeat(MAX_NAME_CHARS + 1);
+        for raw in [
+            "%2F",
+            "a%2Fb",
+            "a%2fb",
+            "a%5Cb",
+            "%5C",
+            "%2E%2E",
+            "%2e%2e",
+            "%2E",
+            ".",
+            "..",
+            ".%2E",
+            "%00",
+            "a%00b",
+            "a%0Ab",
+            "a%0D%0AHost:%20evil",
+            "a%7F",
+            "a%C2%85",
+            "a%3Fb",
+            "a%23b",
+            "%20a",
+            "a%20",
+            "%09a",
+            "a%E2%80%83",
+            "%C0%AF",
+            "%C0%AE%C0%AE",
+            "%E0%80%AF",
+            "%ED%A0%80",
+            "%FF",
+            "%C3",
+            "%",
+            "%2",
+            "%zz",
+            "a%G0",
+            too_long.as_str(),
+        ] {
+            for m in ["GET", "PUT", "DELETE"] {
+                assert_eq!(
+                    refused(m, &format!("{H}/api/watchlists/{raw}")),
+                    Refusal::Malformed,
+                    "{m} {raw}"
+                );
+            }
+            assert_eq!(
+                refused("GET", &format!("{H}/api/public-watchlists/{raw}")),
+                Refusal::Malformed,
+                "{raw}"
+            );
+        }
+        // Characters that are not path characters at all, even in a name segment.
+        for raw in [
+            "a b", "a\\b", "a\"b", "a<b", "é", "a{b}", "a|b", "a^b", "a`b",
+        ] {
+            assert_eq!(
+                refused("GET", &format!("{H}/api/watchlists/{raw}")),
+                Refusal::Malformed,
+                "{raw}"
+            );
+        }
+        let long = format!("/api/watchlists/{}", "a".repeat(MAX_PATH_LEN));
+        assert_eq!(check("GET", &long, None), Err(Refusal::Malformed));
+        // A name segment does not make escapes acceptable elsewhere in the path.
+        for p in [
+            "/api/watchlists%2FTech",
+            "/api/%77atchlists/Tech",
+            "/api/watchlists/Tech/%2E%2E",
+            "/api/watchlists//Tech",
+            "/api/watchlists/Tech/",
+            "/api/accounts/5WT00001/orders/%31",
+        ] {
+            assert_eq!(
+                refused("GET", &format!("{H}{p}")),
+                Refusal::Malformed,
+                "{p}"
+            );
+        }
+    }
+
+    #[test]
+    fn decode_and_encode_names() {
+        assert_eq!(decode_name("Tech%20Giants").as_deref(), Some("Tech Giants"));
+        assert_eq!(decode_name("a+b").as_deref(), Some("a+b"));
+        assert_eq!(decode_name("%f0%9f%93%88").as_deref(), Some("📈"));
+        assert_eq!(decode_name(""), None);
+        assert_eq!(decode_name("%C0%80"), None);
+        assert_eq!(encode_name("Index & Futures"), "Index%20%26%20Futures");
+        assert_eq!(encode_name("a/b?#%"), "a%2Fb%3F%23%25");
+        // An encoded name holds no separator, and a valid one decodes back to itself.
+        for name in [
+            "a/b",
+            "x y",
+            "é",
+            "%2F",
+            "\\",
+            "a..b",
+            "Futures: Indices",
+            "📈 & co",
+        ] {
+            let enc = encode_name(name);
+            assert!(!enc.contains(['/', '\\', '?', '#', ' ', ':', '&']), "{enc}");
+            if !name.contains(['/', '\\']) {
+                assert_eq!(decode_name(&enc).as_deref(), Some(name));
+            }
+        }
     }
 }
