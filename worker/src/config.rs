@@ -20,6 +20,10 @@ pub const DEFAULT_SCOPE: &str = "read";
 /// both (tests use a short one to exercise the timeout path).
 pub const DEFAULT_TOKEN_TIMEOUT_MS: u32 = 15_000;
 pub const DEFAULT_API_TIMEOUT_MS: u32 = 20_000;
+/// Upstream API calls a second per session (`UPSTREAM_RATE_PER_SEC`): a well-behaved tastytrade
+/// client stays under 10 (docs/tastytrade.md §4.4), so the app cannot get a customer throttled.
+pub const DEFAULT_UPSTREAM_RATE_PER_SEC: u32 = 10;
+const UPSTREAM_RATE_RANGE: std::ops::RangeInclusive<u32> = 1..=100;
 
 /// Non-secret settings (`[vars]`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,6 +44,8 @@ pub struct Config {
     pub max_secs: i64,
     pub token_timeout_ms: u32,
     pub api_timeout_ms: u32,
+    /// Most upstream API calls one session starts in any second (`shaping`).
+    pub upstream_rate_per_sec: u32,
 }
 
 /// Secrets (`.dev.vars` locally, `wrangler secret put` when deployed).
@@ -141,6 +147,14 @@ impl Config {
                     .ok_or(ConfigError("UPSTREAM_TIMEOUT_MS"))?,
             ),
         };
+        let upstream_rate_per_sec = match optional(&lookup, "UPSTREAM_RATE_PER_SEC") {
+            None => DEFAULT_UPSTREAM_RATE_PER_SEC,
+            Some(v) => v
+                .parse::<u32>()
+                .ok()
+                .filter(|n| UPSTREAM_RATE_RANGE.contains(n))
+                .ok_or(ConfigError("UPSTREAM_RATE_PER_SEC"))?,
+        };
         Ok(Self {
             environment,
             authorize_url,
@@ -152,6 +166,7 @@ impl Config {
             max_secs,
             token_timeout_ms: timeout.unwrap_or(DEFAULT_TOKEN_TIMEOUT_MS),
             api_timeout_ms: timeout.unwrap_or(DEFAULT_API_TIMEOUT_MS),
+            upstream_rate_per_sec,
         })
     }
 
@@ -245,6 +260,7 @@ mod tests {
         assert!(c.pkce);
         assert_eq!(c.idle_secs, DEFAULT_IDLE_SECS);
         assert_eq!(c.max_secs, DEFAULT_MAX_SECS);
+        assert_eq!(c.upstream_rate_per_sec, DEFAULT_UPSTREAM_RATE_PER_SEC);
         assert_eq!(
             c.redirect_uri_for("http://localhost:8787"),
             "http://localhost:8787/callback"
@@ -278,6 +294,10 @@ mod tests {
             ("SESSION_MAX_SECS", "forever"),
             ("TT_SCOPE", "read write"),
             ("UPSTREAM_TIMEOUT_MS", "5"),
+            ("UPSTREAM_RATE_PER_SEC", "0"),
+            ("UPSTREAM_RATE_PER_SEC", "101"),
+            ("UPSTREAM_RATE_PER_SEC", "-1"),
+            ("UPSTREAM_RATE_PER_SEC", "ten"),
         ] {
             let mut pairs: Vec<_> = SIM.iter().filter(|(k, _)| *k != name).copied().collect();
             pairs.push((name, value));
@@ -286,6 +306,16 @@ mod tests {
                 Err(ConfigError(name)),
                 "{name}={value}"
             );
+        }
+    }
+
+    #[test]
+    fn upstream_rate_is_configurable_within_bounds() {
+        for n in ["1", "25", "100"] {
+            let mut pairs = SIM.to_vec();
+            pairs.push(("UPSTREAM_RATE_PER_SEC", n));
+            let c = Config::from_lookup(lookup(&pairs)).unwrap();
+            assert_eq!(c.upstream_rate_per_sec.to_string(), n);
         }
     }
 

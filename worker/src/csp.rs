@@ -33,7 +33,9 @@ pub fn static_policy() -> String {
 pub const API_POLICY: &str = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'";
 
 /// `'sha256-…'` sources for the inline elements named `tag` (`script` or `style`) of `html`.
-/// `<script src=…>` elements are skipped (they are covered by `'self'`).
+/// `<script src=…>` elements are skipped (they are covered by `'self'`), and so are JSON data
+/// blocks (`<script type="application/json">`, like the inlined bootstrap data): the browser never
+/// executes them, so allowing their text as script would only widen the policy.
 pub fn inline_hashes(html: &str, tag: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for el in inline_elements(html, tag) {
@@ -57,7 +59,7 @@ fn normalize_newlines(s: &str) -> String {
     }
 }
 
-/// Text contents of `<tag …>…</tag>` elements without a `src` attribute.
+/// Text contents of `<tag …>…</tag>` elements without a `src` attribute that are not data blocks.
 fn inline_elements<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
     let bytes = html.as_bytes();
     let open = format!("<{tag}");
@@ -74,14 +76,19 @@ fn inline_elements<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
                 continue;
             }
         }
-        let Some((tag_end, has_src)) = scan_start_tag(bytes, after_name) else {
+        let Some(StartTag {
+            end: tag_end,
+            has_src,
+            data_block,
+        }) = scan_start_tag(bytes, after_name)
+        else {
             break;
         };
         let content_start = tag_end + 1;
         let Some(end) = find_ci(html, &close, content_start) else {
             break;
         };
-        if !has_src {
+        if !has_src && !data_block {
             found.push(&html[content_start..end]);
         }
         pos = end + close.len();
@@ -89,16 +96,35 @@ fn inline_elements<'a>(html: &'a str, tag: &str) -> Vec<&'a str> {
     found
 }
 
+/// What the start tag says.
+struct StartTag {
+    /// Offset of the `>` that ends it.
+    end: usize,
+    has_src: bool,
+    /// `type` is a JSON MIME type: the element is data, not script.
+    data_block: bool,
+}
+
+/// `type` values of data blocks this site uses (HTML: a script whose type is not a JavaScript
+/// MIME type, `module` or `importmap` is never executed). Kept to JSON on purpose: hashing
+/// something that is not a script is harmless, failing to hash a script is not.
+const DATA_BLOCK_TYPES: [&str; 2] = ["application/json", "application/ld+json"];
+
 /// From just after the tag name, finds the `>` that ends the start tag (respecting quoted
-/// attribute values) and whether a `src` attribute is present.
-fn scan_start_tag(bytes: &[u8], mut i: usize) -> Option<(usize, bool)> {
+/// attribute values), whether a `src` attribute is present and whether `type` marks data.
+fn scan_start_tag(bytes: &[u8], mut i: usize) -> Option<StartTag> {
     let mut has_src = false;
+    let mut data_block = false;
     loop {
         while bytes.get(i)?.is_ascii_whitespace() || *bytes.get(i)? == b'/' {
             i += 1;
         }
         if *bytes.get(i)? == b'>' {
-            return Some((i, has_src));
+            return Some(StartTag {
+                end: i,
+                has_src,
+                data_block,
+            });
         }
         let name_start = i;
         while let Some(&b) = bytes.get(i) {
@@ -107,7 +133,8 @@ fn scan_start_tag(bytes: &[u8], mut i: usize) -> Option<(usize, bool)> {
             }
             i += 1;
         }
-        if bytes[name_start..i].eq_ignore_ascii_case(b"src") {
+        let name = &bytes[name_start..i];
+        if name.eq_ignore_ascii_case(b"src") {
             has_src = true;
         }
         while bytes.get(i)?.is_ascii_whitespace() {
@@ -118,22 +145,34 @@ fn scan_start_tag(bytes: &[u8], mut i: usize) -> Option<(usize, bool)> {
             while bytes.get(i)?.is_ascii_whitespace() {
                 i += 1;
             }
+            let value_start;
+            let value_end;
             match *bytes.get(i)? {
                 q @ (b'"' | b'\'') => {
                     i += 1;
+                    value_start = i;
                     while *bytes.get(i)? != q {
                         i += 1;
                     }
+                    value_end = i;
                     i += 1;
                 }
                 _ => {
+                    value_start = i;
                     while let Some(&b) = bytes.get(i) {
                         if b.is_ascii_whitespace() || b == b'>' {
                             break;
                         }
                         i += 1;
                     }
+                    value_end = i;
                 }
+            }
+            if name.eq_ignore_ascii_case(b"type") {
+                let value = bytes[value_start..value_end].trim_ascii();
+                data_block = DATA_BLOCK_TYPES
+                    .iter()
+                    .any(|t| value.eq_ignore_ascii_case(t.as_bytes()));
             }
         }
     }
@@ -192,6 +231,29 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
             inline_hashes(r#"<script data-a="x>y" srcx=1>a()</script>"#, "script"),
             vec![format!("'sha256-{}'", sha256_base64(b"a()"))]
         );
+    }
+
+    #[test]
+    fn json_data_blocks_are_not_hashed() {
+        let page = format!(
+            "{}<script type=\"application/json\" id=\"pocket-bootstrap\">{{\"a\":1}}</script>\
+             <script type='APPLICATION/JSON '>[]</script><script type=application/ld+json>{{}}</script>",
+            TRUNK
+        );
+        assert_eq!(
+            inline_hashes(&page, "script"),
+            inline_hashes(TRUNK, "script")
+        );
+        // Anything else that could run still is hashed.
+        for html in [
+            "<script type=\"text/javascript\">a()</script>",
+            "<script type=module>a()</script>",
+            "<script type=\"\">a()</script>",
+            "<script type=\"application/jsonx\">a()</script>",
+            "<script data-type=\"application/json\">a()</script>",
+        ] {
+            assert_eq!(inline_hashes(html, "script").len(), 1, "{html}");
+        }
     }
 
     #[test]

@@ -32,6 +32,11 @@ pub enum AppError {
     RateLimited {
         retry_after_secs: u32,
     },
+    /// More upstream calls queued for this session than the rate lets start within the queue
+    /// cap (`shaping`); `Retry-After` seconds.
+    CallsQueued {
+        retry_after_secs: u32,
+    },
     /// tastytrade refused the client credentials (`invalid_client`).
     ClientRejected,
     /// tastytrade unreachable, timed out, or refusing to refresh for a non-final reason.
@@ -59,7 +64,7 @@ impl AppError {
             AppError::BadRequest | AppError::VerifierRequired => 400,
             AppError::UnsupportedMediaType => 415,
             AppError::PayloadTooLarge => 413,
-            AppError::RateLimited { .. } => 429,
+            AppError::RateLimited { .. } | AppError::CallsQueued { .. } => 429,
             AppError::ClientRejected => 502,
             AppError::UpstreamUnavailable { timeout } => {
                 if timeout {
@@ -82,7 +87,9 @@ impl AppError {
             AppError::BadRequest | AppError::VerifierRequired => BffErrorCode::BadRequest,
             AppError::UnsupportedMediaType => BffErrorCode::UnsupportedMediaType,
             AppError::PayloadTooLarge => BffErrorCode::PayloadTooLarge,
-            AppError::RateLimited { .. } => BffErrorCode::RateLimited,
+            AppError::RateLimited { .. } | AppError::CallsQueued { .. } => {
+                BffErrorCode::RateLimited
+            }
             AppError::ClientRejected => BffErrorCode::ClientRejected,
             AppError::UpstreamUnavailable { .. } => BffErrorCode::UpstreamUnavailable,
             AppError::Internal => BffErrorCode::Internal,
@@ -117,6 +124,9 @@ impl AppError {
             AppError::RateLimited { .. } => {
                 "Too many sign-in attempts from your network. Please wait a moment and try again."
             }
+            AppError::CallsQueued { .. } => {
+                "Too many requests at once. Please wait a moment and try again."
+            }
             AppError::ClientRejected => {
                 "tastytrade refused this app's OAuth client credentials. The person who runs this \
                  app must check TT_CLIENT_ID and TT_CLIENT_SECRET; signing in again will not help."
@@ -134,7 +144,8 @@ impl AppError {
     /// `Retry-After` seconds, for errors that have one.
     pub fn retry_after_secs(self) -> Option<u32> {
         match self {
-            AppError::RateLimited { retry_after_secs } => Some(retry_after_secs),
+            AppError::RateLimited { retry_after_secs }
+            | AppError::CallsQueued { retry_after_secs } => Some(retry_after_secs),
             _ => None,
         }
     }
@@ -165,6 +176,23 @@ pub fn passable_status(status: u16) -> Result<u16, AppError> {
     }
 }
 
+/// Longest `Retry-After` passed on: an IMF-fixdate is 29 characters (RFC 9110 §5.6.7), the
+/// obsolete forms are shorter than this.
+const MAX_RETRY_AFTER_DATE_LEN: usize = 40;
+
+/// An upstream `Retry-After` (RFC 9110 §10.2.3) worth passing on: delay seconds (1–6 digits),
+/// or something shaped like an HTTP date (letters, digits, spaces, `,` `:` `-`, ending in
+/// `GMT`, of sane length). Anything else is dropped rather than forwarded.
+pub fn passable_retry_after(value: &str) -> Option<&str> {
+    let v = value.trim_matches([' ', '\t']);
+    let seconds = (1..=6).contains(&v.len()) && v.bytes().all(|b| b.is_ascii_digit());
+    let date = (16..=MAX_RETRY_AFTER_DATE_LEN).contains(&v.len())
+        && v.ends_with("GMT")
+        && v.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b',' | b':' | b'-'));
+    (seconds || date).then_some(v)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,6 +206,50 @@ mod tests {
             let e = passable_status(bad).unwrap_err();
             assert_eq!(e.status(), 502, "{bad}");
         }
+    }
+
+    #[test]
+    fn retry_after_passes_only_when_sane() {
+        for ok in [
+            "0",
+            "1",
+            "120",
+            "999999",
+            " 5 ",
+            "Sun, 06 Nov 1994 08:49:37 GMT",
+        ] {
+            assert_eq!(passable_retry_after(ok), Some(ok.trim()), "{ok:?}");
+        }
+        assert_eq!(
+            passable_retry_after("Sunday, 06-Nov-94 08:49:37 GMT"),
+            Some("Sunday, 06-Nov-94 08:49:37 GMT")
+        );
+        for bad in [
+            "",
+            "1000000",
+            "-1",
+            "1.5",
+            "0x10",
+            "soon",
+            "Sun, 06 Nov 1994 08:49:37 UTC",
+            "Sun, 06 Nov 1994 08:49:37 GMT; evil=1",
+            "Sun,\r\n06 Nov 1994 08:49:37 GMT",
+            "<script>alert(1)</script> GMT",
+            &format!("{} GMT", "a".repeat(40)),
+        ] {
+            assert_eq!(passable_retry_after(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn queued_calls_are_a_429_with_retry_after() {
+        let e = AppError::CallsQueued {
+            retry_after_secs: 6,
+        };
+        assert_eq!(e.status(), 429);
+        assert_eq!(e.code(), BffErrorCode::RateLimited);
+        assert_eq!(e.retry_after_secs(), Some(6));
+        assert!(!e.message().contains("sign-in"));
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! pocket-worker`); `edge` holds the Workers-runtime code and only builds for wasm32.
 
 pub mod allowlist;
+pub mod bootstrap;
 pub mod config;
 pub mod cookie;
 pub mod crypto;
@@ -22,6 +23,7 @@ pub mod guard;
 pub mod headers;
 pub mod lifetime;
 pub mod secret;
+pub mod shaping;
 pub mod token;
 
 #[cfg(target_arch = "wasm32")]

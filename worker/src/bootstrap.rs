@@ -1,0 +1,218 @@
+//! The first screen's data (`shared::bff::Bootstrap`) and how a returning visit gets it inlined
+//! into the HTML shell (docs/contracts.md, "Bootstrap"). Pure: which account is selected, which
+//! requests get the data, where it goes in the page and how it is escaped.
+
+use crate::allowlist::is_account_number;
+use pocket_shared::bff::BOOTSTRAP_ELEMENT_ID;
+
+/// Account numbers in a `GET /customers/me/accounts` body (`data.items[].account.account-number`,
+/// docs/tastytrade.md §6.1), in order, without duplicates. A number that does not look like one
+/// is skipped: upstream data never becomes an upstream path unchecked.
+pub fn account_numbers(accounts_body: &serde_json::Value) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let items = accounts_body
+        .pointer("/data/items")
+        .and_then(|v| v.as_array())
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    for item in items {
+        if let Some(n) = item
+            .pointer("/account/account-number")
+            .and_then(|v| v.as_str())
+            .filter(|n| is_account_number(n))
+        {
+            if !out.iter().any(|o| o == n) {
+                out.push(n.to_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The account whose positions are fetched: `wanted` when it is one of `accounts`, else the first.
+pub fn select_account<'a>(wanted: Option<&str>, accounts: &'a [String]) -> Option<&'a str> {
+    wanted
+        .and_then(|w| accounts.iter().find(|a| *a == w))
+        .or(accounts.first())
+        .map(String::as_str)
+}
+
+/// `N` of an app path `/accounts/N` or `/accounts/N/…` (the app's routes), if it looks like an
+/// account number.
+pub fn account_in_path(raw_path: &str) -> Option<&str> {
+    let rest = raw_path.strip_prefix("/accounts/")?;
+    let n = rest.split('/').next()?;
+    is_account_number(n).then_some(n)
+}
+
+/// Whether a request for an app page may get the signed-in data inlined: a `GET` navigation to a
+/// page other than `/callback` (whose URL carries a code and whose page finishes a sign-in).
+/// Browsers say what a request is for in `Sec-Fetch-Mode`/`Sec-Fetch-Dest`; a client that sends
+/// neither (an older browser, a script) is treated as navigating.
+pub fn wants_inline_data(
+    method: &str,
+    raw_path: &str,
+    sec_fetch_mode: Option<&str>,
+    sec_fetch_dest: Option<&str>,
+) -> bool {
+    method == "GET"
+        && !(raw_path == "/callback" || raw_path.starts_with("/callback/"))
+        && sec_fetch_mode.is_none_or(|m| m.eq_ignore_ascii_case("navigate"))
+        && sec_fetch_dest.is_none_or(|d| d.eq_ignore_ascii_case("document"))
+}
+
+/// The page split where the data element goes: everything before the last `</body`, and the
+/// rest. `None` when the page has no body end tag (then it is served without data).
+pub fn split_before_body_end(html: &str) -> Option<(&str, &str)> {
+    let lower = html.to_ascii_lowercase();
+    let at = lower.rfind("</body")?;
+    Some(html.split_at(at))
+}
+
+/// JSON made safe as the text of a `<script>` element: `<`, `>`, `&`, U+2028 and U+2029 become
+/// `\u` escapes, so no `</script>` or `<!--` can end or change the element. These characters
+/// only occur inside JSON strings, where the escapes mean the same characters.
+pub fn escape_json_for_html(json: &str) -> String {
+    let mut out = String::with_capacity(json.len() + 16);
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The data element carrying `json` (a `shared::bff::SignedIn`). `type="application/json"`
+/// makes it a data block: never executed, so the CSP needs no hash for it.
+pub fn data_element(json: &str) -> String {
+    format!(
+        "<script type=\"application/json\" id=\"{BOOTSTRAP_ELEMENT_ID}\">{}</script>",
+        escape_json_for_html(json)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn account_numbers_from_the_accounts_body() {
+        let body = json!({"data": {"items": [
+            {"account": {"account-number": "5WT00001"}, "authority-level": "owner"},
+            {"account": {"account-number": "5WT00002"}},
+            {"account": {"account-number": "5WT00001"}},
+            {"account": {"account-number": "../../oauth"}},
+            {"account": {"account-number": 5}},
+            {"account": {}},
+            {"no-account": true},
+            {"account": {"account-number": "5WT00003"}}
+        ]}});
+        assert_eq!(account_numbers(&body), ["5WT00001", "5WT00002", "5WT00003"]);
+        assert!(account_numbers(&json!({"data": {}})).is_empty());
+        assert!(account_numbers(&json!([1, 2])).is_empty());
+        assert!(account_numbers(&json!({"data": {"items": "x"}})).is_empty());
+    }
+
+    #[test]
+    fn the_selected_account_is_the_wanted_one_if_listed_else_the_first() {
+        let accounts = ["5WT00001".to_owned(), "5WT00002".to_owned()];
+        assert_eq!(
+            select_account(Some("5WT00002"), &accounts),
+            Some("5WT00002")
+        );
+        assert_eq!(
+            select_account(Some("5WX99999"), &accounts),
+            Some("5WT00001")
+        );
+        assert_eq!(select_account(None, &accounts), Some("5WT00001"));
+        assert_eq!(select_account(Some("5WT00001"), &[]), None);
+    }
+
+    #[test]
+    fn account_from_the_app_path() {
+        assert_eq!(
+            account_in_path("/accounts/5WT00002/positions"),
+            Some("5WT00002")
+        );
+        assert_eq!(account_in_path("/accounts/5WT00002"), Some("5WT00002"));
+        assert_eq!(account_in_path("/accounts/5WT00002/"), Some("5WT00002"));
+        assert_eq!(account_in_path("/accounts/5wt00002/positions"), None);
+        assert_eq!(account_in_path("/accounts/%35WT00002/positions"), None);
+        assert_eq!(account_in_path("/accounts/"), None);
+        assert_eq!(account_in_path("/watchlists"), None);
+        assert_eq!(account_in_path("/"), None);
+        assert_eq!(account_in_path("/x/accounts/5WT00002"), None);
+    }
+
+    #[test]
+    fn only_navigations_to_app_pages_get_data() {
+        assert!(wants_inline_data("GET", "/", None, None));
+        assert!(wants_inline_data(
+            "GET",
+            "/accounts/5WT00001/positions",
+            Some("navigate"),
+            Some("document")
+        ));
+        assert!(wants_inline_data(
+            "GET",
+            "/watchlists",
+            Some("navigate"),
+            None
+        ));
+        assert!(!wants_inline_data("POST", "/", None, None));
+        assert!(!wants_inline_data("HEAD", "/", None, None));
+        assert!(!wants_inline_data("GET", "/callback", None, None));
+        assert!(!wants_inline_data("GET", "/callback/x", None, None));
+        assert!(!wants_inline_data("GET", "/", Some("cors"), None));
+        assert!(!wants_inline_data(
+            "GET",
+            "/",
+            Some("no-cors"),
+            Some("script")
+        ));
+        assert!(!wants_inline_data(
+            "GET",
+            "/",
+            Some("navigate"),
+            Some("iframe")
+        ));
+    }
+
+    #[test]
+    fn the_page_splits_before_its_last_body_end() {
+        let html = "<html><head></head><body><p>x</p></BODY>\n</html>\n";
+        let (head, tail) = split_before_body_end(html).unwrap();
+        assert_eq!(head, "<html><head></head><body><p>x</p>");
+        assert_eq!(tail, "</BODY>\n</html>\n");
+        let twice = "<body><!-- </body> --></body></html>";
+        assert_eq!(split_before_body_end(twice).unwrap().1, "</body></html>");
+        assert_eq!(split_before_body_end("<html>no end</html>"), None);
+        // Non-ASCII before the end tag keeps byte offsets right.
+        let (head, tail) = split_before_body_end("<body>é📈</body>").unwrap();
+        assert_eq!((head, tail), ("<body>é📈", "</body>"));
+    }
+
+    #[test]
+    fn json_cannot_close_or_change_the_element() {
+        let json = r#"{"a":"</script><script>alert(1)</script>","b":"<!-- & -->","c":"x y"}"#
+            .replace("x y", "x\u{2028}y\u{2029}");
+        let escaped = escape_json_for_html(&json);
+        for bad in ['<', '>', '&', '\u{2028}', '\u{2029}'] {
+            assert!(!escaped.contains(bad), "{bad:?} in {escaped}");
+        }
+        // Still the same JSON.
+        let back: serde_json::Value = serde_json::from_str(&escaped).unwrap();
+        let orig: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, orig);
+        let el = data_element(&json);
+        assert!(el.starts_with(r#"<script type="application/json" id="pocket-bootstrap">{"#));
+        assert!(el.ends_with("}</script>"));
+        assert_eq!(el.matches("</script").count(), 1);
+    }
+}
