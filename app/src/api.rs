@@ -6,14 +6,13 @@
 //! maps every failure to [`ApiError`].
 
 use leptos::prelude::on_cleanup;
-use pocket_shared::bff::{self, AuthConfig, BffErrorCode, ExchangeRequest, SessionInfo};
-use pocket_shared::tastytrade::{
-    AccountAuthority, ApiError as TtApiError, Balances, ErrorCode, Items, OneOrFirst, Position,
-};
+use pocket_shared::bff::{self, AuthConfig, BffErrorCode, ExchangeRequest, SessionInfo, SignedIn};
+use pocket_shared::tastytrade::{ApiError as TtApiError, ErrorCode, Items, Pagination};
 use send_wrapper::SendWrapper;
 use std::future::Future;
 
-use gloo_net::http::{Method, RequestBuilder};
+pub use gloo_net::http::Method;
+use gloo_net::http::RequestBuilder;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use thiserror::Error;
@@ -225,7 +224,7 @@ async fn send(builder: RequestBuilder, json_body: Option<String>) -> Result<Repl
     })
 }
 
-fn get<T: DeserializeOwned>(
+fn get_path<T: DeserializeOwned>(
     path: &str,
     signal: Option<&AbortSignal>,
 ) -> impl Future<Output = Result<T, ApiError>> + 'static {
@@ -233,33 +232,34 @@ fn get<T: DeserializeOwned>(
     async move { send(builder, None).await?.decode() }
 }
 
-/// `/api/<tastytrade path>`; path segments that carry data are URI-encoded.
+/// `/api/<segments>?<query>`; every segment is URI-encoded.
 fn api_path(parts: &[&str], query: &str) -> String {
     let mut path = String::from(bff::API_PREFIX);
     for part in parts {
         path.push('/');
-        path.push_str(&crate::auth::encode_uri_component(part));
+        path.push_str(&crate::url::encode_uri_component(part));
     }
-    path.push_str(query);
+    if !query.is_empty() {
+        path.push('?');
+        path.push_str(query);
+    }
     path
 }
 
 // ---- worker: auth -------------------------------------------------------------------------
 
 pub async fn auth_config() -> Result<AuthConfig, ApiError> {
-    get("/auth/config", None).await
+    get_path("/auth/config", None).await
 }
 
 /// The current session. A missing session is `Ok(signed_in: false)` or `Err(SessionEnded)`,
 /// depending on how the worker answers; callers treat both as "signed out".
 pub async fn session() -> Result<SessionInfo, ApiError> {
-    get("/auth/session", None).await
+    get_path("/auth/session", None).await
 }
 
-pub async fn exchange(
-    code: String,
-    code_verifier: Option<String>,
-) -> Result<SessionInfo, ApiError> {
+/// Signs in with the callback's code; the answer carries the first screen's data.
+pub async fn exchange(code: String, code_verifier: Option<String>) -> Result<SignedIn, ApiError> {
     let body = serde_json::to_string(&ExchangeRequest {
         code,
         code_verifier,
@@ -281,48 +281,60 @@ pub async fn logout() -> Result<(), ApiError> {
 
 // ---- tastytrade through the worker ---------------------------------------------------------
 // These build their request when called (capturing the abort signal) and send it when first
-// polled.
+// polled. Paths are given as segments, each URI-encoded (a watchlist name may hold `/` or `&`).
 
 /// The part of tastytrade's envelope the app reads. (`pocket_shared::tastytrade::Envelope` is
-/// the full wire model; `context`/`pagination` are skipped here to keep the bundle small.)
+/// the full wire model; `context` is skipped here to keep the bundle small.)
 #[derive(Deserialize)]
 struct Data<T> {
     data: T,
 }
 
-pub fn accounts(
-    signal: Option<&AbortSignal>,
-) -> impl Future<Output = Result<Vec<AccountAuthority>, ApiError>> + 'static {
-    let request = get::<Data<Items<AccountAuthority>>>(
-        &api_path(&["customers", "me", "accounts"], ""),
-        signal,
-    );
-    async move { Ok(request.await?.data.items) }
+/// One page of a paginated list (docs/tastytrade.md §4.2).
+#[derive(Deserialize)]
+pub struct Page<T> {
+    pub data: Items<T>,
+    #[serde(default)]
+    pub pagination: Option<Pagination>,
 }
 
-pub fn balances(
-    account_number: &str,
-    signal: Option<&AbortSignal>,
-) -> impl Future<Output = Result<Balances, ApiError>> + 'static {
-    let request = get::<Data<OneOrFirst<Balances>>>(
-        &api_path(&["accounts", account_number, "balances"], ""),
-        signal,
-    );
-    async move { Ok(request.await?.data.0) }
+impl<T> Page<T> {
+    /// The `page-offset` of the next page, if there is one.
+    pub fn next_offset(&self) -> Option<i64> {
+        self.pagination
+            .as_ref()
+            .and_then(Pagination::next_page_offset)
+    }
 }
 
-pub fn positions(
-    account_number: &str,
+/// `GET /api/<parts…>?<query>`: tastytrade's `data`.
+pub fn get<T: DeserializeOwned + 'static>(
+    parts: &[&str],
+    query: &str,
     signal: Option<&AbortSignal>,
-) -> impl Future<Output = Result<Vec<Position>, ApiError>> + 'static {
-    let request = get::<Data<Items<Position>>>(
-        &api_path(
-            &["accounts", account_number, "positions"],
-            "?include-marks=true",
-        ),
-        signal,
-    );
-    async move { Ok(request.await?.data.items) }
+) -> impl Future<Output = Result<T, ApiError>> + 'static {
+    let request = get_path::<Data<T>>(&api_path(parts, query), signal);
+    async move { Ok(request.await?.data) }
+}
+
+/// `GET` of one page of a paginated list.
+pub fn get_page<T: DeserializeOwned + 'static>(
+    parts: &[&str],
+    query: &str,
+    signal: Option<&AbortSignal>,
+) -> impl Future<Output = Result<Page<T>, ApiError>> + 'static {
+    get_path::<Page<T>>(&api_path(parts, query), signal)
+}
+
+/// A write (`POST`/`PUT`/`DELETE`) with an optional JSON body: tastytrade's `data`. Sent once;
+/// callers go through `data::Mutation`, which never retries.
+pub fn write<T: DeserializeOwned + 'static>(
+    method: Method,
+    parts: &[&str],
+    body: Option<String>,
+) -> impl Future<Output = Result<T, ApiError>> + 'static {
+    let builder = request(method, &api_path(parts, ""), None);
+    async move { Ok(send(builder, body).await?.decode::<Data<T>>()?.data) }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, Function, Intl, Object, Reflect};
+use pocket_shared::tastytrade::UtcTime;
 use rust_decimal::Decimal;
 use wasm_bindgen::JsValue;
 
@@ -138,4 +139,61 @@ pub fn pl_class(value: Option<Decimal>) -> &'static str {
         Some(v) if v.is_sign_negative() && !v.is_zero() => "pl pl-down",
         _ => "pl pl-flat",
     }
+}
+
+/// Today's date in the person's time zone, `YYYY-MM-DD`.
+pub fn today_iso() -> String {
+    let now = js_sys::Date::new_0();
+    format!(
+        "{:04}-{:02}-{:02}",
+        now.get_full_year(),
+        now.get_month() + 1,
+        now.get_date()
+    )
+}
+
+/// Whole days from `from` to `to` (both `YYYY-MM-DD`); `None` if either is not a date.
+pub fn days_between(from: &str, to: &str) -> Option<i64> {
+    let day = |s: &str| {
+        Some(
+            UtcTime::parse(s.get(..10)?)?
+                .unix_seconds
+                .div_euclid(86_400),
+        )
+    };
+    Some(day(to)? - day(from)?)
+}
+
+/// `Dec 18, 2026` for a `YYYY-MM-DD` (or ISO date-time) string, in the person's locale.
+pub fn date(iso: &str) -> String {
+    let Some(day) = iso.get(..10) else {
+        return iso.to_owned();
+    };
+    let date = js_sys::Date::new(&JsValue::from_str(&format!("{day}T12:00:00")));
+    if date.get_time().is_nan() {
+        return iso.to_owned();
+    }
+    let o = Object::new();
+    let _ = Reflect::set(&o, &"year".into(), &"numeric".into());
+    let _ = Reflect::set(&o, &"month".into(), &"short".into());
+    let _ = Reflect::set(&o, &"day".into(), &"numeric".into());
+    date.to_locale_date_string(&locale(), &o).into()
+}
+
+/// `Dec 18, 3:04 PM` for an ISO-8601 instant, in the person's time zone.
+pub fn date_time(iso: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_str(iso));
+    if date.get_time().is_nan() {
+        return iso.to_owned();
+    }
+    let o = Object::new();
+    for (k, v) in [
+        ("month", "short"),
+        ("day", "numeric"),
+        ("hour", "numeric"),
+        ("minute", "2-digit"),
+    ] {
+        let _ = Reflect::set(&o, &k.into(), &v.into());
+    }
+    date.to_locale_string(&locale(), &o).into()
 }

@@ -1,20 +1,23 @@
 //! tastytrade in your pocket — the browser app (Leptos CSR, built by Trunk from ../index.html).
 //!
+//! - [`router`]: every screen's address ([`router::Route`]) and client-side navigation.
+//! - [`data`]: the one data layer — queries, the write primitive, the session's shared cache.
 //! - [`api`]: the one typed client for the worker (`/auth/*`) and the proxied tastytrade API.
-//! - [`auth`]: the browser half of the OAuth flow (state + PKCE, callback checks).
-//! - [`routes`]: the route enum (single source of paths) and a minimal router.
-//! - [`remote`]: resource-like loading of remote data for the dashboard.
-//! - [`pages`], [`components`]: screens and their parts.
+//! - [`shell`]: the signed-in guard and the frame around every screen (header, accounts,
+//!   navigation).
+//! - [`features`]: one folder per screen, with all of its code.
+//! - [`components`]: generic pieces (loading, empty and error states, CSV download, …).
 
 mod api;
 mod app;
-mod auth;
 mod components;
+mod data;
+mod features;
 mod format;
-mod pages;
-mod remote;
-mod routes;
+mod router;
+mod shell;
 mod state;
+mod url;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

@@ -1,20 +1,10 @@
-//! Reusable pieces of the dashboard and the shared loading / empty / error states.
+//! Generic pieces every screen uses: loading, empty and error states, rendering a query, and
+//! CSV downloads. Screens themselves live in `features/`.
 
-mod accounts;
-mod balances;
-mod positions;
+pub mod csv;
+mod loaded;
 mod status;
-mod topbar;
 
-pub use accounts::AccountSwitcher;
-pub use balances::BalancesHeadline;
-pub use positions::PositionsPanel;
-pub use status::{BrandMark, ErrorPanel, Splash};
-pub use topbar::TopBar;
-
-use pocket_shared::tastytrade::Balances;
-
-use crate::api::ApiError;
-
-/// Balances of every account, loaded together so each account tab can show its value.
-pub type AllBalances = Vec<(String, Result<Balances, ApiError>)>;
+pub use csv::{Csv, CsvButton, Field};
+pub use loaded::{load_more, loaded, throttle_notice};
+pub use status::{BrandMark, Empty, ErrorPanel, NotFound, Splash};

@@ -54,3 +54,33 @@ pub fn ErrorPanel(
         </div>
     }
 }
+
+/// Any path the app does not know.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    view! {
+        <section class="card narrow empty">
+            <h1>"Page not found"</h1>
+            <p class="muted">"There is nothing at this address."</p>
+            <a class="btn btn-primary" href="/">
+                "Go to your accounts"
+            </a>
+        </section>
+    }
+}
+
+/// An empty state: a title and a line of explanation.
+#[component]
+pub fn Empty(
+    title: &'static str,
+    #[prop(into)] text: String,
+    /// `data-testid`.
+    testid: &'static str,
+) -> impl IntoView {
+    view! {
+        <div class="empty" data-testid=testid>
+            <p class="empty-title">{title}</p>
+            <p class="muted">{text}</p>
+        </div>
+    }
+}

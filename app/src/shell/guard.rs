@@ -1,13 +1,16 @@
-//! `/`: asks the worker whether a session exists, then shows the dashboard or the sign-in
-//! screen (or the "session ended" screen when the session died while in use).
+//! The one signed-in guard: every screen but the callback is behind it. It learns whether a
+//! session exists (from the data the worker inlined into the page, else `GET /auth/session`)
+//! and shows the screen, the sign-in page (which brings the person back to this address), or
+//! the "session ended" page.
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::dashboard::Dashboard;
-use super::signin::SignInPage;
+use super::Shell;
 use crate::api::{self, ApiError};
 use crate::components::{ErrorPanel, Splash};
+use crate::data::{take_inlined, SeedSlot};
+use crate::features::signin::SignInPage;
 use crate::state::{Auth, AuthState};
 
 fn check_session(auth: AuthState) {
@@ -23,23 +26,30 @@ fn check_session(auth: AuthState) {
 }
 
 #[component]
-pub fn HomePage() -> impl IntoView {
+pub fn SignedInGuard() -> impl IntoView {
     let auth = AuthState::expect();
-    // Ask once per page load; after the callback the state is already `SignedIn`.
+    // Once per page load; after the callback the state is already `SignedIn`.
     if auth.get_untracked() == Auth::Checking {
-        check_session(auth);
+        match take_inlined() {
+            Some(signed_in) if signed_in.session.signed_in => {
+                SeedSlot::expect().put(signed_in.bootstrap);
+                auth.set(Auth::SignedIn(signed_in.session));
+            }
+            _ => check_session(auth),
+        }
     }
 
     move || match auth.get() {
         Auth::Checking => view! { <Splash /> }.into_any(),
         Auth::Unavailable(error) => view! {
             <main class="center-page">
+                <h1 class="sr-only">"tastytrade in your pocket"</h1>
                 <ErrorPanel error retry=Callback::new(move |_| check_session(auth)) />
             </main>
         }
         .into_any(),
         Auth::SignedOut => view! { <SignInPage /> }.into_any(),
         Auth::Ended { revoked } => view! { <SignInPage ended=true revoked /> }.into_any(),
-        Auth::SignedIn(session) => view! { <Dashboard session /> }.into_any(),
+        Auth::SignedIn(session) => view! { <Shell session /> }.into_any(),
     }
 }

@@ -4,8 +4,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pocket_shared::bff::Environment;
 
-use super::status::BrandMark;
 use crate::api::{self, ApiError};
+use crate::components::BrandMark;
+use crate::data::Data;
+use crate::format;
 use crate::state::{Auth, AuthState};
 
 fn badge(env: Environment) -> (&'static str, &'static str) {
@@ -19,15 +21,24 @@ fn badge(env: Environment) -> (&'static str, &'static str) {
 #[component]
 pub fn TopBar(
     environment: Environment,
-    on_refresh: Callback<()>,
-    /// True while a refresh is in flight.
+    /// The account on screen (its balances are what the refresh spinner waits for).
     #[prop(into)]
-    refreshing: Signal<bool>,
-    /// "Updated 3:04 PM".
-    #[prop(into)]
-    updated: Signal<Option<String>>,
+    account: Signal<Option<String>>,
 ) -> impl IntoView {
     let auth = AuthState::expect();
+    let data = Data::expect();
+    let refreshing = move || {
+        data.accounts.pending().get()
+            || account
+                .get()
+                .is_some_and(|n| data.balances(&n).pending().get())
+    };
+    let updated = move || {
+        data.refresh
+            .last()
+            .get()
+            .map(|ms| format!("Updated {}", format::time_of_day(ms)))
+    };
     let signing_out = RwSignal::new(false);
     let signout_error = RwSignal::new(None::<String>);
     let (badge_text, badge_class) = badge(environment);
@@ -66,16 +77,16 @@ pub fn TopBar(
                 </div>
                 <div class="topbar-actions">
                     <span class="topbar-meta" aria-live="polite">
-                        {move || updated.get().map(|u| view! { <span class="updated">{u}</span> })}
+                        {move || updated().map(|u| view! { <span class="updated">{u}</span> })}
                     </span>
                     <button
                         type="button"
                         class="btn btn-icon"
-                        class:spinning=move || refreshing.get()
+                        class:spinning=refreshing
                         data-testid="refresh-button"
-                        aria-label="Refresh balances and positions"
+                        aria-label="Refresh"
                         title="Refresh"
-                        on:click=move |_| on_refresh.run(())
+                        on:click=move |_| data.refresh.now()
                     >
                         <span class="icon-refresh" aria-hidden="true"></span>
                     </button>

@@ -248,6 +248,40 @@ impl Position {
             .checked_mul(self.multiplier_or_one())
     }
 
+    /// The date the position was opened (`created-at`, `YYYY-MM-DD`), if sent.
+    pub fn opened_on(&self) -> Option<&str> {
+        self.extra.get("created-at")?.as_str()?.get(..10)
+    }
+
+    /// What the positions screen groups by: the underlying, except that a future stands with
+    /// the options on it (`/ESZ6` and `./ESZ6 EW4Z6 …` whose underlying is `/ESZ6`).
+    pub fn group_key(&self) -> &str {
+        match (&self.instrument_type, &self.underlying_symbol) {
+            (Some(InstrumentType::Future), _) | (_, None) => &self.symbol,
+            (_, Some(u)) => u,
+        }
+    }
+
+    /// Today's P/L: (mark − previous close) × signed quantity × multiplier, from the average
+    /// open price instead when the position was opened today, plus today's realized gain.
+    /// `None` without a live mark or a base price, or when it does not fit a `Decimal`.
+    pub fn day_pl(&self, opened_today: bool) -> Option<Decimal> {
+        let mark = self.mark_price?;
+        let base = if opened_today {
+            self.average_open_price?
+        } else {
+            self.close_price?
+        };
+        let unrealized = mark
+            .checked_sub(base)?
+            .checked_mul(self.signed_quantity())?
+            .checked_mul(self.multiplier_or_one())?;
+        match self.signed_realized_day_gain() {
+            Some(realized) => unrealized.checked_add(realized),
+            None => Some(unrealized),
+        }
+    }
+
     /// Today's realized gain with its effect applied.
     pub fn signed_realized_day_gain(&self) -> Option<Decimal> {
         self.realized_day_gain
@@ -323,6 +357,41 @@ mod tests {
             "symbol": "X", "quantity": MAX, "mark": "1", "multiplier": 2
         }));
         assert_eq!(p.mark_per_unit(), None);
+    }
+
+    #[test]
+    fn day_pl_from_close_or_open_and_realized() {
+        let p = position(serde_json::json!({
+            "symbol": "SPY   261218P00620000", "instrument-type": "Equity Option",
+            "underlying-symbol": "SPY", "quantity": 3, "quantity-direction": "Short",
+            "close-price": "8.15", "average-open-price": "9.10", "mark-price": "8.02",
+            "multiplier": 100, "realized-day-gain": "12.5", "realized-day-gain-effect": "Debit",
+            "created-at": "2026-11-02T15:00:00.000+00:00"
+        }));
+        // (8.02 − 8.15) × −3 × 100 = +39, minus 12.50 realized today.
+        assert_eq!(p.day_pl(false), Some(d("26.5")));
+        // Opened today: from 9.10 → (8.02 − 9.10) × −3 × 100 = +324, − 12.50.
+        assert_eq!(p.day_pl(true), Some(d("311.5")));
+        assert_eq!(p.opened_on(), Some("2026-11-02"));
+        assert_eq!(p.group_key(), "SPY");
+        let no_mark = position(serde_json::json!({"symbol": "X", "quantity": 1, "close-price": "1"}));
+        assert_eq!(no_mark.day_pl(false), None);
+        let huge = position(serde_json::json!({
+            "symbol": "X", "quantity": 10, "mark-price": MAX, "close-price": "-1"
+        }));
+        assert_eq!(huge.day_pl(false), None);
+    }
+
+    #[test]
+    fn futures_group_with_their_options() {
+        let future = position(serde_json::json!({
+            "symbol": "/ESZ6", "instrument-type": "Future", "underlying-symbol": "/ES", "quantity": 1
+        }));
+        let option = position(serde_json::json!({
+            "symbol": "./ESZ6 EW4Z6 261224C7000", "instrument-type": "Future Option",
+            "underlying-symbol": "/ESZ6", "quantity": 1
+        }));
+        assert_eq!(future.group_key(), option.group_key());
     }
 
     #[test]

@@ -1,13 +1,12 @@
-//! The balances headline of the selected account.
+//! The balances headline of the account on screen.
 
 use leptos::prelude::*;
 use pocket_shared::tastytrade::Balances;
 use rust_decimal::Decimal;
 
-use super::status::ErrorPanel;
-use super::AllBalances;
+use crate::components::loaded;
+use crate::data::Data;
 use crate::format;
-use crate::remote::Remote;
 
 fn money_or_dash(v: Option<Decimal>) -> String {
     v.map(format::money).unwrap_or_else(|| "—".into())
@@ -23,6 +22,14 @@ fn headline(b: &Balances) -> impl IntoView {
         .equity_buying_power
         .filter(|e| Some(*e) != b.derivative_buying_power);
     let maintenance = b.maintenance_requirement.filter(|m| !m.is_zero());
+    let stat = |title: &'static str, value: String| {
+        view! {
+            <div class="stat">
+                <dt>{title}</dt>
+                <dd>{value}</dd>
+            </div>
+        }
+    };
     view! {
         <div class="headline-main">
             <p class="label">"Net liquidating value"</p>
@@ -39,65 +46,27 @@ fn headline(b: &Balances) -> impl IntoView {
                 <dt>"Cash balance"</dt>
                 <dd data-testid="cash-balance">{money_or_dash(b.cash_balance)}</dd>
             </div>
-            {stock_bp
-                .map(|v| {
-                    view! {
-                        <div class="stat">
-                            <dt>"Stock buying power"</dt>
-                            <dd>{format::money(v)}</dd>
-                        </div>
-                    }
-                })}
-            {maintenance
-                .map(|v| {
-                    view! {
-                        <div class="stat">
-                            <dt>"Maintenance req."</dt>
-                            <dd>{format::money(v)}</dd>
-                        </div>
-                    }
-                })}
+            {stock_bp.map(|v| stat("Stock buying power", format::money(v)))}
+            {maintenance.map(|v| stat("Maintenance req.", format::money(v)))}
         </dl>
     }
 }
 
-fn headline_skeleton() -> impl IntoView {
+fn headline_skeleton() -> AnyView {
     view! {
         <p class="label">"Net liquidating value"</p>
         <span class="skeleton sk-big" aria-busy="true"></span>
         <span class="skeleton sk-stats" aria-hidden="true"></span>
     }
+    .into_any()
 }
 
 #[component]
-pub fn BalancesHeadline(
-    #[prop(into)] account: Signal<Option<String>>,
-    balances: Remote<AllBalances>,
-    retry: Callback<()>,
-) -> impl IntoView {
-    // A re-fetch keeps showing the previous value (the resource keeps it until the new one
-    // arrives), so refreshing never flashes the skeleton.
-    let content = move || {
-        let number = account.get();
-        balances.with(|all| match all {
-            None => headline_skeleton().into_any(),
-            Some(Err(error)) => {
-                let error = error.clone();
-                view! { <ErrorPanel error retry compact=true /> }.into_any()
-            }
-            Some(Ok(all)) => match number.and_then(|n| all.iter().find(|(k, _)| *k == n)) {
-                Some((_, Ok(b))) => headline(b).into_any(),
-                Some((_, Err(error))) => {
-                    let error = error.clone();
-                    view! { <ErrorPanel error retry compact=true /> }.into_any()
-                }
-                None => headline_skeleton().into_any(),
-            },
-        })
-    };
+pub fn BalancesHeadline(account: String) -> impl IntoView {
+    let balances = Data::expect().balances(&account);
     view! {
         <section class="card headline" aria-label="Balances">
-            {content}
+            {loaded(balances, headline_skeleton, headline)}
         </section>
     }
 }

@@ -3,13 +3,14 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use super::signin::SignInButton;
+use super::flow::{self as auth, CallbackDecision, ProviderError};
+use super::SignInButton;
 use crate::api::{self, ApiError};
-use crate::auth::{self, CallbackDecision, ProviderError};
 use crate::components::Splash;
-use crate::routes::{Page, Router};
+use crate::data::SeedSlot;
+use crate::router::{Route, Router};
 use crate::state::{Auth, AuthState};
-use pocket_shared::bff::SessionInfo;
+use pocket_shared::bff::SignedIn;
 
 /// Why the callback could not sign the user in; each has its own fixed message. Nothing from
 /// the callback URL is ever shown (anyone can craft one): provider codes map to [`ProviderError`].
@@ -102,7 +103,7 @@ async fn exchange_waiting_out_limits(
     code: String,
     verifier: Option<String>,
     waiting: RwSignal<Option<u32>>,
-) -> Result<SessionInfo, ApiError> {
+) -> Result<SignedIn, ApiError> {
     let mut waits = 0;
     loop {
         match api::exchange(code.clone(), verifier.clone()).await {
@@ -141,6 +142,7 @@ async fn sleep_ms(ms: i32) {
 pub fn CallbackPage() -> impl IntoView {
     let auth_state = AuthState::expect();
     let router = Router::expect();
+    let seeds = SeedSlot::expect();
     let failure = RwSignal::new(None::<Failure>);
     let waiting = RwSignal::new(None::<u32>);
 
@@ -149,12 +151,18 @@ pub fn CallbackPage() -> impl IntoView {
     let params = auth::read_and_strip_callback_params();
     let txn = auth::take_transaction();
     match auth::decide(&params, txn.as_ref(), js_sys::Date::now() as i64) {
-        CallbackDecision::Exchange { code, verifier } => {
+        CallbackDecision::Exchange {
+            code,
+            verifier,
+            return_to,
+        } => {
             spawn_local(async move {
                 match exchange_waiting_out_limits(code, verifier, waiting).await {
-                    Ok(info) if info.signed_in => {
-                        auth_state.set(Auth::SignedIn(info));
-                        router.replace(Page::Home);
+                    Ok(signed_in) if signed_in.session.signed_in => {
+                        // The first screen's data came with the sign-in: no further round trip.
+                        seeds.put(signed_in.bootstrap);
+                        auth_state.set(Auth::SignedIn(signed_in.session));
+                        router.replace(&return_to.unwrap_or_else(|| Route::Home.href()));
                     }
                     Ok(_) => failure.set(Some(Failure::ExchangeFailed(
                         "no session was created".into(),
@@ -198,7 +206,7 @@ pub fn CallbackPage() -> impl IntoView {
                     <h1>{f.title()}</h1>
                     <p>{f.message()}</p>
                     <SignInButton testid="retry-signin" label="Try again" />
-                    <a class="btn btn-ghost btn-block" href=Page::Home.path()>
+                    <a class="btn btn-ghost btn-block" href="/">
                         "Back to start"
                     </a>
                 </section>

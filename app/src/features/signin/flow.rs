@@ -16,6 +16,8 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen_futures::JsFuture;
 
 use crate::api::{self, ApiError};
+use crate::router::Route;
+use crate::url::encode_uri_component;
 
 /// The one `sessionStorage` key; removed on the callback whatever the outcome.
 const TRANSACTION_KEY: &str = "pocket.signin";
@@ -31,6 +33,10 @@ pub struct Transaction {
     pub verifier: Option<String>,
     /// `Date.now()` (epoch milliseconds) when the sign-in started.
     pub created_ms: i64,
+    /// The screen to show after signing in (a deep link opened while signed out); only ever
+    /// one of the app's own paths (`Route::is_return_target`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub return_to: Option<String>,
 }
 
 /// Why sign-in could not start.
@@ -141,6 +147,7 @@ pub async fn start_sign_in() -> Result<(), StartError> {
         state,
         verifier: pkce.map(|p| p.verifier),
         created_ms: js_sys::Date::now() as i64,
+        return_to: current_path().filter(|p| Route::is_return_target(p)),
     };
     store_transaction(&txn)?;
     let window = web_sys::window().ok_or(StartError::BadAuthorizeUrl)?;
@@ -150,21 +157,10 @@ pub async fn start_sign_in() -> Result<(), StartError> {
         .map_err(|_| StartError::BadAuthorizeUrl)
 }
 
-/// `encodeURIComponent`, in Rust (so URL building is unit-tested natively): everything but
-/// `A–Z a–z 0–9 - _ . ! ~ * ' ( )` is percent-encoded as UTF-8.
-pub fn encode_uri_component(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.!~*'()".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX[usize::from(b >> 4)]));
-            out.push(char::from(HEX[usize::from(b & 15)]));
-        }
-    }
-    out
+/// The address bar's path and query (`/accounts/5WT00002/orders?status=Filled`).
+fn current_path() -> Option<String> {
+    let location = web_sys::window()?.location();
+    Some(location.pathname().ok()? + &location.search().ok()?)
 }
 
 /// `authorize_url?response_type=code&client_id&redirect_uri&scope&state[&code_challenge&…]`.
@@ -315,6 +311,8 @@ pub enum CallbackDecision {
     Exchange {
         code: String,
         verifier: Option<String>,
+        /// Where to go once signed in (validated).
+        return_to: Option<String>,
     },
     /// The user declined on tastytrade's page (`error=access_denied`, with our `state`).
     Denied,
@@ -352,6 +350,9 @@ pub fn decide(params: &CallbackParams, txn: Option<&Transaction>, now_ms: i64) -
         Some(code) => CallbackDecision::Exchange {
             code: code.clone(),
             verifier: txn.and_then(|t| t.verifier.clone()),
+            return_to: txn
+                .and_then(|t| t.return_to.clone())
+                .filter(|p| Route::is_return_target(p)),
         },
         None => CallbackDecision::MissingCode,
     }
@@ -366,6 +367,7 @@ mod tests {
             state: "s1".into(),
             verifier: Some("v1".into()),
             created_ms: 1_000_000,
+            return_to: Some("/accounts/5WT00002/orders?status=Filled".into()),
         }
     }
 
@@ -383,9 +385,20 @@ mod tests {
             decide(&params(Some("c"), Some("s1")), Some(&txn()), 1_000_500),
             CallbackDecision::Exchange {
                 code: "c".into(),
-                verifier: Some("v1".into())
+                verifier: Some("v1".into()),
+                return_to: Some("/accounts/5WT00002/orders?status=Filled".into()),
             }
         );
+        // A stored path that is not one of the app's own is dropped.
+        let mut t = txn();
+        t.return_to = Some("//evil.example/".into());
+        assert!(matches!(
+            decide(&params(Some("c"), Some("s1")), Some(&t), 1_000_500),
+            CallbackDecision::Exchange {
+                return_to: None,
+                ..
+            }
+        ));
     }
 
     #[test]
@@ -484,10 +497,6 @@ mod tests {
         assert_eq!(
             authorize_url(&js, STATE, None),
             Err(StartError::BadAuthorizeUrl)
-        );
-        assert_eq!(
-            encode_uri_component("a b&c=d/é~*'()!"),
-            "a%20b%26c%3Dd%2F%C3%A9~*'()!"
         );
     }
 

@@ -5,8 +5,13 @@ use leptos::ev;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
-use crate::auth;
+mod callback;
+mod flow;
+
+pub use callback::CallbackPage;
+
 use crate::components::BrandMark;
+use flow as auth;
 
 /// Starts sign-in: fetches `/auth/config`, stores a fresh state (+ PKCE verifier) and leaves
 /// for tastytrade's authorize page.

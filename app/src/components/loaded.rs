@@ -1,0 +1,77 @@
+//! Rendering a [`Query`] the same way on every screen: a placeholder until the first answer,
+//! the error with a retry, the data (kept on screen while it re-fetches), and while tastytrade
+//! throttles us, "tastytrade is busy, retrying in N s".
+
+use leptos::prelude::*;
+
+use super::ErrorPanel;
+use crate::data::{Paged, Query};
+
+/// The throttling notice for `query` (nothing when not throttled).
+pub fn throttle_notice<T: Send + Sync + 'static>(query: Query<T>) -> impl IntoView {
+    let retry_in = query.retry_in();
+    move || {
+        retry_in.get().map(|secs| {
+            view! {
+                <p class="banner banner-warn" role="status" data-testid="throttled">
+                    "tastytrade is busy, retrying in "
+                    <strong>{secs}" s"</strong>
+                    "."
+                </p>
+            }
+        })
+    }
+}
+
+/// `query` as a view: `placeholder` until the first answer, then `render` or the error.
+pub fn loaded<T, V>(
+    query: Query<T>,
+    placeholder: fn() -> AnyView,
+    render: impl Fn(&T) -> V + Send + Sync + 'static,
+) -> impl IntoView
+where
+    T: Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let retry = Callback::new(move |_| query.reload());
+    let body = move || {
+        query.with(|state| match state {
+            None => placeholder(),
+            Some(Err(error)) => {
+                let error = error.clone();
+                view! { <ErrorPanel error retry /> }.into_any()
+            }
+            Some(Ok(value)) => render(value).into_any(),
+        })
+    };
+    view! {
+        {throttle_notice(query)}
+        {body}
+    }
+}
+
+/// "Load more" under a paginated list: hidden when everything is loaded, busy while loading,
+/// and the error (with the same button to try again) when a page failed.
+pub fn load_more<T: Send + Sync + 'static>(paged: Paged<T>, testid: &'static str) -> impl IntoView {
+    let loading = paged.loading_more();
+    let error = paged.more_error();
+    move || {
+        paged.has_more().then(|| {
+            view! {
+                <div class="load-more">
+                    {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                    <button
+                        type="button"
+                        class="btn btn-secondary"
+                        data-testid=testid
+                        aria-busy=move || loading.get().to_string()
+                        disabled=move || loading.get()
+                        on:click=move |_| paged.load_more()
+                    >
+                        {move || if loading.get() { "Loading…" } else { "Load more" }}
+                    </button>
+                </div>
+            }
+        })
+    }
+}

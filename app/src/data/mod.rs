@@ -1,0 +1,177 @@
+//! The app's one data layer.
+//!
+//! - [`Query`]: remote data a screen reads (loading, pending, session-ended, throttling, abort).
+//! - [`Paged`]: a paginated list with "load more".
+//! - [`Mutation`]: the one way to write (busy, error, never sent twice).
+//! - [`Data`]: what several screens read, cached for the session: the accounts, each
+//!   account's balances, each account's positions. Seeded from the bootstrap data the worker
+//!   sends with the sign-in or inlines into the page ([`Seed`]), so the first screen paints
+//!   without a data round trip.
+//! - [`Refresh`]: the app-wide "fetch again now" (the refresh button, coming back to the tab);
+//!   every [`Query`] follows it.
+
+mod mutation;
+mod paged;
+mod query;
+mod seed;
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+use pocket_shared::tastytrade::{AccountAuthority, Balances, Items, OneOrFirst, Position};
+use web_sys::AbortSignal;
+
+use crate::api::{self, ApiError};
+pub use mutation::Mutation;
+pub use paged::Paged;
+pub use query::Query;
+pub use seed::{take_inlined, Seed, SeedSlot};
+
+/// The app-wide refresh signal.
+#[derive(Clone, Copy)]
+pub struct Refresh {
+    trigger: Trigger,
+    /// When the last refresh was asked for (epoch ms), for "Updated 3:04 PM".
+    at: RwSignal<Option<f64>>,
+}
+
+impl Refresh {
+    pub fn now(&self) {
+        self.at.set(Some(js_sys::Date::now()));
+        self.trigger.notify();
+    }
+
+    pub fn track(&self) {
+        self.trigger.track();
+    }
+
+    pub fn last(&self) -> Signal<Option<f64>> {
+        self.at.into()
+    }
+}
+
+/// Shared, cached reads for the signed-in session (`Copy`; provided by the signed-in shell, so
+/// it lives exactly as long as the session's screens).
+#[derive(Clone, Copy)]
+pub struct Data {
+    pub refresh: Refresh,
+    pub accounts: Query<Vec<AccountAuthority>>,
+    balances: StoredValue<HashMap<String, Query<Balances>>>,
+    positions: StoredValue<HashMap<String, Query<Vec<Position>>>>,
+    seed: StoredValue<Seed>,
+    owner: StoredValue<Owner>,
+}
+
+impl Data {
+    /// Creates the cache under the current owner, starting from `seed`.
+    pub fn provide(mut seed: Seed) -> Self {
+        let refresh = Refresh {
+            trigger: Trigger::new(),
+            at: RwSignal::new(Some(js_sys::Date::now())),
+        };
+        provide_context(refresh);
+        let accounts = Query::seeded(seed.accounts.take(), move |signal| {
+            Some(fetch_accounts(signal.as_ref()))
+        });
+        let data = Data {
+            refresh,
+            accounts,
+            balances: StoredValue::new(HashMap::new()),
+            positions: StoredValue::new(HashMap::new()),
+            seed: StoredValue::new(seed),
+            owner: StoredValue::new(Owner::current().expect("Data::provide inside a component")),
+        };
+        provide_context(data);
+        data
+    }
+
+    pub fn expect() -> Self {
+        expect_context::<Data>()
+    }
+
+    /// `account`'s balances (one cached query per account, shared by every screen).
+    pub fn balances(&self, account: &str) -> Query<Balances> {
+        if let Some(q) = self.balances.with_value(|m| m.get(account).copied()) {
+            return q;
+        }
+        let initial = self
+            .seed
+            .try_update_value(|s| s.take_balances(account))
+            .flatten();
+        let number = account.to_owned();
+        let query = self.owner.with_value(|owner| {
+            owner.with(|| {
+                Query::seeded(initial, move |signal| {
+                    Some(fetch_balances(&number, signal.as_ref()))
+                })
+            })
+        });
+        self.balances
+            .update_value(|m| _ = m.insert(account.to_owned(), query));
+        query
+    }
+
+    /// `account`'s positions with marks (cached per account).
+    pub fn positions(&self, account: &str) -> Query<Vec<Position>> {
+        if let Some(q) = self.positions.with_value(|m| m.get(account).copied()) {
+            return q;
+        }
+        let initial = self
+            .seed
+            .try_update_value(|s| match s.positions.take() {
+                Some((n, list)) if n == account => Some(list),
+                other => {
+                    s.positions = other;
+                    None
+                }
+            })
+            .flatten();
+        let number = account.to_owned();
+        let query = self.owner.with_value(|owner| {
+            owner.with(|| {
+                Query::seeded(initial, move |signal| {
+                    Some(fetch_positions(&number, signal.as_ref()))
+                })
+            })
+        });
+        self.positions
+            .update_value(|m| _ = m.insert(account.to_owned(), query));
+        query
+    }
+
+    /// The account numbers, once the accounts are loaded (reactive).
+    pub fn account_numbers(&self) -> Option<Vec<String>> {
+        self.accounts.with_ok(|list| {
+            list.iter()
+                .map(|a| a.account.account_number.clone())
+                .collect()
+        })
+    }
+}
+
+fn fetch_accounts(
+    signal: Option<&AbortSignal>,
+) -> impl std::future::Future<Output = Result<Vec<AccountAuthority>, ApiError>> + 'static {
+    let request = api::get::<Items<AccountAuthority>>(&["customers", "me", "accounts"], "", signal);
+    async move { Ok(request.await?.items) }
+}
+
+fn fetch_balances(
+    account: &str,
+    signal: Option<&AbortSignal>,
+) -> impl std::future::Future<Output = Result<Balances, ApiError>> + 'static {
+    let request = api::get::<OneOrFirst<Balances>>(&["accounts", account, "balances"], "", signal);
+    async move { Ok(request.await?.0) }
+}
+
+fn fetch_positions(
+    account: &str,
+    signal: Option<&AbortSignal>,
+) -> impl std::future::Future<Output = Result<Vec<Position>, ApiError>> + 'static {
+    let request = api::get::<Items<Position>>(
+        &["accounts", account, "positions"],
+        "include-marks=true",
+        signal,
+    );
+    async move { Ok(request.await?.items) }
+}
