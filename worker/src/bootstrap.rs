@@ -45,6 +45,29 @@ pub fn account_in_path(raw_path: &str) -> Option<&str> {
     is_account_number(n).then_some(n)
 }
 
+/// What `GET /auth/session?bootstrap=1&account=N` asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SessionQuery<'a> {
+    /// `bootstrap=1`: the first screen's data too.
+    pub bootstrap: bool,
+    /// `account=N`, when `N` looks like an account number.
+    pub account: Option<&'a str>,
+}
+
+impl<'a> SessionQuery<'a> {
+    pub fn parse(raw_query: Option<&'a str>) -> Self {
+        let mut q = Self::default();
+        for pair in raw_query.unwrap_or_default().split('&') {
+            match pair.split_once('=') {
+                Some(("bootstrap", v)) => q.bootstrap = v == "1" || v == "true",
+                Some(("account", n)) if is_account_number(n) => q.account = Some(n),
+                _ => {}
+            }
+        }
+        q
+    }
+}
+
 /// Whether a request for an app page may get the signed-in data inlined: a `GET` navigation to a
 /// page other than `/callback` (whose URL carries a code and whose page finishes a sign-in).
 /// Browsers say what a request is for in `Sec-Fetch-Mode`/`Sec-Fetch-Dest`; a client that sends
@@ -148,6 +171,19 @@ mod tests {
         assert_eq!(account_in_path("/watchlists"), None);
         assert_eq!(account_in_path("/"), None);
         assert_eq!(account_in_path("/x/accounts/5WT00002"), None);
+    }
+
+    #[test]
+    fn session_query() {
+        assert_eq!(SessionQuery::parse(None), SessionQuery::default());
+        let q = SessionQuery::parse(Some("bootstrap=1&account=5WT00002"));
+        assert!(q.bootstrap);
+        assert_eq!(q.account, Some("5WT00002"));
+        assert!(SessionQuery::parse(Some("x=1&bootstrap=true")).bootstrap);
+        assert!(!SessionQuery::parse(Some("bootstrap=0")).bootstrap);
+        assert!(!SessionQuery::parse(Some("bootstrap")).bootstrap);
+        assert_eq!(SessionQuery::parse(Some("account=../x")).account, None);
+        assert_eq!(SessionQuery::parse(Some("account=5wt00002")).account, None);
     }
 
     #[test]

@@ -22,6 +22,8 @@ pub enum AppError {
     WrongMethod,
     /// Malformed request body.
     BadRequest,
+    /// A body where none is taken (a `DELETE`).
+    BodyNotAllowed,
     /// PKCE is on and the exchange carried no verifier.
     VerifierRequired,
     /// A JSON body was required (`Content-Type: application/json`).
@@ -61,7 +63,7 @@ impl AppError {
             AppError::CsrfRequired | AppError::CrossOrigin => 403,
             AppError::NotAllowed(r) => r.status(),
             AppError::WrongMethod => 405,
-            AppError::BadRequest | AppError::VerifierRequired => 400,
+            AppError::BadRequest | AppError::BodyNotAllowed | AppError::VerifierRequired => 400,
             AppError::UnsupportedMediaType => 415,
             AppError::PayloadTooLarge => 413,
             AppError::RateLimited { .. } | AppError::CallsQueued { .. } => 429,
@@ -84,7 +86,9 @@ impl AppError {
             AppError::ExchangeFailed { .. } => BffErrorCode::ExchangeFailed,
             AppError::CsrfRequired | AppError::CrossOrigin => BffErrorCode::CsrfRequired,
             AppError::NotAllowed(_) | AppError::WrongMethod => BffErrorCode::NotAllowed,
-            AppError::BadRequest | AppError::VerifierRequired => BffErrorCode::BadRequest,
+            AppError::BadRequest | AppError::BodyNotAllowed | AppError::VerifierRequired => {
+                BffErrorCode::BadRequest
+            }
             AppError::UnsupportedMediaType => BffErrorCode::UnsupportedMediaType,
             AppError::PayloadTooLarge => BffErrorCode::PayloadTooLarge,
             AppError::RateLimited { .. } | AppError::CallsQueued { .. } => {
@@ -116,6 +120,7 @@ impl AppError {
             }
             AppError::NotAllowed(Refusal::Malformed) => "This request path is not accepted.",
             AppError::BadRequest => "The request body is malformed.",
+            AppError::BodyNotAllowed => "This request takes no body.",
             AppError::VerifierRequired => {
                 "This sign-in is missing its PKCE verifier. Please start signing in again."
             }
@@ -270,6 +275,8 @@ mod tests {
             .message()
             .contains("TT_CLIENT_SECRET"));
         assert_eq!(AppError::VerifierRequired.status(), 400);
+        assert_eq!(AppError::BodyNotAllowed.status(), 400);
+        assert_eq!(AppError::BodyNotAllowed.code(), BffErrorCode::BadRequest);
     }
 
     #[test]

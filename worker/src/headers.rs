@@ -68,6 +68,8 @@ pub struct Served {
     pub html: bool,
     /// Reached over HTTPS (gets HSTS).
     pub https: bool,
+    /// A page carrying the signed-in customer's data (the inlined bootstrap): never stored.
+    pub personal: bool,
 }
 
 /// Headers to set (overwriting) on a response. `html_policy` is the policy computed for an HTML
@@ -93,7 +95,7 @@ pub fn security_headers(
         };
         h.push(("content-security-policy", policy));
     }
-    if area != Area::Static || is_callback(raw_path) {
+    if area != Area::Static || is_callback(raw_path) || served.personal {
         h.push(("cache-control", "no-store".to_owned()));
     } else if served.html {
         h.push(("cache-control", REVALIDATE.to_owned()));
@@ -208,6 +210,20 @@ mod tests {
         // The callback page is personal (its URL carried a code): never stored.
         let h = security_headers(Area::Static, "/callback", Some("P".into()), html);
         assert_eq!(get(&h, "cache-control"), Some("no-store"));
+    }
+
+    #[test]
+    fn a_page_with_personal_data_is_never_stored_and_keeps_its_policy() {
+        let personal = Served {
+            html: true,
+            personal: true,
+            ..Served::default()
+        };
+        for path in ["/", "/accounts/5WT00002/positions"] {
+            let h = security_headers(Area::Static, path, Some("P".into()), personal);
+            assert_eq!(get(&h, "cache-control"), Some("no-store"), "{path}");
+            assert_eq!(get(&h, "content-security-policy"), Some("P"));
+        }
     }
 
     #[test]

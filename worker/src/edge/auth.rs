@@ -2,6 +2,7 @@
 
 use super::session::{self, Op};
 use super::{load_client_id, load_config, load_secrets, respond, Ctx};
+use crate::bootstrap::SessionQuery;
 use crate::cookie::{clear_session_cookie, read_session_cookie, session_cookie, SessionCookie};
 use crate::crypto::SessionId;
 use crate::error::AppError;
@@ -57,6 +58,11 @@ pub async fn read_json_body(req: &mut Request, limit: usize) -> Result<Vec<u8>, 
     if !is_json_content_type(content_type.as_deref()) {
         return Err(AppError::UnsupportedMediaType);
     }
+    read_body(req, limit).await
+}
+
+/// Reads a request body of at most `limit` bytes (413 past it, checked while reading).
+pub async fn read_body(req: &mut Request, limit: usize) -> Result<Vec<u8>, AppError> {
     let declared = req
         .headers()
         .get("content-length")
@@ -182,6 +188,8 @@ pub async fn exchange(mut req: Request, rc: RouteContext<Ctx>) -> Result<Respons
 }
 
 /// `GET /auth/session`: never an error for a missing or dead session, just `signed-in: false`.
+/// With `?bootstrap=1[&account=N]` and a live session, also the first screen's data
+/// ([`pocket_shared::bff::SignedIn`]; the app's reload path).
 pub async fn session(req: Request, rc: RouteContext<Ctx>) -> Result<Response, AppError> {
     require_method(&rc, "GET")?;
     let cfg = load_config(&rc.env)?;
@@ -205,7 +213,15 @@ pub async fn session(req: Request, rc: RouteContext<Ctx>) -> Result<Response, Ap
         SessionCookie::Absent => signed_out(false),
         SessionCookie::Invalid => signed_out(true),
         SessionCookie::Valid(sid) => {
-            let resp = session::call(&rc.env, &sid, Op::Info, None).await?;
+            let ask = SessionQuery::parse(rc.data.raw_query.as_deref());
+            let op = if ask.bootstrap {
+                Op::Bootstrap {
+                    account: ask.account.map(str::to_owned),
+                }
+            } else {
+                Op::Info
+            };
+            let resp = session::call(&rc.env, &sid, op, None).await?;
             if resp.status_code() == 401 {
                 signed_out(true)
             } else {

@@ -11,7 +11,7 @@ use crate::allowlist::split_raw_url;
 use crate::config::{client_id_from_lookup, Config, Secrets};
 use crate::error::AppError;
 use crate::guard::origin_of;
-use crate::headers::Area;
+use crate::headers::{Area, Served};
 use worker::{console_error, event, Context, Date, Env, Request, Response, Router};
 
 /// Durable Object namespace binding holding one object per session.
@@ -47,12 +47,12 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
     };
     let raw_path = ctx.raw_path.clone();
 
-    let (resp, html_policy) = match area {
-        Area::Static => match assets::serve(req, &env).await {
-            Ok(served) => served,
+    let (resp, html_policy, personal) = match area {
+        Area::Static => match assets::serve(req, &env, &ctx).await {
+            Ok(served) => (served.resp, served.policy, served.personal),
             Err(e) => {
                 console_error!("assets: {e}");
-                (respond::error(AppError::Internal), None)
+                (respond::error(AppError::Internal), None, false)
             }
         },
         Area::Auth | Area::Api => {
@@ -63,11 +63,21 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> worker::Result<Response
                     respond::error(AppError::Internal)
                 }
             };
-            (resp, None)
+            (resp, None, false)
         }
     };
     let https = url.starts_with("https://");
-    Ok(respond::finish(resp, area, &raw_path, html_policy, https))
+    Ok(respond::finish(
+        resp,
+        area,
+        &raw_path,
+        html_policy,
+        Served {
+            https,
+            personal,
+            ..Served::default()
+        },
+    ))
 }
 
 fn router<'a>(ctx: Ctx) -> Router<'a, Ctx> {

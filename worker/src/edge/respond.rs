@@ -53,13 +53,14 @@ pub fn result(r: Result<Response, AppError>) -> worker::Result<Response> {
     Ok(r.unwrap_or_else(error))
 }
 
-/// Copies the headers into a fresh (mutable) set, then sets the security headers.
+/// Copies the headers into a fresh (mutable) set, then sets the security headers. `served`
+/// brings `https` and `personal`; the rest is read from the response.
 pub fn finish(
     resp: Response,
     area: Area,
     raw_path: &str,
     html_policy: Option<String>,
-    https: bool,
+    served: Served,
 ) -> Response {
     let status = resp.status_code();
     let headers = copy_headers(&resp);
@@ -75,7 +76,7 @@ pub fn finish(
     let served = Served {
         not_modified: status == 304,
         html,
-        https,
+        ..served
     };
     for (name, value) in security_headers(area, raw_path, html_policy, served) {
         let _ = headers.set(name, &value);

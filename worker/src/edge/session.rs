@@ -1,6 +1,8 @@
 //! One Durable Object per session. It holds the session's tokens (AES-256-GCM encrypted in its
 //! storage, decrypted copy in memory), enforces idle/absolute lifetimes, refreshes the access
-//! token single-flight and makes the upstream API calls, so tokens never leave it.
+//! token single-flight and makes the upstream API calls, so tokens never leave it. Every API
+//! call of the session (proxied or for the first screen's data) waits for a slot of the
+//! session's rate ([`crate::shaping`]); the token endpoint does not.
 //!
 //! Storage keys: `created` and `last_used` (epoch ms, numbers) and `tok` (sealed [`Tokens`]).
 //! The object is addressed with `id_from_name(session id)`; an unknown or tampered id reaches an
@@ -8,28 +10,31 @@
 
 use super::upstream::{self, Failure, Reply};
 use super::{load_config, load_secrets, now_ms, respond, SESSIONS_BINDING};
-use crate::allowlist;
+use crate::allowlist::{self, Allowed};
+use crate::bootstrap::{account_numbers, select_account};
 use crate::config::{Config, Secrets};
 use crate::crypto::{SessionId, TokenCipher};
-use crate::error::passable_status;
-use crate::error::AppError;
+use crate::error::{passable_retry_after, passable_status, AppError};
 use crate::lifetime::{should_persist_last_used, Lifetimes, SessionTimes};
 use crate::secret::Secret;
+use crate::shaping::{Slot, SlotScheduler};
 use crate::token::{self, token_client, TokenOutcome, Tokens};
-use futures::future::{FutureExt, LocalBoxFuture, Shared};
-use pocket_shared::bff::SessionInfo;
+use futures::future::{join, join_all, FutureExt, LocalBoxFuture, Shared};
+use pocket_shared::bff::{Bootstrap, BootstrapPositions, SessionInfo, SignedIn};
 use serde::{Deserialize, Serialize};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
+use std::time::Duration;
 use worker::{
-    console_error, console_log, console_warn, durable_object, js_sys, DurableObject, Env, Headers,
-    Method, Request, RequestInit, Response, ResponseBuilder, State, Storage,
+    console_error, console_log, console_warn, durable_object, js_sys, Delay, DurableObject, Env,
+    Headers, Method, Request, RequestInit, Response, ResponseBuilder, State, Storage,
 };
 
 const SID_HEADER: &str = "x-pocket-session";
 const METHOD_HEADER: &str = "x-pocket-method";
 const PATH_HEADER: &str = "x-pocket-path";
 const QUERY_HEADER: &str = "x-pocket-query";
+const ACCOUNT_HEADER: &str = "x-pocket-account";
 const K_CREATED: &str = "created";
 const K_LAST_USED: &str = "last_used";
 const K_TOKENS: &str = "tok";
@@ -40,6 +45,11 @@ pub enum Op {
     Info,
     Logout,
     Proxy(ProxyCall),
+    /// The session and the first screen's data ([`SignedIn`]), positions for `account` if it
+    /// is one of the customer's accounts (else the first).
+    Bootstrap {
+        account: Option<String>,
+    },
 }
 
 /// The browser's API call, as received (re-checked against the allowlist inside the object).
@@ -74,6 +84,12 @@ pub async fn call(
         Op::Exchange => "/exchange",
         Op::Info => "/info",
         Op::Logout => "/logout",
+        Op::Bootstrap { account } => {
+            if let Some(a) = account {
+                headers.set(ACCOUNT_HEADER, &a)?;
+            }
+            "/bootstrap"
+        }
         Op::Proxy(call) => {
             headers.set(METHOD_HEADER, &call.method)?;
             headers.set(PATH_HEADER, &call.raw_path)?;
@@ -121,6 +137,8 @@ pub struct PocketSession {
     tokens: Rc<RefCell<Option<Tokens>>>,
     /// The refresh in flight, joined by every request that needs a new token meanwhile.
     pending: RefCell<Option<Flight>>,
+    /// Start times of this session's upstream API calls (created on first use, from the config).
+    shaper: RefCell<Option<SlotScheduler>>,
 }
 
 impl DurableObject for PocketSession {
@@ -131,6 +149,7 @@ impl DurableObject for PocketSession {
             epoch: Rc::new(Cell::new(0)),
             tokens: Rc::new(RefCell::new(None)),
             pending: RefCell::new(None),
+            shaper: RefCell::new(None),
         }
     }
 
@@ -198,6 +217,16 @@ fn info(cfg: &Config, times: SessionTimes) -> SessionInfo {
     }
 }
 
+/// A session ready for upstream calls.
+struct Authorized {
+    times: SessionTimes,
+    tokens: Tokens,
+    /// The token was refreshed for this very request: a 401 on it ends the session.
+    refreshed: bool,
+    secrets: Secrets,
+    cipher: TokenCipher,
+}
+
 fn failure_error(f: Failure) -> AppError {
     AppError::UpstreamUnavailable {
         timeout: f == Failure::Timeout,
@@ -241,12 +270,34 @@ impl PocketSession {
                     raw_path: h.get(PATH_HEADER)?.unwrap_or_default(),
                     raw_query: h.get(QUERY_HEADER)?,
                 };
+                // The worker sends a body only with POST/PUT (a DELETE's must be empty).
                 let body = if call.method == "GET" {
                     None
                 } else {
-                    Some(req.bytes().await?)
+                    Some(req.bytes().await?).filter(|b| !b.is_empty())
                 };
                 self.proxy(call, body, &sid, &cfg, now, epoch).await
+            }
+            "/bootstrap" => {
+                let account = req.headers().get(ACCOUNT_HEADER)?;
+                let (times, bootstrap) = match self.authorize(&sid, &cfg, now, epoch).await {
+                    Ok(auth) => (
+                        auth.times,
+                        self.first_screen(&auth, &cfg, account.as_deref()).await?,
+                    ),
+                    Err(e @ (AppError::SessionRequired | AppError::SessionRevoked)) => {
+                        return Err(e)
+                    }
+                    // tastytrade unreachable for a refresh: the session without the data.
+                    Err(_) => (self.open(&cfg, now, epoch).await?.0, None),
+                };
+                Ok(respond::json(
+                    200,
+                    &SignedIn {
+                        session: info(&cfg, times),
+                        bootstrap,
+                    },
+                ))
             }
             _ => Err(AppError::Internal),
         }
@@ -346,8 +397,29 @@ impl PocketSession {
         storage
             .set_alarm(times.idle_expires_at(l) - now + 1000)
             .await?;
-        *self.tokens.borrow_mut() = Some(tokens);
-        Ok(respond::json(200, &info(cfg, times)))
+        *self.tokens.borrow_mut() = Some(tokens.clone());
+        // Callback -> dashboard in one round trip: the first screen's data comes with the session.
+        let auth = Authorized {
+            times,
+            tokens,
+            refreshed: false,
+            secrets,
+            cipher,
+        };
+        let bootstrap = self
+            .first_screen(&auth, cfg, None)
+            .await
+            .unwrap_or_else(|e| {
+                console_warn!("first screen after sign-in: {e}");
+                None
+            });
+        Ok(respond::json(
+            200,
+            &SignedIn {
+                session: info(cfg, times),
+                bootstrap,
+            },
+        ))
     }
 
     /// Loads and checks the session (expired -> deleted), records this use and returns the times
@@ -482,6 +554,95 @@ impl PocketSession {
         }
     }
 
+    /// Opens the session and makes sure its access token is usable (refreshed if it is about to
+    /// expire).
+    async fn authorize(
+        &self,
+        sid: &SessionId,
+        cfg: &Config,
+        now: i64,
+        epoch: u64,
+    ) -> Result<Authorized, AppError> {
+        let secrets = load_secrets(&self.env)?;
+        let cipher = TokenCipher::for_session(&secrets.session_key, sid);
+        let (times, sealed) = self.open(cfg, now, epoch).await?;
+        let mut tokens = self.current_tokens(sealed, &cipher).await?;
+        let mut refreshed = false;
+        if tokens.needs_refresh(now) {
+            let f = self.flight(&tokens, cfg, &secrets, &cipher);
+            tokens = self.await_flight(f).await?;
+            refreshed = true;
+        }
+        Ok(Authorized {
+            times,
+            tokens,
+            refreshed,
+            secrets,
+            cipher,
+        })
+    }
+
+    /// Waits for this session's next upstream slot ([`crate::shaping`]); refuses when the
+    /// queue is longer than the cap. The scheduler is borrowed only to reserve, never across the
+    /// wait.
+    async fn wait_for_slot(&self, cfg: &Config) -> Result<(), AppError> {
+        let now = now_ms();
+        let slot = self
+            .shaper
+            .borrow_mut()
+            .get_or_insert_with(|| SlotScheduler::per_second(cfg.upstream_rate_per_sec))
+            .reserve(now);
+        match slot {
+            Slot::At(at) if at > now => {
+                Delay::from(Duration::from_millis(at.abs_diff(now))).await;
+                Ok(())
+            }
+            Slot::At(_) => Ok(()),
+            Slot::Refused { retry_after_secs } => {
+                console_warn!("upstream calls queued past the cap; refused");
+                Err(AppError::CallsQueued { retry_after_secs })
+            }
+        }
+    }
+
+    /// One upstream API call in its slot. After a 401 the token is refreshed (or a newer one
+    /// used) and a read is sent once more; a write never is (its 401 is the answer).
+    async fn api(
+        &self,
+        auth: &Authorized,
+        cfg: &Config,
+        allowed: &Allowed,
+        body: Option<&[u8]>,
+    ) -> Result<Reply, AppError> {
+        self.wait_for_slot(cfg).await?;
+        let reply = upstream::api_call(cfg, allowed, &auth.tokens.access, body)
+            .await
+            .map_err(failure_error)?;
+        if reply.status != 401 {
+            return Ok(reply);
+        }
+        if auth.refreshed {
+            // A token refreshed for this very request was refused.
+            return Err(AppError::SessionRequired);
+        }
+        let newer = match self.after_401(&auth.tokens, cfg, &auth.secrets, &auth.cipher)? {
+            Either::Left(t) => t,
+            Either::Right(f) => self.await_flight(f).await?,
+        };
+        if !allowed.method.is_idempotent_read() {
+            // Never replay a write; the next call uses the new token.
+            return Ok(reply);
+        }
+        self.wait_for_slot(cfg).await?;
+        let retry = upstream::api_call(cfg, allowed, &newer.access, None)
+            .await
+            .map_err(failure_error)?;
+        if retry.status == 401 {
+            return Err(AppError::SessionRequired);
+        }
+        Ok(retry)
+    }
+
     async fn proxy(
         &self,
         call: ProxyCall,
@@ -493,42 +654,81 @@ impl PocketSession {
     ) -> Result<Response, AppError> {
         let allowed = allowlist::check(&call.method, &call.raw_path, call.raw_query.as_deref())
             .map_err(AppError::NotAllowed)?;
-        let secrets = load_secrets(&self.env)?;
-        let cipher = TokenCipher::for_session(&secrets.session_key, sid);
-        let (_, sealed) = self.open(cfg, now, epoch).await?;
-        let mut tokens = self.current_tokens(sealed, &cipher).await?;
-        let mut refreshed = false;
-        if tokens.needs_refresh(now) {
-            let f = self.flight(&tokens, cfg, &secrets, &cipher);
-            tokens = self.await_flight(f).await?;
-            refreshed = true;
-        }
+        let auth = self.authorize(sid, cfg, now, epoch).await?;
+        let reply = self.api(&auth, cfg, &allowed, body.as_deref()).await?;
+        pass_through(reply)
+    }
 
-        let reply = upstream::api_call(cfg, &allowed, &tokens.access, body.as_deref())
-            .await
-            .map_err(failure_error)?;
-        if reply.status != 401 {
-            return pass_through(reply);
-        }
-        if refreshed {
-            // A token refreshed for this very request was refused.
-            return Err(AppError::SessionRequired);
-        }
-        let newer = match self.after_401(&tokens, cfg, &secrets, &cipher)? {
-            Either::Left(t) => t,
-            Either::Right(f) => self.await_flight(f).await?,
+    /// The body of an allowlisted GET, if tastytrade answered 200 with JSON. `Err` only when the
+    /// session itself is gone; any other failure leaves the piece out.
+    async fn read_json(
+        &self,
+        auth: &Authorized,
+        cfg: &Config,
+        path: &str,
+        query: Option<&str>,
+    ) -> Result<Option<serde_json::Value>, AppError> {
+        let raw_path = format!("{}{path}", allowlist::PREFIX);
+        let Ok(allowed) = allowlist::check("GET", &raw_path, query) else {
+            return Ok(None);
         };
-        if !allowed.method.is_idempotent_read() {
-            // Never replay a write; the next call uses the new token.
-            return pass_through(reply);
+        match self.api(auth, cfg, &allowed, None).await {
+            Ok(reply) if reply.status == 200 => Ok(serde_json::from_slice(&reply.body).ok()),
+            Ok(_) => Ok(None),
+            Err(e @ (AppError::SessionRequired | AppError::SessionRevoked)) => Err(e),
+            Err(_) => Ok(None),
         }
-        let retry = upstream::api_call(cfg, &allowed, &newer.access, None)
-            .await
-            .map_err(failure_error)?;
-        if retry.status == 401 {
-            return Err(AppError::SessionRequired);
+    }
+
+    /// The first screen's data (docs/contracts.md, "Bootstrap"): the accounts, then every
+    /// account's balances and the selected account's positions in parallel. `None` when the
+    /// accounts could not be read.
+    async fn first_screen(
+        &self,
+        auth: &Authorized,
+        cfg: &Config,
+        wanted: Option<&str>,
+    ) -> Result<Option<Bootstrap>, AppError> {
+        let Some(accounts) = self
+            .read_json(auth, cfg, "/customers/me/accounts", None)
+            .await?
+        else {
+            return Ok(None);
+        };
+        let numbers = account_numbers(&accounts);
+        let selected = select_account(wanted, &numbers);
+        let balances = join_all(numbers.iter().map(|n| {
+            let path = format!("/accounts/{n}/balances");
+            async move { self.read_json(auth, cfg, &path, None).await }
+        }));
+        let positions = async {
+            let found: Result<Option<BootstrapPositions>, AppError> = match selected {
+                Some(n) => {
+                    let path = format!("/accounts/{n}/positions");
+                    let body = self
+                        .read_json(auth, cfg, &path, Some("include-marks=true"))
+                        .await?;
+                    Ok(body.map(|body| BootstrapPositions {
+                        account: n.to_owned(),
+                        body,
+                    }))
+                }
+                None => Ok(None),
+            };
+            found
+        };
+        let (balances, positions) = join(balances, positions).await;
+        let mut by_account = std::collections::BTreeMap::new();
+        for (n, body) in numbers.iter().zip(balances) {
+            if let Some(body) = body? {
+                by_account.insert(n.clone(), body);
+            }
         }
-        pass_through(retry)
+        Ok(Some(Bootstrap {
+            accounts,
+            balances: by_account,
+            positions: positions?,
+        }))
     }
 }
 
@@ -537,7 +737,8 @@ enum Either<L, R> {
     Right(R),
 }
 
-/// Upstream status and body as they came, with the content type; nothing else.
+/// Upstream status and body as they came, with the content type and a sane `Retry-After`;
+/// nothing else.
 fn pass_through(reply: Reply) -> Result<Response, AppError> {
     if (300..400).contains(&reply.status) {
         console_warn!(
@@ -552,6 +753,11 @@ fn pass_through(reply: Reply) -> Result<Response, AppError> {
         .filter(|ct| ct.len() <= 200 && ct.bytes().all(|b| b.is_ascii_graphic() || b == b' '))
     {
         headers.set("content-type", &ct)?;
+    }
+    // tastytrade's 429 says when to come back (docs/tastytrade.md §4.4); the browser waits it
+    // out. The worker never retries a 429 itself.
+    if let Some(v) = reply.retry_after.as_deref().and_then(passable_retry_after) {
+        headers.set("retry-after", v)?;
     }
     let status = passable_status(reply.status).inspect_err(|_| {
         console_warn!(

@@ -26,6 +26,8 @@ pub enum Failure {
 pub struct Reply {
     pub status: u16,
     pub content_type: Option<String>,
+    /// `Retry-After` as received (checked before it is passed on).
+    pub retry_after: Option<String>,
     pub body: Vec<u8>,
 }
 
@@ -50,10 +52,12 @@ async fn send(
     let call = pin!(async {
         let mut resp = fetch.send_with_signal(&signal).await?;
         let content_type = resp.headers().get("content-type")?;
+        let retry_after = resp.headers().get("retry-after")?;
         let body = resp.bytes().await?;
         Ok::<_, worker::Error>(Reply {
             status: resp.status_code(),
             content_type,
+            retry_after,
             body,
         })
     });
