@@ -113,7 +113,7 @@ async function checkAccount(page, account) {
   const positions = fixture(`accounts/${n}/positions.json`).data.items;
   const tab = page.locator(`[data-testid=account-tab][data-account-number="${n}"]`);
   await tab.click();
-  await page.waitForSelector(`[data-testid=account-tab][data-account-number="${n}"][aria-selected=true]`);
+  await page.waitForSelector(`[data-testid=account-tab][data-account-number="${n}"][aria-current=true]`);
   await page.waitForFunction(
     (want) => document.querySelectorAll('[data-testid=position-row]').length === want,
     positions.length,
@@ -418,6 +418,14 @@ for (const vp of VIEWPORTS) {
       if (route.request().url().includes(`/accounts/${first}/`)) body.data.items.push(huge);
       await route.fulfill({ response, json: body });
     });
+    // The first screen's positions come with the sign-in (the exchange's bootstrap data).
+    await page.route((url) => url.pathname === '/auth/exchange', async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      const positions = body.bootstrap?.positions;
+      if (positions?.account === first) positions.body.data.items.push(huge);
+      await route.fulfill({ response, json: body });
+    });
     await signInThroughSimulator(page, vp);
     const fixtureRows = fixture(`accounts/${first}/positions.json`).data.items;
     await page.waitForSelector('[data-testid=position-row][data-symbol=HUGE]');
@@ -451,11 +459,12 @@ for (const vp of VIEWPORTS) {
     // Still alive: switching accounts and refreshing work.
     const [, second] = demoAccounts().map((a) => a['account-number']);
     await press(page, vp, `[data-testid=account-tab][data-account-number="${second}"]`);
-    await page.waitForSelector(`[data-testid=account-tab][data-account-number="${second}"][aria-selected=true]`);
+    await page.waitForSelector(`[data-testid=account-tab][data-account-number="${second}"][aria-current=true]`);
     await page.locator('[data-testid=refresh-button]').click();
     await press(page, vp, `[data-testid=account-tab][data-account-number="${first}"]`);
     await page.waitForSelector('[data-testid=position-row][data-symbol=HUGE]');
     assert.deepEqual(errors, [], 'page errors (a panic shows as "unreachable")');
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
     await context.close();
   });
 }
