@@ -21,4 +21,9 @@ mod url;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);
+    // The service worker (app/pwa/sw.js) caches the app's own files for the next visit and for
+    // offline use; it never caches account data. Best effort: the app works without it.
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().service_worker().register("/sw.js");
+    }
 }
