@@ -32,6 +32,8 @@ async function audit(label, url, extraHeaders) {
     + `  [FCP ${metric('first-contentful-paint')}, TBT ${metric('total-blocking-time')}, `
     + `CLS ${metric('cumulative-layout-shift')}, SI ${metric('speed-index')}]`
     + (failing.length ? `  (failing: ${failing.join(', ')})` : ''));
+  const lcpElement = audits['largest-contentful-paint-element']?.details?.items?.[0]?.items?.[0]?.node;
+  if (lcpElement) console.log(`${''.padEnd(22)} LCP element: ${lcpElement.snippet?.slice(0, 120)}`);
   return result.lhr;
 }
 
