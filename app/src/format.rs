@@ -180,7 +180,8 @@ pub fn date(iso: &str) -> String {
     date.to_locale_date_string(&locale(), &o).into()
 }
 
-/// `Dec 18, 3:04 PM` for an ISO-8601 instant, in the person's time zone.
+/// `Dec 18, 3:04 PM` for an ISO-8601 instant, in the person's time zone; the year is added
+/// when it is not the current one (`Dec 18, 2025, 3:04 PM`).
 pub fn date_time(iso: &str) -> String {
     let date = js_sys::Date::new(&JsValue::from_str(iso));
     if date.get_time().is_nan() {
@@ -195,5 +196,29 @@ pub fn date_time(iso: &str) -> String {
     ] {
         let _ = Reflect::set(&o, &k.into(), &v.into());
     }
+    if date.get_full_year() != js_sys::Date::new_0().get_full_year() {
+        let _ = Reflect::set(&o, &"year".into(), &"numeric".into());
+    }
     date.to_locale_string(&locale(), &o).into()
+}
+
+/// `Wed, Dec 2, 2026` for a `YYYY-MM-DD` day, in the person's locale (a list's day heading).
+pub fn day_heading(iso: &str) -> String {
+    let Some(day) = iso.get(..10) else {
+        return iso.to_owned();
+    };
+    let date = js_sys::Date::new(&JsValue::from_str(&format!("{day}T12:00:00")));
+    if date.get_time().is_nan() {
+        return iso.to_owned();
+    }
+    let o = Object::new();
+    for (k, v) in [
+        ("weekday", "short"),
+        ("year", "numeric"),
+        ("month", "short"),
+        ("day", "numeric"),
+    ] {
+        let _ = Reflect::set(&o, &k.into(), &v.into());
+    }
+    date.to_locale_date_string(&locale(), &o).into()
 }

@@ -1,0 +1,280 @@
+//! Pieces of a list screen's filters kept in the query string (orders, activity): a date range
+//! with a default (the last N days), a symbol, and their form fields. Dates are ISO
+//! `YYYY-MM-DD` (what tastytrade's `start-date`/`end-date` take, docs/tastytrade.md §6.4–6.5),
+//! computed in Rust so the rules are unit-tested natively.
+
+use leptos::prelude::*;
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date `days` days after 1970-01-01 (`civil_from_days`).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (year, month, day)
+}
+
+/// Days since 1970-01-01 of a real `YYYY-MM-DD` date (years 1900–2999); `None` otherwise.
+fn epoch_day(iso: &str) -> Option<i64> {
+    let b = iso.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    let number = |r: std::ops::Range<usize>| -> Option<i64> {
+        let s = iso.get(r)?;
+        s.bytes()
+            .all(|c| c.is_ascii_digit())
+            .then(|| s.parse().ok())?
+    };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    if !(1900..=2999).contains(&year) || !(1..=12).contains(&month) || day < 1 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    // 2026-02-30 would silently be March 2nd: the day must round-trip.
+    (civil_from_days(days) == (year, month, day)).then_some(days)
+}
+
+fn iso_of(days: i64) -> String {
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Whether `s` is a real `YYYY-MM-DD` date.
+pub fn is_iso_date(s: &str) -> bool {
+    epoch_day(s).is_some()
+}
+
+/// `iso` moved by `days` (negative: earlier); `None` if `iso` is not a date.
+pub fn add_days(iso: &str, days: i64) -> Option<String> {
+    Some(iso_of(epoch_day(iso)?.checked_add(days)?))
+}
+
+/// January 1st of `iso`'s year.
+pub fn year_start(iso: &str) -> Option<String> {
+    epoch_day(iso)?;
+    Some(format!("{}-01-01", &iso[..4]))
+}
+
+/// An inclusive range of days, `from` ≤ `to` when [`DateRange::is_ordered`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateRange {
+    pub from: String,
+    pub to: String,
+}
+
+impl DateRange {
+    /// The `days` days ending `today` (`today` included).
+    pub fn last_days(today: &str, days: i64) -> Self {
+        DateRange {
+            from: add_days(today, 1 - days).unwrap_or_else(|| today.to_owned()),
+            to: today.to_owned(),
+        }
+    }
+
+    /// The range in the address (`from`, `to`), each part falling back to `default`'s when
+    /// absent or not a date.
+    pub fn from_query(from: Option<&str>, to: Option<&str>, default: &DateRange) -> Self {
+        let pick = |v: Option<&str>, d: &str| v.filter(|s| is_iso_date(s)).unwrap_or(d).to_owned();
+        DateRange {
+            from: pick(from, &default.from),
+            to: pick(to, &default.to),
+        }
+    }
+
+    pub fn is_ordered(&self) -> bool {
+        // ISO dates order as strings.
+        self.from <= self.to
+    }
+
+    /// `from`/`to` for the address, leaving out what equals `default` (the address stays
+    /// short, and "the last 90 days" keeps meaning that tomorrow).
+    pub fn query_pairs(&self, default: &DateRange) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if self.from != default.from {
+            pairs.push(("from", self.from.clone()));
+        }
+        if self.to != default.to {
+            pairs.push(("to", self.to.clone()));
+        }
+        pairs
+    }
+
+    /// tastytrade's inclusive `start-date`/`end-date`.
+    pub fn api_pairs(&self) -> [(&'static str, String); 2] {
+        [
+            ("start-date", self.from.clone()),
+            ("end-date", self.to.clone()),
+        ]
+    }
+}
+
+/// What a person typed as a symbol, as tastytrade spells it: trimmed, upper case, at most 32
+/// characters of letters, digits and ` / . -` (anything else is dropped).
+pub fn clean_symbol(s: &str) -> String {
+    s.trim()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | ' ' | '-'))
+        .take(32)
+        .collect::<String>()
+        .trim()
+        .to_ascii_uppercase()
+}
+
+/// "From" and "To" date inputs; each change calls `on_change` with the new range.
+#[component]
+pub fn DateRangeFields(
+    #[prop(into)] range: Signal<DateRange>,
+    on_change: Callback<DateRange>,
+) -> impl IntoView {
+    let field = move |label: &'static str, testid: &'static str, is_from: bool| {
+        let value = move || {
+            range.with(|r| {
+                if is_from {
+                    r.from.clone()
+                } else {
+                    r.to.clone()
+                }
+            })
+        };
+        view! {
+            <label class="field">
+                <span class="field-label">{label}</span>
+                <input
+                    type="date"
+                    data-testid=testid
+                    prop:value=value
+                    on:change=move |ev| {
+                        let v = event_target_value(&ev);
+                        if !is_iso_date(&v) {
+                            return;
+                        }
+                        let mut next = range.get_untracked();
+                        if is_from {
+                            next.from = v;
+                        } else {
+                            next.to = v;
+                        }
+                        on_change.run(next);
+                    }
+                />
+            </label>
+        }
+    };
+    view! {
+        {field("From", "filter-from", true)}
+        {field("To", "filter-to", false)}
+    }
+}
+
+/// A symbol box: applied on Enter or when leaving the field (`change`), cleaned.
+#[component]
+pub fn SymbolField(
+    #[prop(into)] value: Signal<String>,
+    on_change: Callback<String>,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span class="field-label">"Symbol"</span>
+            <input
+                type="search"
+                data-testid="filter-symbol"
+                placeholder="Any"
+                autocomplete="off"
+                autocapitalize="characters"
+                spellcheck="false"
+                enterkeyhint="search"
+                maxlength="32"
+                prop:value=move || value.get()
+                on:change=move |ev| on_change.run(clean_symbol(&event_target_value(&ev)))
+            />
+        </label>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_move_across_months_years_and_leap_days() {
+        assert_eq!(add_days("2026-03-01", -1).as_deref(), Some("2026-02-28"));
+        assert_eq!(add_days("2028-03-01", -1).as_deref(), Some("2028-02-29"));
+        assert_eq!(add_days("2026-12-31", 1).as_deref(), Some("2027-01-01"));
+        assert_eq!(add_days("2026-12-06", -89).as_deref(), Some("2026-09-08"));
+        assert_eq!(add_days("1970-01-01", 0).as_deref(), Some("1970-01-01"));
+        assert_eq!(add_days("2000-02-29", 366).as_deref(), Some("2001-03-01"));
+        assert_eq!(year_start("2026-12-06").as_deref(), Some("2026-01-01"));
+        assert_eq!(year_start("2026-13-06"), None);
+    }
+
+    #[test]
+    fn only_real_dates_pass() {
+        for good in ["2026-12-06", "2028-02-29", "1999-01-01"] {
+            assert!(is_iso_date(good), "{good}");
+        }
+        for bad in [
+            "2026-02-30",
+            "2027-02-29",
+            "2026-00-10",
+            "2026-1-10",
+            "2026-01-1x",
+            "+026-01-10",
+            "2026/01/10",
+            "",
+            "1800-01-01",
+            "2026-01-10T00:00",
+        ] {
+            assert!(!is_iso_date(bad), "{bad}");
+        }
+        assert_eq!(add_days("junk", 1), None);
+    }
+
+    #[test]
+    fn ranges_default_per_part_and_stay_out_of_the_address_when_default() {
+        let default = DateRange::last_days("2026-12-06", 90);
+        assert_eq!(default.from, "2026-09-08");
+        assert_eq!(default.to, "2026-12-06");
+        assert!(default.is_ordered());
+        let r = DateRange::from_query(Some("2026-11-01"), Some("nope"), &default);
+        assert_eq!(r.from, "2026-11-01");
+        assert_eq!(r.to, "2026-12-06");
+        assert_eq!(r.query_pairs(&default), vec![("from", "2026-11-01".into())]);
+        assert!(default.query_pairs(&default).is_empty());
+        let backwards = DateRange::from_query(Some("2026-12-07"), None, &default);
+        assert!(!backwards.is_ordered());
+        assert_eq!(
+            r.api_pairs(),
+            [
+                ("start-date", "2026-11-01".into()),
+                ("end-date", "2026-12-06".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn symbols_are_cleaned() {
+        assert_eq!(clean_symbol("  spy "), "SPY");
+        assert_eq!(clean_symbol("/es"), "/ES");
+        assert_eq!(clean_symbol("brk/b"), "BRK/B");
+        assert_eq!(clean_symbol("a<script>&b"), "ASCRIPTB");
+        assert_eq!(clean_symbol(&"x".repeat(50)).len(), 32);
+        assert_eq!(clean_symbol("   "), "");
+    }
+}
