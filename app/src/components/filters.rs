@@ -138,11 +138,7 @@ pub fn clean_symbol(s: &str) -> String {
 }
 
 /// "From" and "To" date inputs; each change calls `on_change` with the new range.
-#[component]
-pub fn DateRangeFields(
-    #[prop(into)] range: Signal<DateRange>,
-    on_change: Callback<DateRange>,
-) -> impl IntoView {
+fn date_fields(range: Signal<DateRange>, on_change: Callback<DateRange>) -> impl IntoView {
     let field = move |label: &'static str, testid: &'static str, is_from: bool| {
         let value = move || {
             range.with(|r| {
@@ -183,28 +179,53 @@ pub fn DateRangeFields(
     }
 }
 
-/// A symbol box: applied on Enter or when leaving the field (`change`), cleaned.
+/// The filter form of a list screen: the screen's own control first (`children`: a status,
+/// types), then a symbol (applied on Enter or leaving the field, cleaned), a date range and
+/// "Reset filters" (clears the query string). One component for every list screen, so its
+/// code is in the wasm once.
 #[component]
-pub fn SymbolField(
-    #[prop(into)] value: Signal<String>,
-    on_change: Callback<String>,
+pub fn FilterForm(
+    /// The form's accessible name.
+    label: &'static str,
+    #[prop(into)] symbol: Signal<String>,
+    on_symbol: Callback<String>,
+    #[prop(into)] range: Signal<DateRange>,
+    on_range: Callback<DateRange>,
+    /// Disables "Reset filters".
+    #[prop(into)]
+    is_default: Signal<bool>,
+    children: Children,
 ) -> impl IntoView {
+    let router = crate::router::Router::expect();
     view! {
-        <label class="field">
-            <span class="field-label">"Symbol"</span>
-            <input
-                type="search"
-                data-testid="filter-symbol"
-                placeholder="Any"
-                autocomplete="off"
-                autocapitalize="characters"
-                spellcheck="false"
-                enterkeyhint="search"
-                maxlength="32"
-                prop:value=move || value.get()
-                on:change=move |ev| on_change.run(clean_symbol(&event_target_value(&ev)))
-            />
-        </label>
+        <form class="filters" aria-label=label on:submit=|ev| ev.prevent_default()>
+            {children()}
+            <label class="field">
+                <span class="field-label">"Symbol"</span>
+                <input
+                    type="search"
+                    data-testid="filter-symbol"
+                    placeholder="Any"
+                    autocomplete="off"
+                    autocapitalize="characters"
+                    spellcheck="false"
+                    enterkeyhint="search"
+                    maxlength="32"
+                    prop:value=move || symbol.get()
+                    on:change=move |ev| on_symbol.run(clean_symbol(&event_target_value(&ev)))
+                />
+            </label>
+            {date_fields(range, on_range)}
+            <button
+                type="button"
+                class="btn btn-ghost btn-sm filters-reset"
+                data-testid="filter-reset"
+                disabled=move || is_default.get()
+                on:click=move |_| router.set_query(&[])
+            >
+                "Reset filters"
+            </button>
+        </form>
     }
 }
 

@@ -102,44 +102,54 @@ pub fn fetch_total(
     })
 }
 
-/// One figure of the fees card: placeholder, amount, "busy, retrying", or "—" with a retry.
+/// One figure of the fees card: a placeholder, the amount, "—" with a retry after an error
+/// (or when `failed`: its input could not load), and "busy, retrying" while throttled.
 pub fn fee_figure(
     total: Query<FeeTotal>,
     failed: Signal<bool>,
     testid: &'static str,
 ) -> impl IntoView {
     let retry_in = total.retry_in();
-    move || {
-        if let Some(secs) = retry_in.get() {
-            return view! { <span class="muted fee-note" role="status">"Busy, retrying in "{secs}" s"</span> }
-                .into_any();
-        }
+    let loading = move || total.with(|s| s.is_none()) && !failed.get();
+    let errored = move || total.with(|s| matches!(s, Some(Err(_))));
+    let text = move || {
         total.with(|state| match state {
             Some(Ok(t)) => {
-                let text = t.paid.map(format::money).unwrap_or_else(|| "—".into());
-                let title = t
-                    .truncated
-                    .then_some("Only the newest 10,000 transactions are counted");
-                view! {
-                    <span class="big-figure num" data-testid=testid title=title>
-                        {text}{t.truncated.then_some("+")}
-                    </span>
-                    {t.estimated.then(|| view! { <small class="muted fee-note">"incl. estimates"</small> })}
+                let mut text = t.paid.map(format::money).unwrap_or_else(|| "—".into());
+                if t.truncated {
+                    // Only the newest MAX_FEE_PAGES pages were counted: at least this much.
+                    text.push('+');
                 }
-                .into_any()
+                text
             }
-            Some(Err(_)) => view! {
-                <span class="big-figure muted" data-testid=testid>"—"</span>
-                <button type="button" class="btn btn-ghost btn-sm" on:click=move |_| total.reload()>
-                    "Try again"
-                </button>
-            }
-            .into_any(),
-            None if failed.get() => {
-                view! { <span class="big-figure muted" data-testid=testid>"—"</span> }.into_any()
-            }
-            None => view! { <span class="skeleton sk-fee" aria-label="Loading"></span> }.into_any(),
+            Some(Err(_)) => "—".into(),
+            None if failed.get() => "—".into(),
+            None => String::new(),
         })
+    };
+    let note = move || match retry_in.get() {
+        Some(secs) => format!("Busy, retrying in {secs} s"),
+        None if total.with(|s| matches!(s, Some(Ok(t)) if t.estimated)) => "incl. estimates".into(),
+        None => String::new(),
+    };
+    view! {
+        <span
+            class="big-figure num"
+            class:skeleton=loading
+            class:sk-fee=loading
+            data-testid=testid
+        >
+            {text}
+        </span>
+        <small class="muted fee-note" role="status">{note}</small>
+        <button
+            type="button"
+            class="btn btn-ghost btn-sm"
+            hidden=move || !errored()
+            on:click=move |_| total.reload()
+        >
+            "Try again"
+        </button>
     }
 }
 

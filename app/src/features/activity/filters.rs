@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 
 use crate::components::filters::{clean_symbol, year_start};
-use crate::components::{DateRange, DateRangeFields, SymbolField};
+use crate::components::{DateRange, FilterForm};
 use crate::router::Router;
 use crate::url::build_query;
 
@@ -67,13 +67,12 @@ impl ActivityFilters {
 
     /// Adds `t` when absent, removes it when present (kept in [`TYPES`] order).
     pub fn toggle(&mut self, t: &'static str) {
-        if self.types.contains(&t) {
-            self.types.retain(|x| *x != t);
-        } else {
-            self.types.push(t);
-            self.types
-                .sort_by_key(|x| TYPES.iter().position(|y| y == x));
-        }
+        let on = !self.types.contains(&t);
+        let was = std::mem::take(&mut self.types);
+        self.types = TYPES
+            .into_iter()
+            .filter(|x| if *x == t { on } else { was.contains(x) })
+            .collect();
     }
 
     /// The address's query pairs (defaults left out).
@@ -138,28 +137,19 @@ pub fn ActivityFiltersForm(filters: Memo<ActivityFilters>, today: String) -> imp
             }
         })
         .collect_view();
-    let is_default = move || today.with_value(|t| filters.with(|f| f.query_pairs(t).is_empty()));
     view! {
-        <form class="filters" aria-label="Filter the activity" on:submit=|ev| ev.prevent_default()>
+        <FilterForm
+            label="Filter the activity"
+            symbol=Signal::derive(move || filters.with(|f| f.symbol.clone()))
+            on_symbol=Callback::new(move |symbol: String| with(&|f| f.symbol = symbol.clone()))
+            range=Signal::derive(move || filters.with(|f| f.range.clone()))
+            on_range=Callback::new(move |range: DateRange| with(&|f| f.range = range.clone()))
+            is_default=Signal::derive(move || {
+                today.with_value(|t| filters.with(|f| f.query_pairs(t).is_empty()))
+            })
+        >
             <div class="chips" role="group" aria-label="Types">{chips}</div>
-            <SymbolField
-                value=Signal::derive(move || filters.with(|f| f.symbol.clone()))
-                on_change=Callback::new(move |symbol: String| with(&|f| f.symbol = symbol.clone()))
-            />
-            <DateRangeFields
-                range=Signal::derive(move || filters.with(|f| f.range.clone()))
-                on_change=Callback::new(move |range: DateRange| with(&|f| f.range = range.clone()))
-            />
-            <button
-                type="button"
-                class="btn btn-ghost btn-sm filters-reset"
-                data-testid="filter-reset"
-                disabled=is_default
-                on:click=move |_| router.set_query(&[])
-            >
-                "Reset filters"
-            </button>
-        </form>
+        </FilterForm>
     }
 }
 

@@ -12,7 +12,8 @@ use pocket_shared::tastytrade::{SymbolParts, Transaction};
 use rust_decimal::Decimal;
 
 use crate::api;
-use crate::components::{self, load_more, loaded, CsvButton, Empty};
+use crate::components::dom::{self, dom_view, El};
+use crate::components::{self, load_more, loaded, CsvButton};
 use crate::data::{Paged, Query};
 use crate::format;
 use crate::router::Router;
@@ -24,9 +25,8 @@ fn signed_money(v: Option<Decimal>) -> String {
     v.map(format::money_signed).unwrap_or_else(|| "—".into())
 }
 
-fn tx_row(t: &Transaction) -> impl IntoView {
+fn tx_el(t: &Transaction) -> El {
     let net = t.signed_net_value();
-    let fees = t.signed_fees().filter(|f| !f.is_zero());
     let kind = t
         .transaction_sub_type
         .clone()
@@ -37,71 +37,75 @@ fn tx_row(t: &Transaction) -> impl IntoView {
         .as_deref()
         .map(|s| SymbolParts::parse(s).compact())
         .or_else(|| t.underlying_symbol.clone());
-    let description = t.description.clone().unwrap_or_else(|| kind.clone());
-    view! {
-        <li class="tx-row" data-testid="tx-row" data-tx-id=t.id.map(|i| i.to_string())>
-            <p class="tx-desc">{description}</p>
-            <span class=format!("tx-net num {}", format::pl_class(net)) data-testid="tx-net">
-                {signed_money(net)}
-            </span>
-            <p class="tx-meta">
-                <span class="chip">{kind}</span>
-                {symbol.map(|s| view! { <span>{s}</span> })}
-                {fees.map(|f| view! {
-                    <span data-testid="tx-fees">"Fees "{format::money(-f)}
-                        {(t.is_estimated_fee == Some(true)).then_some(" (est.)")}
-                    </span>
-                })}
-            </p>
-        </li>
+    let fees = t.signed_fees().filter(|f| !f.is_zero()).map(|f| {
+        let estimate = if t.is_estimated_fee == Some(true) {
+            " (est.)"
+        } else {
+            ""
+        };
+        El::leaf("span", "", &format!("Fees {}{estimate}", format::money(-f)))
+            .attr("data-testid", "tx-fees")
+    });
+    let meta = El::new("p", "tx-meta")
+        .child(El::leaf("span", "chip", &kind))
+        .maybe(symbol.map(|s| El::leaf("span", "", &s)))
+        .maybe(fees);
+    let row = El::new("li", "tx-row")
+        .attr("data-testid", "tx-row")
+        .child(El::leaf(
+            "p",
+            "tx-desc",
+            t.description.as_deref().unwrap_or(&kind),
+        ))
+        .child(
+            El::leaf(
+                "span",
+                &format!("tx-net num {}", format::pl_class(net)),
+                &signed_money(net),
+            )
+            .attr("data-testid", "tx-net"),
+        )
+        .child(meta);
+    match t.id {
+        Some(id) => row.attr("data-tx-id", &id.to_string()),
+        None => row,
     }
 }
 
-fn day_view(day: Day<'_>) -> impl IntoView {
+fn day_el(day: Day<'_>) -> El {
     let net = day.net();
     let heading = if day.date.is_empty() {
         "Undated".to_owned()
     } else {
         format::day_heading(day.date)
     };
-    let rows = day.rows.iter().map(|t| tx_row(t)).collect_view();
-    view! {
-        <section class="day" data-testid="activity-day" data-date=day.date.to_owned()>
-            <h3 class="day-head">
-                <span>{heading}</span>
-                <span class=format!("num {}", format::pl_class(net))>{signed_money(net)}</span>
-            </h3>
-            <ul class="tx-list">{rows}</ul>
-        </section>
-    }
+    El::new("section", "day")
+        .attr("data-testid", "activity-day")
+        .attr("data-date", day.date)
+        .child(
+            El::new("h3", "day-head")
+                .child(El::leaf("span", "", &heading))
+                .child(El::leaf(
+                    "span",
+                    &format!("num {}", format::pl_class(net)),
+                    &signed_money(net),
+                )),
+        )
+        .child(El::new("ul", "tx-list").children(day.rows.iter().map(|t| tx_el(t))))
 }
 
-fn list_view(list: Paged<Transaction>, filters: Memo<ActivityFilters>) -> AnyView {
-    let days = move || {
-        list.with_items(|first, more| {
-            if first.is_empty() {
-                let text = filters.with(|f| {
-                    format!(
-                        "No transactions match these filters from {} to {}.",
-                        format::date(&f.range.from),
-                        format::date(&f.range.to)
-                    )
-                });
-                return view! { <Empty title="No activity" text testid="activity-empty" /> }
-                    .into_any();
-            }
-            by_day(first.iter().chain(more))
-                .into_iter()
-                .map(day_view)
-                .collect_view()
-                .into_any()
-        })
-    };
-    view! {
-        <div class="days" data-testid="activity-list">{days}</div>
-        {load_more(list, "activity-load-more")}
+fn days_el(first: &[Transaction], more: &[Transaction], filters: &ActivityFilters) -> El {
+    if first.is_empty() {
+        let text = format!(
+            "No transactions match these filters from {} to {}.",
+            format::date(&filters.range.from),
+            format::date(&filters.range.to)
+        );
+        return dom::empty("No activity", &text, "activity-empty");
     }
-    .into_any()
+    El::new("div", "days")
+        .attr("data-testid", "activity-list")
+        .children(by_day(first.iter().chain(more)).into_iter().map(day_el))
 }
 
 fn list_skeleton() -> AnyView {
@@ -188,6 +192,8 @@ pub fn ActivityPage(account: String) -> impl IntoView {
         }
     };
     let ordered = move || filters.with(|f| f.range.is_ordered());
+    let days =
+        dom_view(move || list.with_items(|first, more| filters.with(|f| days_el(first, more, f))));
     view! {
         <div class="page-head">
             <h1>"Activity"</h1>
@@ -210,18 +216,14 @@ pub fn ActivityPage(account: String) -> impl IntoView {
         <section class="card activity-section" aria-labelledby="activity-h" data-testid="activity-section">
             <h2 id="activity-h">"Transactions"</h2>
             <ActivityFiltersForm filters today />
-            <Show
-                when=ordered
-                fallback=|| view! {
-                    <Empty
-                        title="Check the dates"
-                        text="The start date is after the end date."
-                        testid="activity-bad-range"
-                    />
-                }
-            >
-                {loaded(list.first(), list_skeleton, move |_: &Vec<Transaction>| list_view(list, filters))}
-            </Show>
+            <p class="bad-range" hidden=ordered data-testid="activity-bad-range">
+                "The start date is after the end date."
+            </p>
+            <div hidden=move || !ordered()>
+                {loaded(list.first(), list_skeleton, |_: &Vec<Transaction>| ())}
+                {days}
+                {load_more(list, "activity-load-more")}
+            </div>
         </section>
     }
 }

@@ -5,9 +5,10 @@
 use leptos::prelude::*;
 use pocket_shared::tastytrade::{Fill, Order, OrderLeg, OrderStatus, SymbolParts};
 
-use super::row::{ended_line, kind_line, price_view, status_chip, status_label};
+use super::row::{ended_line, kind_line, price, status_chip, status_label};
 use crate::api::{self, ApiError};
-use crate::components::{loaded, Empty};
+use crate::components::dom::{self, dom_view, El};
+use crate::components::loaded;
 use crate::data::Query;
 use crate::format;
 use crate::router::Route;
@@ -58,117 +59,161 @@ pub fn timeline(order: &Order) -> Vec<Step> {
     steps
 }
 
-fn timeline_view(order: &Order) -> impl IntoView {
-    let steps = timeline(order)
-        .into_iter()
-        .map(|s| {
-            view! {
-                <li class=format!("step {}", s.tone) data-testid="order-step">
-                    <span class="step-label">{s.label}</span>
-                    <time datetime=s.at.clone()>{format::date_time(&s.at)}</time>
-                    {s.note.map(|n| view! { <p class="step-note" data-testid="reject-reason">{n}</p> })}
-                </li>
-            }
-        })
-        .collect_view();
-    let working = order.is_working().then(
-        || view! { <li class="step live pending"><span class="step-label">"Working"</span></li> },
-    );
-    view! { <ol class="timeline">{steps}{working}</ol> }
+fn timeline_el(order: &Order) -> El {
+    let steps = timeline(order).into_iter().map(|s| {
+        El::new("li", &format!("step {}", s.tone))
+            .attr("data-testid", "order-step")
+            .child(El::leaf("span", "step-label", &s.label))
+            .child(El::leaf("time", "", &format::date_time(&s.at)).attr("datetime", &s.at))
+            .maybe(
+                s.note
+                    .map(|n| El::leaf("p", "step-note", &n).attr("data-testid", "reject-reason")),
+            )
+    });
+    let working = order.is_working().then(|| {
+        El::new("li", "step live pending").child(El::leaf("span", "step-label", "Working"))
+    });
+    El::new("ol", "timeline").children(steps).maybe(working)
 }
 
-fn fill_row(fill: &Fill) -> impl IntoView {
-    view! {
-        <tr data-testid="fill-row">
-            <td>{fill.filled_at.as_deref().map(format::date_time).unwrap_or_default()}</td>
-            <td class="num">{fill.quantity.map(|q| q.normalize().to_string()).unwrap_or_default()}</td>
-            <td class="num">{fill.fill_price.map(format::price).unwrap_or_default()}</td>
-            <td class="venue">{fill.destination_venue.clone().unwrap_or_default()}</td>
-        </tr>
-    }
+fn fill_row(fill: &Fill) -> El {
+    let cell = |class: &str, text: String| El::leaf("td", class, &text);
+    El::new("tr", "")
+        .attr("data-testid", "fill-row")
+        .child(cell(
+            "",
+            fill.filled_at
+                .as_deref()
+                .map(format::date_time)
+                .unwrap_or_default(),
+        ))
+        .child(cell(
+            "num",
+            fill.quantity
+                .map(|q| q.normalize().to_string())
+                .unwrap_or_default(),
+        ))
+        .child(cell(
+            "num",
+            fill.fill_price.map(format::price).unwrap_or_default(),
+        ))
+        .child(cell(
+            "venue",
+            fill.destination_venue.clone().unwrap_or_default(),
+        ))
 }
 
-fn leg_view(leg: &OrderLeg) -> impl IntoView {
+fn fills_table(fills: &[Fill]) -> El {
+    let head = ["Filled", "Qty", "Price", "Venue"].map(|h| {
+        let class = if matches!(h, "Qty" | "Price") {
+            "num"
+        } else {
+            ""
+        };
+        El::leaf("th", class, h).attr("scope", "col")
+    });
+    El::new("table", "fills")
+        .child(El::new("thead", "").child(El::new("tr", "").children(head)))
+        .child(El::new("tbody", "").children(fills.iter().map(fill_row)))
+}
+
+fn leg_el(leg: &OrderLeg) -> El {
     let parts = SymbolParts::parse(&leg.symbol);
-    let action = leg.action.as_ref().map(|a| a.as_str().to_owned());
-    let quantity = leg.quantity.map(|q| q.normalize().to_string());
-    let average = leg.average_fill_price().map(format::price);
+    let action = [
+        leg.action.as_ref().map(|a| a.as_str().to_owned()),
+        leg.quantity.map(|q| q.normalize().to_string()),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>()
+    .join(" ");
+    let head = El::new("p", "leg-head")
+        .child(El::leaf("span", "leg-action", &action))
+        .child(El::leaf("span", "sym-title", &parts.title()))
+        .maybe(parts.subtitle().map(|s| El::leaf("span", "sym-sub", &s)));
+    let average = leg.average_fill_price().map(|a| {
+        El::new("span", "")
+            .text("Avg fill ")
+            .child(El::leaf("strong", "", &format::price(a)).attr("data-testid", "leg-average"))
+    });
     let remaining = leg
         .remaining_quantity
         .filter(|r| !r.is_zero())
-        .map(|r| format!("{} remaining", r.normalize()));
-    let fills = (!leg.fills.is_empty()).then(|| {
-        let rows = leg.fills.iter().map(fill_row).collect_view();
-        view! {
-            <table class="fills">
-                <thead>
-                    <tr>
-                        <th scope="col">"Filled"</th>
-                        <th scope="col" class="num">"Qty"</th>
-                        <th scope="col" class="num">"Price"</th>
-                        <th scope="col">"Venue"</th>
-                    </tr>
-                </thead>
-                <tbody>{rows}</tbody>
-            </table>
-        }
-    });
-    view! {
-        <li class="leg" data-testid="order-leg" data-symbol=leg.symbol.clone()>
-            <p class="leg-head">
-                <span class="leg-action">{action}" "{quantity}</span>
-                <span class="sym-title">{parts.title()}</span>
-                {parts.subtitle().map(|s| view! { <span class="sym-sub">{s}</span> })}
-            </p>
-            <p class="leg-figures muted">
-                {average.map(|a| view! { <span>"Avg fill "<strong data-testid="leg-average">{a}</strong></span> })}
-                {remaining.map(|r| view! { <span>{r}</span> })}
-                {leg.fills.is_empty().then(|| view! { <span>"No fills"</span> })}
-            </p>
-            {fills}
-        </li>
-    }
+        .map(|r| El::leaf("span", "", &format!("{} remaining", r.normalize())));
+    let figures = El::new("p", "leg-figures muted")
+        .maybe(average)
+        .maybe(remaining)
+        .maybe(
+            leg.fills
+                .is_empty()
+                .then(|| El::leaf("span", "", "No fills")),
+        );
+    El::new("li", "leg")
+        .attr("data-testid", "order-leg")
+        .attr("data-symbol", &leg.symbol)
+        .child(head)
+        .child(figures)
+        .maybe((!leg.fills.is_empty()).then(|| fills_table(&leg.fills)))
 }
 
-/// "Replaces #1" / "Replaced by #2" links of a cancel/replace.
-fn replace_links(account: &str, order: &Order) -> impl IntoView {
-    let link = |label: &'static str, id: Option<i64>, testid: &'static str| {
+/// "Replaces order #1" / "Replaced by order #2" links of a cancel/replace.
+fn replace_links(account: &str, order: &Order) -> El {
+    let link = |label: &str, id: Option<i64>, testid: &str| {
         let id = id.and_then(|i| u64::try_from(i).ok())?;
         let href = Route::Order(account.to_owned(), id).href();
-        Some(view! {
-            <a class="replace-link" href=href data-testid=testid>{label}" #"{id}</a>
-        })
+        Some(
+            El::leaf("a", "replace-link", &format!("{label} #{id}"))
+                .attr("href", &href)
+                .attr("data-testid", testid),
+        )
     };
-    view! {
-        {link("Replaces order", order.replaces_order_id(), "order-replaces")}
-        {link("Replaced by order", order.replacing_order_id(), "order-replaced-by")}
-    }
+    El::new("p", "replace-links")
+        .maybe(link(
+            "Replaces order",
+            order.replaces_order_id(),
+            "order-replaces",
+        ))
+        .maybe(link(
+            "Replaced by order",
+            order.replacing_order_id(),
+            "order-replaced-by",
+        ))
 }
 
-fn order_view(account: &str, order: &Order) -> impl IntoView {
-    let underlying = order.underlying_symbol.clone().unwrap_or_default();
-    let legs = order.legs.iter().map(leg_view).collect_view();
-    let ended = ended_line(order);
-    view! {
-        <section class="card order-summary" aria-label="Order" data-testid="order-detail">
-            <div class="summary-head">
-                {status_chip(order)}
-                <span class="order-underlying">{underlying}</span>
-                <span class="order-price num">{price_view(order)}</span>
-            </div>
-            <p class="order-legs">{order.compact_leg_summary()}</p>
-            <p class="muted">{kind_line(order)}{ended.map(|e| format!(" · {e}"))}</p>
-            <p class="replace-links">{replace_links(account, order)}</p>
-        </section>
-        <section class="card order-section" aria-labelledby="order-timeline-h">
-            <h2 id="order-timeline-h">"Status"</h2>
-            {timeline_view(order)}
-        </section>
-        <section class="card order-section" aria-labelledby="order-legs-h">
-            <h2 id="order-legs-h">"Legs and fills"</h2>
-            <ul class="legs">{legs}</ul>
-        </section>
+fn section(title: &str, body: El) -> El {
+    El::new("section", "card order-section")
+        .attr("aria-label", title)
+        .child(El::leaf("h2", "", title))
+        .child(body)
+}
+
+fn order_el(account: &str, order: &Order) -> El {
+    let mut kind = kind_line(order);
+    if let Some(e) = ended_line(order) {
+        kind.push_str(" · ");
+        kind.push_str(&e);
     }
+    let summary = El::new("section", "card order-summary")
+        .attr("aria-label", "Order")
+        .attr("data-testid", "order-detail")
+        .child(
+            El::new("div", "summary-head")
+                .child(status_chip(order))
+                .child(El::leaf(
+                    "span",
+                    "order-underlying",
+                    order.underlying_symbol.as_deref().unwrap_or_default(),
+                ))
+                .child(price(order)),
+        )
+        .child(El::leaf("p", "order-legs", &order.compact_leg_summary()))
+        .child(El::leaf("p", "muted", &kind))
+        .child(replace_links(account, order));
+    let legs = El::new("ul", "legs").children(order.legs.iter().map(leg_el));
+    El::new("div", "order-detail")
+        .child(summary)
+        .child(section("Status", timeline_el(order)))
+        .child(section("Legs and fills", legs))
 }
 
 fn detail_skeleton() -> AnyView {
@@ -187,30 +232,36 @@ pub fn OrderPage(account: String, id: u64) -> impl IntoView {
         ))
     });
     let back = Route::Orders(account.clone()).href();
-    // An unknown id (or another account's) is a 404 `record_not_found` (docs/tastytrade.md
-    // §6.4): say so instead of offering a retry that cannot help.
-    let not_found =
-        move || order.with(|s| matches!(s, Some(Err(ApiError::Tastytrade { status: 404, .. }))));
+    let body = dom_view(move || {
+        order.with(|state| match state {
+            Some(Ok(o)) => Some(order_el(&account, o)),
+            // An unknown id (or another account's) is a 404 `record_not_found`
+            // (docs/tastytrade.md §6.4): say so instead of offering a retry that cannot help.
+            Some(Err(ApiError::Tastytrade { status: 404, .. })) => {
+                Some(El::new("section", "card").child(dom::empty(
+                    "Order not found",
+                    "This account has no order with that number.",
+                    "order-not-found",
+                )))
+            }
+            _ => None,
+        })
+    });
+    let waiting_or_failed = move || {
+        order.with(|s| {
+            !matches!(
+                s,
+                Some(Ok(_)) | Some(Err(ApiError::Tastytrade { status: 404, .. }))
+            )
+        })
+    };
     view! {
         <div class="page-head">
             <h1>"Order "{id}</h1>
             <a class="btn btn-secondary btn-sm" href=back data-testid="back-to-orders">"All orders"</a>
         </div>
-        <Show
-            when=not_found
-            fallback=move || loaded(order, detail_skeleton, {
-                let account = account.clone();
-                move |o: &Order| order_view(&account, o)
-            })
-        >
-            <section class="card">
-                <Empty
-                    title="Order not found"
-                    text="This account has no order with that number."
-                    testid="order-not-found"
-                />
-            </section>
-        </Show>
+        {body}
+        <div hidden=move || !waiting_or_failed()>{loaded(order, detail_skeleton, |_: &Order| ())}</div>
     }
 }
 

@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::{DateRange, DateRangeFields, SymbolField};
+use crate::components::{DateRange, FilterForm};
 use crate::router::Router;
 use crate::url::build_query;
 
@@ -154,13 +154,10 @@ impl OrderFilters {
 pub fn OrderFiltersForm(filters: Memo<OrderFilters>, today: String) -> impl IntoView {
     let router = Router::expect();
     let today = StoredValue::new(today);
-    let apply = move |next: OrderFilters| {
-        router.set_query(&today.with_value(|t| next.query_pairs(t)));
-    };
     let with = move |f: &dyn Fn(&mut OrderFilters)| {
         let mut next = filters.get_untracked();
         f(&mut next);
-        apply(next);
+        router.set_query(&today.with_value(|t| next.query_pairs(t)));
     };
     let options = StatusFilter::ALL
         .into_iter()
@@ -172,9 +169,17 @@ pub fn OrderFiltersForm(filters: Memo<OrderFilters>, today: String) -> impl Into
             }
         })
         .collect_view();
-    let is_default = move || today.with_value(|t| filters.with(|f| f.query_pairs(t).is_empty()));
     view! {
-        <form class="filters" aria-label="Filter the order history" on:submit=|ev| ev.prevent_default()>
+        <FilterForm
+            label="Filter the order history"
+            symbol=Signal::derive(move || filters.with(|f| f.symbol.clone()))
+            on_symbol=Callback::new(move |symbol: String| with(&|f| f.symbol = symbol.clone()))
+            range=Signal::derive(move || filters.with(|f| f.range.clone()))
+            on_range=Callback::new(move |range: DateRange| with(&|f| f.range = range.clone()))
+            is_default=Signal::derive(move || {
+                today.with_value(|t| filters.with(|f| f.query_pairs(t).is_empty()))
+            })
+        >
             <label class="field">
                 <span class="field-label">"Status"</span>
                 <select
@@ -187,24 +192,7 @@ pub fn OrderFiltersForm(filters: Memo<OrderFilters>, today: String) -> impl Into
                     {options}
                 </select>
             </label>
-            <SymbolField
-                value=Signal::derive(move || filters.with(|f| f.symbol.clone()))
-                on_change=Callback::new(move |symbol: String| with(&|f| f.symbol = symbol.clone()))
-            />
-            <DateRangeFields
-                range=Signal::derive(move || filters.with(|f| f.range.clone()))
-                on_change=Callback::new(move |range: DateRange| with(&|f| f.range = range.clone()))
-            />
-            <button
-                type="button"
-                class="btn btn-ghost btn-sm filters-reset"
-                data-testid="filter-reset"
-                disabled=is_default
-                on:click=move |_| router.set_query(&[])
-            >
-                "Reset filters"
-            </button>
-        </form>
+        </FilterForm>
     }
 }
 

@@ -15,7 +15,8 @@ use filters::{OrderFilters, OrderFiltersForm};
 use row::order_list;
 
 use crate::api;
-use crate::components::{self, load_more, loaded, CsvButton, Empty};
+use crate::components::dom::{self, dom_view, El};
+use crate::components::{self, load_more, loaded, CsvButton};
 use crate::data::{Paged, Query};
 use crate::format;
 use crate::router::Router;
@@ -27,43 +28,31 @@ fn list_skeleton() -> AnyView {
 
 /// The working orders: `/orders/live` holds today's orders in any status plus older ones
 /// still working; only those still working belong here (the rest are in the history).
-fn working_view(account: &str, live: &[Order]) -> AnyView {
-    let working: Vec<Order> = live.iter().filter(|o| o.is_working()).cloned().collect();
-    if working.is_empty() {
-        return view! {
-            <Empty
-                title="No working orders"
-                text="Orders waiting to fill show here."
-                testid="working-empty"
-            />
-        }
-        .into_any();
+fn working_el(account: &str, live: &[Order]) -> El {
+    if !live.iter().any(Order::is_working) {
+        return dom::empty(
+            "No working orders",
+            "Orders waiting to fill show here.",
+            "working-empty",
+        );
     }
-    order_list(account, &working, "working-orders").into_any()
+    order_list(
+        account,
+        live.iter().filter(|o| o.is_working()),
+        "working-orders",
+    )
 }
 
-fn history_view(account: String, history: Paged<Order>, filters: Memo<OrderFilters>) -> AnyView {
-    let list = move || {
-        history.with_items(|first, more| {
-            if first.is_empty() {
-                let text = filters.with(|f| {
-                    format!(
-                        "No orders match these filters from {} to {}.",
-                        format::date(&f.range.from),
-                        format::date(&f.range.to)
-                    )
-                });
-                return view! { <Empty title="No orders" text testid="orders-empty" /> }.into_any();
-            }
-            let all: Vec<Order> = first.iter().chain(more).cloned().collect();
-            order_list(&account, &all, "order-history").into_any()
-        })
-    };
-    view! {
-        {list}
-        {load_more(history, "orders-load-more")}
+fn history_el(account: &str, first: &[Order], more: &[Order], filters: &OrderFilters) -> El {
+    if first.is_empty() {
+        let text = format!(
+            "No orders match these filters from {} to {}.",
+            format::date(&filters.range.from),
+            format::date(&filters.range.to)
+        );
+        return dom::empty("No orders", &text, "orders-empty");
     }
-    .into_any()
+    order_list(account, first.iter().chain(more), "order-history")
 }
 
 #[component]
@@ -99,30 +88,28 @@ pub fn OrdersPage(account: String) -> impl IntoView {
     let export = {
         let account = account.clone();
         move || {
-            let working = live.with_ok(|l| {
-                l.iter()
-                    .filter(|o| o.is_working())
-                    .cloned()
-                    .collect::<Vec<_>>()
-            });
-            let loaded = history
-                .with_items(|first, more| first.iter().chain(more).cloned().collect::<Vec<_>>());
-            if working.is_none() && loaded.is_none() {
-                return None;
-            }
-            let all = working
-                .into_iter()
-                .flatten()
-                .chain(loaded.into_iter().flatten())
-                .collect::<Vec<_>>();
-            Some((
-                components::csv::file_name(&account, "orders"),
-                csv::orders_csv(&account, &all),
-            ))
+            // The working orders when they loaded, then the history's loaded pages.
+            let csv = live.with(|live| {
+                let live = match live {
+                    Some(Ok(list)) => list.as_slice(),
+                    _ => &[],
+                };
+                history.with_items(|first, more| {
+                    let working = live.iter().filter(|o| o.is_working());
+                    csv::orders_csv(&account, working.chain(first).chain(more))
+                })
+            })?;
+            Some((components::csv::file_name(&account, "orders"), csv))
         }
     };
     let ordered = move || filters.with(|f| f.range.is_ordered());
-    let working_account = account.clone();
+    let working = {
+        let account = account.clone();
+        dom_view(move || live.with_ok(|list| working_el(&account, list)))
+    };
+    let list = dom_view(move || {
+        history.with_items(|first, more| filters.with(|f| history_el(&account, first, more, f)))
+    });
     view! {
         <div class="page-head">
             <h1>"Orders"</h1>
@@ -130,28 +117,20 @@ pub fn OrdersPage(account: String) -> impl IntoView {
         </div>
         <section class="card orders-section" aria-labelledby="working-h" data-testid="working-section">
             <h2 id="working-h">"Working"</h2>
-            {loaded(live, list_skeleton, move |list: &Vec<Order>| working_view(&working_account, list))}
+            {loaded(live, list_skeleton, |_: &Vec<Order>| ())}
+            {working}
         </section>
         <section class="card orders-section" aria-labelledby="history-h" data-testid="history-section">
             <h2 id="history-h">"History"</h2>
             <OrderFiltersForm filters today />
-            <Show
-                when=ordered
-                fallback=|| view! {
-                    <Empty
-                        title="Check the dates"
-                        text="The start date is after the end date."
-                        testid="orders-bad-range"
-                    />
-                }
-            >
-                {
-                    let account = account.clone();
-                    loaded(history.first(), list_skeleton, move |_: &Vec<Order>| {
-                        history_view(account.clone(), history, filters)
-                    })
-                }
-            </Show>
+            <p class="bad-range" hidden=ordered data-testid="orders-bad-range">
+                "The start date is after the end date."
+            </p>
+            <div hidden=move || !ordered()>
+                {loaded(history.first(), list_skeleton, |_: &Vec<Order>| ())}
+                {list}
+                {load_more(history, "orders-load-more")}
+            </div>
         </section>
     }
 }

@@ -1,9 +1,10 @@
 //! One order as a row of a list (a link to its detail), and the pieces the detail reuses:
-//! the status chip, the price with its debit/credit, the order's "kind" line.
+//! the status chip, the price with its debit/credit, the order's "kind" line. Built with
+//! `components::dom` (read-only content; see there why).
 
-use leptos::prelude::*;
 use pocket_shared::tastytrade::{Order, OrderStatus, OrderType, PriceEffect};
 
+use crate::components::dom::El;
 use crate::format;
 use crate::router::Route;
 
@@ -24,12 +25,8 @@ pub fn status_label(order: &Order) -> String {
         .map_or_else(|| "Unknown".to_owned(), |s| s.as_str().to_owned())
 }
 
-pub fn status_chip(order: &Order) -> impl IntoView {
-    view! {
-        <span class=status_tone(order) data-testid="order-status">
-            {status_label(order)}
-        </span>
-    }
+pub fn status_chip(order: &Order) -> El {
+    El::leaf("span", status_tone(order), &status_label(order)).attr("data-testid", "order-status")
 }
 
 /// `db` / `cr` after a price, as tastytrade's tickets write it.
@@ -41,29 +38,34 @@ fn effect_suffix(effect: Option<&PriceEffect>) -> Option<&'static str> {
     }
 }
 
-/// The order's price: `$0.65 db`, `Stop $410`, `Market`.
-pub fn price_view(order: &Order) -> impl IntoView {
-    let limit = order.price.map(|p| {
-        let suffix = effect_suffix(order.price_effect.as_ref());
-        view! {
-            <span data-testid="order-price">{format::price(p)}</span>
-            {suffix.map(|s| view! { <small class="effect">{s}</small> })}
-        }
-    });
-    let stop = order
-        .stop_trigger
-        .map(|t| view! { <small class="stop">"stop "{format::price(t)}</small> });
-    let market = (limit.is_none() && stop.is_none()).then(|| {
+/// The order's price: `$0.65 db`, `stop $410`, `Market`.
+pub fn price(order: &Order) -> El {
+    let mut out = El::new("span", "order-price num");
+    if let Some(p) = order.price {
+        out = out
+            .child(El::leaf("span", "", &format::price(p)).attr("data-testid", "order-price"))
+            .maybe(
+                effect_suffix(order.price_effect.as_ref()).map(|s| El::leaf("small", "effect", s)),
+            );
+    }
+    if let Some(t) = order.stop_trigger {
+        out = out.child(El::leaf(
+            "small",
+            "stop",
+            &format!("stop {}", format::price(t)),
+        ));
+    }
+    if order.price.is_none() && order.stop_trigger.is_none() {
         let text = match &order.order_type {
             Some(OrderType::Market) | None => "Market",
             Some(t) => t.as_str(),
         };
-        view! { <span class="muted">{text.to_owned()}</span> }
-    });
-    view! { {limit}{stop}{market} }
+        out = out.child(El::leaf("span", "muted", text));
+    }
+    out
 }
 
-/// `Limit · Day`, `Limit · GTD 12/31`, with the size of multi-leg orders.
+/// `Limit · Day`, `Limit · GTD Dec 31, 2026`, with the size of multi-leg orders.
 pub fn kind_line(order: &Order) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(t) = &order.order_type {
@@ -92,51 +94,49 @@ pub fn ended_line(order: &Order) -> Option<String> {
     Some(format!("{} {}", status_label(order), format::date_time(at)))
 }
 
-pub fn order_row(account: &str, order: &Order) -> impl IntoView {
+pub fn order_row(account: &str, order: &Order) -> El {
     let href = order
         .id
         .and_then(|id| u64::try_from(id).ok())
         .map(|id| Route::Order(account.to_owned(), id).href());
-    let id = order.id.map(|id| id.to_string()).unwrap_or_default();
-    let underlying = order.underlying_symbol.clone().unwrap_or_default();
-    let legs = order.compact_leg_summary();
+    let main = El::new("span", "order-main")
+        .child(status_chip(order))
+        .child(El::leaf(
+            "span",
+            "order-underlying",
+            order.underlying_symbol.as_deref().unwrap_or_default(),
+        ))
+        .child(
+            El::leaf("span", "order-legs", &order.compact_leg_summary())
+                .attr("data-testid", "order-legs"),
+        );
     let received = order
         .received_at
         .as_deref()
-        .map(|at| format!("Received {}", format::date_time(at)));
-    let body = view! {
-        <span class="order-main">
-            {status_chip(order)}
-            <span class="order-underlying">{underlying}</span>
-            <span class="order-legs" data-testid="order-legs">{legs}</span>
-        </span>
-        <span class="order-price num">{price_view(order)}</span>
-        <span class="order-meta">
-            <span>{kind_line(order)}</span>
-            {received.map(|r| view! { <span>{r}</span> })}
-            {ended_line(order).map(|e| view! { <span>{e}</span> })}
-        </span>
+        .map(|at| El::leaf("span", "", &format!("Received {}", format::date_time(at))));
+    let meta = El::new("span", "order-meta")
+        .child(El::leaf("span", "", &kind_line(order)))
+        .maybe(received)
+        .maybe(ended_line(order).map(|e| El::leaf("span", "", &e)));
+    let row = match &href {
+        Some(href) => El::new("a", "order-row").attr("href", href),
+        None => El::new("div", "order-row"),
     };
-    let status = status_label(order);
-    match href {
-        Some(href) => view! {
-            <li>
-                <a class="order-row" href=href data-testid="order-row" data-order-id=id data-status=status>
-                    {body}
-                </a>
-            </li>
-        }
-        .into_any(),
-        None => view! {
-            <li>
-                <div class="order-row" data-testid="order-row" data-status=status>{body}</div>
-            </li>
-        }
-        .into_any(),
-    }
+    let row = row
+        .attr("data-testid", "order-row")
+        .attr("data-status", &status_label(order))
+        .child(main)
+        .child(price(order))
+        .child(meta);
+    let row = match order.id {
+        Some(id) => row.attr("data-order-id", &id.to_string()),
+        None => row,
+    };
+    El::new("li", "").child(row)
 }
 
-pub fn order_list(account: &str, orders: &[Order], testid: &'static str) -> impl IntoView {
-    let rows = orders.iter().map(|o| order_row(account, o)).collect_view();
-    view! { <ul class="order-list" data-testid=testid>{rows}</ul> }
+pub fn order_list<'a>(account: &str, orders: impl Iterator<Item = &'a Order>, testid: &str) -> El {
+    El::new("ul", "order-list")
+        .attr("data-testid", testid)
+        .children(orders.map(|o| order_row(account, o)))
 }
