@@ -110,8 +110,16 @@ pub fn fee_figure(
     testid: &'static str,
 ) -> impl IntoView {
     let retry_in = total.retry_in();
-    let loading = move || total.with(|s| s.is_none()) && !failed.get();
-    let errored = move || total.with(|s| matches!(s, Some(Err(_))));
+    // Throttled: the figure waits (its note counts down) instead of failing.
+    let waiting = move || retry_in.get().is_some();
+    let loading = move || {
+        total.with(|s| match s {
+            None => !failed.get(),
+            Some(Err(_)) => waiting(),
+            Some(Ok(_)) => false,
+        })
+    };
+    let errored = move || total.with(|s| matches!(s, Some(Err(_)))) && !waiting();
     let text = move || {
         total.with(|state| match state {
             Some(Ok(t)) => {
@@ -122,6 +130,7 @@ pub fn fee_figure(
                 }
                 text
             }
+            Some(Err(_)) if waiting() => String::new(),
             Some(Err(_)) => "—".into(),
             None if failed.get() => "—".into(),
             None => String::new(),

@@ -52,6 +52,10 @@ fn tx_el(t: &Transaction) -> El {
         .maybe(fees);
     let row = El::new("li", "tx-row")
         .attr("data-testid", "tx-row")
+        .attr(
+            "data-type",
+            t.transaction_type.as_ref().map_or("", |k| k.as_str()),
+        )
         .child(El::leaf(
             "p",
             "tx-desc",
@@ -165,11 +169,7 @@ pub fn ActivityPage(account: String) -> impl IntoView {
     let never = Signal::derive(|| false);
     let period_label = move || {
         filters.with(|f| {
-            let mut label = format!(
-                "{} – {}",
-                format::date(&f.range.from),
-                format::date(&f.range.to)
-            );
+            let mut label = format::date_range(&f.range.from, &f.range.to);
             let mut only: Vec<String> = f.types.iter().map(|t| (*t).to_owned()).collect();
             if !f.symbol.is_empty() {
                 only.push(f.symbol.clone());

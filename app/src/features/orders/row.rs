@@ -3,6 +3,7 @@
 //! `components::dom` (read-only content; see there why).
 
 use pocket_shared::tastytrade::{Order, OrderStatus, OrderType, PriceEffect};
+use rust_decimal::Decimal;
 
 use crate::components::dom::El;
 use crate::format;
@@ -77,10 +78,12 @@ pub fn kind_line(order: &Order) -> String {
             None => parts.push(tif.as_str().to_owned()),
         }
     }
-    if order.legs.len() > 1 {
-        if let Some(size) = order.size {
-            parts.push(format!("×{}", size.normalize()));
-        }
+    // The number of spreads of a multi-leg order, when more than one.
+    if let Some(size) = order
+        .size
+        .filter(|s| order.legs.len() > 1 && *s != Decimal::ONE)
+    {
+        parts.push(format!("×{}", size.normalize()));
     }
     parts.join(" · ")
 }
@@ -92,6 +95,18 @@ pub fn ended_line(order: &Order) -> Option<String> {
     }
     let at = order.terminal_at.as_deref()?;
     Some(format!("{} {}", status_label(order), format::date_time(at)))
+}
+
+/// `Dec 4, 3:40 PM → 4:30 PM`: received, and when a terminal order ended (its time alone on
+/// the same day); the chip says how it ended.
+fn times_line(order: &Order) -> Option<String> {
+    let received = order.received_at.as_deref()?;
+    let mut line = format::date_time(received);
+    if let Some(end) = order.terminal_at.as_deref().filter(|_| !order.is_working()) {
+        line.push_str(" → ");
+        line.push_str(&format::instant(end, false, Some(received)));
+    }
+    Some(line)
 }
 
 pub fn order_row(account: &str, order: &Order) -> El {
@@ -110,14 +125,9 @@ pub fn order_row(account: &str, order: &Order) -> El {
             El::leaf("span", "order-legs", &order.compact_leg_summary())
                 .attr("data-testid", "order-legs"),
         );
-    let received = order
-        .received_at
-        .as_deref()
-        .map(|at| El::leaf("span", "", &format!("Received {}", format::date_time(at))));
     let meta = El::new("span", "order-meta")
         .child(El::leaf("span", "", &kind_line(order)))
-        .maybe(received)
-        .maybe(ended_line(order).map(|e| El::leaf("span", "", &e)));
+        .maybe(times_line(order).map(|t| El::leaf("span", "", &t)));
     let row = match &href {
         Some(href) => El::new("a", "order-row").attr("href", href),
         None => El::new("div", "order-row"),
