@@ -64,7 +64,9 @@ fn timeline_el(order: &Order) -> El {
         El::new("li", &format!("step {}", s.tone))
             .attr("data-testid", "order-step")
             .child(El::leaf("span", "step-label", &s.label))
-            .child(El::leaf("time", "", &format::date_time(&s.at)).attr("datetime", &s.at))
+            .child(
+                El::leaf("time", "", &format::instant(&s.at, true, None)).attr("datetime", &s.at),
+            )
             .maybe(
                 s.note
                     .map(|n| El::leaf("p", "step-note", &n).attr("data-testid", "reject-reason")),
@@ -76,15 +78,15 @@ fn timeline_el(order: &Order) -> El {
     El::new("ol", "timeline").children(steps).maybe(working)
 }
 
-fn fill_row(fill: &Fill) -> El {
+/// One fill; its time alone when it happened on the day the order was received.
+fn fill_row(fill: &Fill, received: Option<&str>) -> El {
     let cell = |class: &str, text: String| El::leaf("td", class, &text);
+    let at = fill.filled_at.as_deref();
     El::new("tr", "")
         .attr("data-testid", "fill-row")
         .child(cell(
-            "",
-            fill.filled_at
-                .as_deref()
-                .map(format::date_time)
+            "time",
+            at.map(|at| format::instant(at, true, received))
                 .unwrap_or_default(),
         ))
         .child(cell(
@@ -103,7 +105,7 @@ fn fill_row(fill: &Fill) -> El {
         ))
 }
 
-fn fills_table(fills: &[Fill]) -> El {
+fn fills_table(fills: &[Fill], received: Option<&str>) -> El {
     let head = ["Filled", "Qty", "Price", "Venue"].map(|h| {
         let class = if matches!(h, "Qty" | "Price") {
             "num"
@@ -114,10 +116,10 @@ fn fills_table(fills: &[Fill]) -> El {
     });
     El::new("table", "fills")
         .child(El::new("thead", "").child(El::new("tr", "").children(head)))
-        .child(El::new("tbody", "").children(fills.iter().map(fill_row)))
+        .child(El::new("tbody", "").children(fills.iter().map(|f| fill_row(f, received))))
 }
 
-fn leg_el(leg: &OrderLeg) -> El {
+fn leg_el(leg: &OrderLeg, received: Option<&str>) -> El {
     let parts = SymbolParts::parse(&leg.symbol);
     let action = [
         leg.action.as_ref().map(|a| a.as_str().to_owned()),
@@ -153,7 +155,7 @@ fn leg_el(leg: &OrderLeg) -> El {
         .attr("data-symbol", &leg.symbol)
         .child(head)
         .child(figures)
-        .maybe((!leg.fills.is_empty()).then(|| fills_table(&leg.fills)))
+        .maybe((!leg.fills.is_empty()).then(|| fills_table(&leg.fills, received)))
 }
 
 /// "Replaces order #1" / "Replaced by order #2" links of a cancel/replace.
@@ -209,7 +211,8 @@ fn order_el(account: &str, order: &Order) -> El {
         .child(El::leaf("p", "order-legs", &order.compact_leg_summary()))
         .child(El::leaf("p", "muted", &kind))
         .child(replace_links(account, order));
-    let legs = El::new("ul", "legs").children(order.legs.iter().map(leg_el));
+    let received = order.received_at.as_deref();
+    let legs = El::new("ul", "legs").children(order.legs.iter().map(|l| leg_el(l, received)));
     El::new("div", "order-detail")
         .child(summary)
         .child(section("Status", timeline_el(order)))
