@@ -77,7 +77,8 @@ fn tx_el(t: &Transaction) -> El {
 }
 
 fn day_el(day: Day<'_>) -> El {
-    let net = day.net();
+    // A day of one transaction shows its amount once (on the row).
+    let net = (day.rows.len() > 1).then(|| day.net());
     let heading = if day.date.is_empty() {
         "Undated".to_owned()
     } else {
@@ -89,11 +90,13 @@ fn day_el(day: Day<'_>) -> El {
         .child(
             El::new("h3", "day-head")
                 .child(El::leaf("span", "", &heading))
-                .child(El::leaf(
-                    "span",
-                    &format!("num {}", format::pl_class(net)),
-                    &signed_money(net),
-                )),
+                .maybe(net.map(|net| {
+                    El::leaf(
+                        "span",
+                        &format!("num {}", format::pl_class(net)),
+                        &signed_money(net),
+                    )
+                })),
         )
         .child(El::new("ul", "tx-list").children(day.rows.iter().map(|t| tx_el(t))))
 }
