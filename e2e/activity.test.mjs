@@ -6,12 +6,11 @@
 // screenshots in light and dark mode.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import AxeBuilder from '@axe-core/playwright';
 import { APP_URL, demoAccounts, sim } from './harness.mjs';
 import {
   VIEWPORTS, launch, newPage, shot, press, money, assertAccessible, assertLandmarks,
   assertNoHorizontalScroll, signInQuickly, apiData, pageToday, addDays, download, csvRecords,
-  plainDecimal,
+  plainDecimal, assertAccessibleWithin,
 } from './browser-kit.mjs';
 
 const DEFAULT_DAYS = 90;
@@ -102,11 +101,6 @@ async function checkRows(page, txs) {
   });
 }
 
-async function assertAccessibleMain(page, what) {
-  const { violations } = await new AxeBuilder({ page }).include('main').analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], what);
-}
 
 for (const vp of VIEWPORTS) {
   test(`${vp.name}: activity by day, load more, type and date filters, fees, CSV`, async () => {
@@ -254,7 +248,7 @@ for (const vp of VIEWPORTS) {
     await page.goto(APP_URL + activityPath(accounts[0]));
     await page.waitForSelector('[data-testid=tx-row]');
     await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=fees-ytd]')?.textContent ?? ''));
-    await assertAccessibleMain(page, 'activity, dark');
+    await assertAccessibleWithin(page, 'main', 'activity, dark');
     await shot(page, vp, 'activity-dark');
     assert.deepEqual(errors, []);
     await context.close();

@@ -61,6 +61,17 @@ export async function assertAccessible(page, vp, what) {
   assert.deepEqual(report, [], `${vp.name} ${what}: axe violations\n${report.join('\n')}`);
 }
 
+/**
+ * axe-core inside `selector` only: no serious or critical violation (a screen's own content, e.g.
+ * in dark mode, where the shell has its own tests).
+ */
+export async function assertAccessibleWithin(page, selector, what) {
+  const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(report, [], `${what}: axe violations\n${report.join('\n')}`);
+}
+
 /** Exactly one main landmark and at least one <h1>. (A `role` on <main> replaces its landmark.) */
 export async function assertLandmarks(page, what) {
   const found = await page.evaluate(() => ({

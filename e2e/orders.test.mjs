@@ -6,12 +6,11 @@
 // sideways scroll at 390 px, and screenshots in light and dark mode.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import AxeBuilder from '@axe-core/playwright';
 import { APP_URL, demoAccounts, fixture, sim } from './harness.mjs';
 import {
   VIEWPORTS, launch, newPage, shot, press, money, assertAccessible, assertLandmarks,
   assertNoHorizontalScroll, signInQuickly, apiData, pageToday, addDays, download, csvRecords,
-  plainDecimal,
+  plainDecimal, assertAccessibleWithin,
 } from './browser-kit.mjs';
 
 const WORKING = ['Received', 'Routed', 'In Flight', 'Live', 'Cancel Requested', 'Replace Requested', 'Contingent'];
@@ -83,12 +82,6 @@ async function checkRows(page, list, orders) {
   }
 }
 
-/** axe on the screen's own content in dark mode (the shell has its own tests). */
-async function assertAccessibleMain(page, what) {
-  const { violations } = await new AxeBuilder({ page }).include('main').analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(bad.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`), [], what);
-}
 
 for (const vp of VIEWPORTS) {
   test(`${vp.name}: working orders and history, filters in the address, detail, back/forward, CSV`, async () => {
@@ -269,12 +262,12 @@ for (const vp of VIEWPORTS) {
     await page.goto(APP_URL + ordersPath);
     await page.waitForSelector('[data-testid=order-history] [data-testid=order-row]');
     assert.equal(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), true);
-    await assertAccessibleMain(page, 'orders, dark');
+    await assertAccessibleWithin(page, 'main', 'orders, dark');
     await shot(page, vp, 'orders-dark');
     const id = await page.locator('[data-testid=order-history] [data-testid=order-row]').first().getAttribute('data-order-id');
     await page.goto(`${APP_URL}${ordersPath}/${id}`);
     await page.waitForSelector('[data-testid=order-detail]');
-    await assertAccessibleMain(page, 'order detail, dark');
+    await assertAccessibleWithin(page, 'main', 'order detail, dark');
     await shot(page, vp, 'order-detail-dark');
     assert.deepEqual(errors, []);
     await context.close();

@@ -137,6 +137,66 @@ pub fn clean_symbol(s: &str) -> String {
         .to_ascii_uppercase()
 }
 
+/// The symbol and the range in the address (`symbol`, `from`, `to`), each falling back to its
+/// default.
+pub fn symbol_and_range(
+    get: &impl Fn(&str) -> Option<String>,
+    default: &DateRange,
+) -> (String, DateRange) {
+    let (from, to) = (get("from"), get("to"));
+    (
+        get("symbol").map(|s| clean_symbol(&s)).unwrap_or_default(),
+        DateRange::from_query(from.as_deref(), to.as_deref(), default),
+    )
+}
+
+/// A list screen's filters, as the shared form and the address need them.
+pub trait ListFilters: Clone + PartialEq + Send + Sync + 'static {
+    fn symbol(&self) -> &str;
+    fn symbol_mut(&mut self) -> &mut String;
+    fn range(&self) -> &DateRange;
+    fn range_mut(&mut self) -> &mut DateRange;
+    /// The address's query pairs (defaults left out).
+    fn query_pairs(&self, today: &str) -> Vec<(&'static str, String)>;
+}
+
+/// Rewrites the address with `filters` changed by `change`, replacing the history entry (a
+/// filter is not a place to go back to); the screen's search follows the address.
+pub fn rewrite<F: ListFilters>(
+    filters: Memo<F>,
+    today: StoredValue<String>,
+    change: impl FnOnce(&mut F),
+) {
+    let mut next = filters.get_untracked();
+    change(&mut next);
+    let pairs = today.with_value(|t| next.query_pairs(t));
+    crate::router::Router::expect().set_query(&pairs);
+}
+
+/// [`FilterForm`] bound to a screen's filters in the address, with `leading` (the screen's own
+/// control) first.
+pub fn list_filter_form<F: ListFilters>(
+    label: &'static str,
+    filters: Memo<F>,
+    today: StoredValue<String>,
+    leading: AnyView,
+) -> impl IntoView {
+    view! {
+        <FilterForm
+            label
+            symbol=Signal::derive(move || filters.with(|f| f.symbol().to_owned()))
+            on_symbol=Callback::new(move |symbol: String| rewrite(filters, today, |f| *f.symbol_mut() = symbol))
+            range=Signal::derive(move || filters.with(|f| f.range().clone()))
+            on_range=Callback::new(move |range: DateRange| rewrite(filters, today, |f| *f.range_mut() = range))
+            is_default=Signal::derive(move || {
+                today.with_value(|t| filters.with(|f| f.query_pairs(t).is_empty()))
+            })
+        >
+            {leading}
+        </FilterForm>
+    }
+}
+
 /// "From" and "To" date inputs; each change calls `on_change` with the new range.
 fn date_fields(range: Signal<DateRange>, on_change: Callback<DateRange>) -> impl IntoView {
     let field = move |label: &'static str, testid: &'static str, is_from: bool| {
@@ -226,6 +286,18 @@ pub fn FilterForm(
                 "Reset filters"
             </button>
         </form>
+    }
+}
+
+/// A query string's lookup, as the router offers it (`Router::query`), for tests.
+#[cfg(test)]
+pub fn query_lookup(query: &str) -> impl Fn(&str) -> Option<String> {
+    let pairs = crate::url::parse_query(query);
+    move |k| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == k)
+            .map(|(_, v)| v.clone())
     }
 }
 

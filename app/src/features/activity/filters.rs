@@ -5,9 +5,10 @@
 
 use leptos::prelude::*;
 
-use crate::components::filters::{clean_symbol, year_start};
-use crate::components::{DateRange, FilterForm};
-use crate::router::Router;
+use crate::components::filters::{
+    list_filter_form, rewrite, symbol_and_range, year_start, ListFilters,
+};
+use crate::components::DateRange;
 use crate::url::build_query;
 
 /// The activity shows the last 90 days unless the address says otherwise.
@@ -48,7 +49,7 @@ impl ActivityFilters {
 
     /// The filters in the address; anything missing or unreadable takes its default.
     pub fn from_query(get: impl Fn(&str) -> Option<String>, today: &str) -> Self {
-        let (from, to) = (get("from"), get("to"));
+        let (symbol, range) = symbol_and_range(&get, &Self::default_range(today));
         let wanted = get("type").unwrap_or_default();
         let wanted: Vec<&str> = wanted.split(',').map(str::trim).collect();
         ActivityFilters {
@@ -56,12 +57,8 @@ impl ActivityFilters {
                 .into_iter()
                 .filter(|t| wanted.iter().any(|w| w.eq_ignore_ascii_case(t)))
                 .collect(),
-            symbol: get("symbol").map(|s| clean_symbol(&s)).unwrap_or_default(),
-            range: DateRange::from_query(
-                from.as_deref(),
-                to.as_deref(),
-                &Self::default_range(today),
-            ),
+            symbol,
+            range,
         }
     }
 
@@ -73,17 +70,6 @@ impl ActivityFilters {
             .into_iter()
             .filter(|x| if *x == t { on } else { was.contains(x) })
             .collect();
-    }
-
-    /// The address's query pairs (defaults left out).
-    pub fn query_pairs(&self, today: &str) -> Vec<(&'static str, String)> {
-        let mut pairs = vec![
-            ("type", self.types.join(",")),
-            ("symbol", self.symbol.clone()),
-        ];
-        pairs.extend(self.range.query_pairs(&Self::default_range(today)));
-        pairs.retain(|(_, v)| !v.is_empty());
-        pairs
     }
 
     /// The search's filters, without paging. Only `types[]` is sent for types: whether `type`
@@ -109,16 +95,38 @@ impl ActivityFilters {
     }
 }
 
-/// Type chips, symbol and dates above the list; every change rewrites the address.
+impl ListFilters for ActivityFilters {
+    fn symbol(&self) -> &str {
+        &self.symbol
+    }
+
+    fn symbol_mut(&mut self) -> &mut String {
+        &mut self.symbol
+    }
+
+    fn range(&self) -> &DateRange {
+        &self.range
+    }
+
+    fn range_mut(&mut self) -> &mut DateRange {
+        &mut self.range
+    }
+
+    fn query_pairs(&self, today: &str) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![
+            ("type", self.types.join(",")),
+            ("symbol", self.symbol.clone()),
+        ];
+        pairs.extend(self.range.query_pairs(&Self::default_range(today)));
+        pairs.retain(|(_, v)| !v.is_empty());
+        pairs
+    }
+}
+
+/// Type chips, then the shared symbol and dates; every change rewrites the address.
 #[component]
 pub fn ActivityFiltersForm(filters: Memo<ActivityFilters>, today: String) -> impl IntoView {
-    let router = Router::expect();
     let today = StoredValue::new(today);
-    let with = move |f: &dyn Fn(&mut ActivityFilters)| {
-        let mut next = filters.get_untracked();
-        f(&mut next);
-        router.set_query(&today.with_value(|t| next.query_pairs(t)));
-    };
     let chips = TYPES
         .into_iter()
         .map(|t| {
@@ -130,45 +138,24 @@ pub fn ActivityFiltersForm(filters: Memo<ActivityFilters>, today: String) -> imp
                     data-testid="filter-type"
                     data-type=t
                     aria-pressed=pressed
-                    on:click=move |_| with(&|f| f.toggle(t))
+                    on:click=move |_| rewrite(filters, today, |f| f.toggle(t))
                 >
                     {t}
                 </button>
             }
         })
         .collect_view();
-    view! {
-        <FilterForm
-            label="Filter the activity"
-            symbol=Signal::derive(move || filters.with(|f| f.symbol.clone()))
-            on_symbol=Callback::new(move |symbol: String| with(&|f| f.symbol = symbol.clone()))
-            range=Signal::derive(move || filters.with(|f| f.range.clone()))
-            on_range=Callback::new(move |range: DateRange| with(&|f| f.range = range.clone()))
-            is_default=Signal::derive(move || {
-                today.with_value(|t| filters.with(|f| f.query_pairs(t).is_empty()))
-            })
-        >
-            <div class="chips" role="group" aria-label="Types">{chips}</div>
-        </FilterForm>
-    }
+    let chips = view! { <div class="chips" role="group" aria-label="Types">{chips}</div> };
+    list_filter_form("Filter the activity", filters, today, chips.into_any())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::url::parse_query;
+    use crate::components::filters::query_lookup;
 
     fn from(query: &str) -> ActivityFilters {
-        let pairs = parse_query(query);
-        ActivityFilters::from_query(
-            |k| {
-                pairs
-                    .iter()
-                    .find(|(key, _)| key == k)
-                    .map(|(_, v)| v.clone())
-            },
-            "2026-12-06",
-        )
+        ActivityFilters::from_query(query_lookup(query), "2026-12-06")
     }
 
     #[test]

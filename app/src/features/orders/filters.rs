@@ -5,8 +5,8 @@
 
 use leptos::prelude::*;
 
-use crate::components::{DateRange, FilterForm};
-use crate::router::Router;
+use crate::components::filters::{list_filter_form, rewrite, symbol_and_range, ListFilters};
+use crate::components::DateRange;
 use crate::url::build_query;
 
 /// The history shows the last 90 days unless the address says otherwise.
@@ -105,29 +105,12 @@ impl OrderFilters {
 
     /// The filters in the address; anything missing or unreadable takes its default.
     pub fn from_query(get: impl Fn(&str) -> Option<String>, today: &str) -> Self {
-        let (from, to) = (get("from"), get("to"));
+        let (symbol, range) = symbol_and_range(&get, &Self::default_range(today));
         OrderFilters {
             status: get("status").map_or(StatusFilter::Any, |s| StatusFilter::parse(&s)),
-            symbol: get("symbol")
-                .map(|s| crate::components::filters::clean_symbol(&s))
-                .unwrap_or_default(),
-            range: DateRange::from_query(
-                from.as_deref(),
-                to.as_deref(),
-                &Self::default_range(today),
-            ),
+            symbol,
+            range,
         }
-    }
-
-    /// The address's query pairs for these filters (defaults left out).
-    pub fn query_pairs(&self, today: &str) -> Vec<(&'static str, String)> {
-        let mut pairs = vec![
-            ("status", self.status.key().to_owned()),
-            ("symbol", self.symbol.clone()),
-        ];
-        pairs.extend(self.range.query_pairs(&Self::default_range(today)));
-        pairs.retain(|(_, v)| !v.is_empty());
-        pairs
     }
 
     /// The search's query string for page `page_offset`, newest first. `start-date` is always
@@ -148,17 +131,39 @@ impl OrderFilters {
     }
 }
 
-/// The filter form above the history. Every change rewrites the address (replacing the
-/// entry), which re-runs the search.
+impl ListFilters for OrderFilters {
+    fn symbol(&self) -> &str {
+        &self.symbol
+    }
+
+    fn symbol_mut(&mut self) -> &mut String {
+        &mut self.symbol
+    }
+
+    fn range(&self) -> &DateRange {
+        &self.range
+    }
+
+    fn range_mut(&mut self) -> &mut DateRange {
+        &mut self.range
+    }
+
+    fn query_pairs(&self, today: &str) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![
+            ("status", self.status.key().to_owned()),
+            ("symbol", self.symbol.clone()),
+        ];
+        pairs.extend(self.range.query_pairs(&Self::default_range(today)));
+        pairs.retain(|(_, v)| !v.is_empty());
+        pairs
+    }
+}
+
+/// The filter form above the history: a status, then the shared symbol and dates. Every
+/// change rewrites the address, which re-runs the search.
 #[component]
 pub fn OrderFiltersForm(filters: Memo<OrderFilters>, today: String) -> impl IntoView {
-    let router = Router::expect();
     let today = StoredValue::new(today);
-    let with = move |f: &dyn Fn(&mut OrderFilters)| {
-        let mut next = filters.get_untracked();
-        f(&mut next);
-        router.set_query(&today.with_value(|t| next.query_pairs(t)));
-    };
     let options = StatusFilter::ALL
         .into_iter()
         .map(|s| {
@@ -169,49 +174,35 @@ pub fn OrderFiltersForm(filters: Memo<OrderFilters>, today: String) -> impl Into
             }
         })
         .collect_view();
-    view! {
-        <FilterForm
-            label="Filter the order history"
-            symbol=Signal::derive(move || filters.with(|f| f.symbol.clone()))
-            on_symbol=Callback::new(move |symbol: String| with(&|f| f.symbol = symbol.clone()))
-            range=Signal::derive(move || filters.with(|f| f.range.clone()))
-            on_range=Callback::new(move |range: DateRange| with(&|f| f.range = range.clone()))
-            is_default=Signal::derive(move || {
-                today.with_value(|t| filters.with(|f| f.query_pairs(t).is_empty()))
-            })
-        >
-            <label class="field">
-                <span class="field-label">"Status"</span>
-                <select
-                    data-testid="filter-status"
-                    on:change=move |ev| {
-                        let status = StatusFilter::parse(&event_target_value(&ev));
-                        with(&|f| f.status = status);
-                    }
-                >
-                    {options}
-                </select>
-            </label>
-        </FilterForm>
-    }
+    let status = view! {
+        <label class="field">
+            <span class="field-label">"Status"</span>
+            <select
+                data-testid="filter-status"
+                on:change=move |ev| {
+                    let status = StatusFilter::parse(&event_target_value(&ev));
+                    rewrite(filters, today, |f| f.status = status);
+                }
+            >
+                {options}
+            </select>
+        </label>
+    };
+    list_filter_form(
+        "Filter the order history",
+        filters,
+        today,
+        status.into_any(),
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::url::parse_query;
+    use crate::components::filters::query_lookup;
 
     fn from(query: &str) -> OrderFilters {
-        let pairs = parse_query(query);
-        OrderFilters::from_query(
-            |k| {
-                pairs
-                    .iter()
-                    .find(|(key, _)| key == k)
-                    .map(|(_, v)| v.clone())
-            },
-            "2026-12-06",
-        )
+        OrderFilters::from_query(query_lookup(query), "2026-12-06")
     }
 
     #[test]
