@@ -4,17 +4,7 @@
 //! computed in Rust so the rules are unit-tested natively.
 
 use leptos::prelude::*;
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's `days_from_civil`).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
+use pocket_shared::tastytrade::UtcTime;
 
 /// The date `days` days after 1970-01-01 (`civil_from_days`).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
@@ -30,25 +20,14 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
-/// Days since 1970-01-01 of a real `YYYY-MM-DD` date (years 1900–2999); `None` otherwise.
+/// Days since 1970-01-01 of a real `YYYY-MM-DD` date (years 1900–2999), nothing else
+/// (no time, no offset); `None` otherwise. The calendar checks are `UtcTime::parse`'s.
 fn epoch_day(iso: &str) -> Option<i64> {
-    let b = iso.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let year: i64 = iso.get(..4)?.parse().ok()?;
+    if iso.len() != 10 || !(1900..=2999).contains(&year) {
         return None;
     }
-    let number = |r: std::ops::Range<usize>| -> Option<i64> {
-        let s = iso.get(r)?;
-        s.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| s.parse().ok())?
-    };
-    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
-    if !(1900..=2999).contains(&year) || !(1..=12).contains(&month) || day < 1 {
-        return None;
-    }
-    let days = days_from_civil(year, month, day);
-    // 2026-02-30 would silently be March 2nd: the day must round-trip.
-    (civil_from_days(days) == (year, month, day)).then_some(days)
+    Some(UtcTime::parse(iso)?.unix_seconds.div_euclid(86_400))
 }
 
 fn iso_of(days: i64) -> String {
@@ -137,25 +116,46 @@ pub fn clean_symbol(s: &str) -> String {
         .to_ascii_uppercase()
 }
 
-/// The symbol and the range in the address (`symbol`, `from`, `to`), each falling back to its
-/// default.
-pub fn symbol_and_range(
-    get: &impl Fn(&str) -> Option<String>,
-    default: &DateRange,
-) -> (String, DateRange) {
-    let (from, to) = (get("from"), get("to"));
-    (
-        get("symbol").map(|s| clean_symbol(&s)).unwrap_or_default(),
-        DateRange::from_query(from.as_deref(), to.as_deref(), default),
-    )
+/// The symbol and the dates every list screen filters by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scope {
+    /// Cleaned ([`clean_symbol`]); empty for any. Searched as `underlying-symbol`, so `SPY`
+    /// finds the stock and its options.
+    pub symbol: String,
+    pub range: DateRange,
+}
+
+impl Scope {
+    /// The address's `symbol`, `from` and `to`, each falling back to its default.
+    pub fn from_query(get: &impl Fn(&str) -> Option<String>, default: &DateRange) -> Self {
+        let (from, to) = (get("from"), get("to"));
+        Scope {
+            symbol: get("symbol").map(|s| clean_symbol(&s)).unwrap_or_default(),
+            range: DateRange::from_query(from.as_deref(), to.as_deref(), default),
+        }
+    }
+
+    /// `symbol`, `from`, `to` for the address; empty and default values left out.
+    pub fn query_pairs(&self, default: &DateRange) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![("symbol", self.symbol.clone())];
+        pairs.extend(self.range.query_pairs(default));
+        pairs.retain(|(_, v)| !v.is_empty());
+        pairs
+    }
+
+    /// tastytrade's `underlying-symbol` (when set) and inclusive dates.
+    pub fn api_pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = vec![("underlying-symbol", self.symbol.clone())];
+        pairs.extend(self.range.api_pairs());
+        pairs.retain(|(_, v)| !v.is_empty());
+        pairs
+    }
 }
 
 /// A list screen's filters, as the shared form and the address need them.
 pub trait ListFilters: Clone + PartialEq + Send + Sync + 'static {
-    fn symbol(&self) -> &str;
-    fn symbol_mut(&mut self) -> &mut String;
-    fn range(&self) -> &DateRange;
-    fn range_mut(&mut self) -> &mut DateRange;
+    fn scope(&self) -> &Scope;
+    fn scope_mut(&mut self) -> &mut Scope;
     /// The address's query pairs (defaults left out).
     fn query_pairs(&self, today: &str) -> Vec<(&'static str, String)>;
 }
@@ -184,10 +184,14 @@ pub fn list_filter_form<F: ListFilters>(
     view! {
         <FilterForm
             label
-            symbol=Signal::derive(move || filters.with(|f| f.symbol().to_owned()))
-            on_symbol=Callback::new(move |symbol: String| rewrite(filters, today, |f| *f.symbol_mut() = symbol))
-            range=Signal::derive(move || filters.with(|f| f.range().clone()))
-            on_range=Callback::new(move |range: DateRange| rewrite(filters, today, |f| *f.range_mut() = range))
+            symbol=Signal::derive(move || filters.with(|f| f.scope().symbol.clone()))
+            on_symbol=Callback::new(move |symbol: String| {
+                rewrite(filters, today, |f| f.scope_mut().symbol = symbol)
+            })
+            range=Signal::derive(move || filters.with(|f| f.scope().range.clone()))
+            on_range=Callback::new(move |range: DateRange| {
+                rewrite(filters, today, |f| f.scope_mut().range = range)
+            })
             is_default=Signal::derive(move || {
                 today.with_value(|t| filters.with(|f| f.query_pairs(t).is_empty()))
             })

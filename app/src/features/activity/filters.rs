@@ -5,9 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::filters::{
-    list_filter_form, rewrite, symbol_and_range, year_start, ListFilters,
-};
+use crate::components::filters::{list_filter_form, rewrite, year_start, ListFilters, Scope};
 use crate::components::DateRange;
 use crate::url::build_query;
 
@@ -24,10 +22,7 @@ pub const TYPES: [&str; 3] = ["Trade", "Money Movement", "Receive Deliver"];
 pub struct ActivityFilters {
     /// A subset of [`TYPES`], in that order; empty for every type.
     pub types: Vec<&'static str>,
-    /// Cleaned; empty for any. Sent as `underlying-symbol`, so `SPY` finds the stock and its
-    /// options.
-    pub symbol: String,
-    pub range: DateRange,
+    pub scope: Scope,
 }
 
 impl ActivityFilters {
@@ -39,17 +34,19 @@ impl ActivityFilters {
     pub fn year_to_date(today: &str) -> Self {
         ActivityFilters {
             types: Vec::new(),
-            symbol: String::new(),
-            range: DateRange {
-                from: year_start(today).unwrap_or_else(|| today.to_owned()),
-                to: today.to_owned(),
+            scope: Scope {
+                symbol: String::new(),
+                range: DateRange {
+                    from: year_start(today).unwrap_or_else(|| today.to_owned()),
+                    to: today.to_owned(),
+                },
             },
         }
     }
 
     /// The filters in the address; anything missing or unreadable takes its default.
     pub fn from_query(get: impl Fn(&str) -> Option<String>, today: &str) -> Self {
-        let (symbol, range) = symbol_and_range(&get, &Self::default_range(today));
+        let scope = Scope::from_query(&get, &Self::default_range(today));
         let wanted = get("type").unwrap_or_default();
         let wanted: Vec<&str> = wanted.split(',').map(str::trim).collect();
         ActivityFilters {
@@ -57,8 +54,7 @@ impl ActivityFilters {
                 .into_iter()
                 .filter(|t| wanted.iter().any(|w| w.eq_ignore_ascii_case(t)))
                 .collect(),
-            symbol,
-            range,
+            scope,
         }
     }
 
@@ -80,8 +76,7 @@ impl ActivityFilters {
             .iter()
             .map(|t| ("types[]", (*t).to_owned()))
             .collect();
-        pairs.push(("underlying-symbol", self.symbol.clone()));
-        pairs.extend(self.range.api_pairs());
+        pairs.extend(self.scope.api_pairs());
         pairs
     }
 
@@ -96,29 +91,18 @@ impl ActivityFilters {
 }
 
 impl ListFilters for ActivityFilters {
-    fn symbol(&self) -> &str {
-        &self.symbol
+    fn scope(&self) -> &Scope {
+        &self.scope
     }
 
-    fn symbol_mut(&mut self) -> &mut String {
-        &mut self.symbol
-    }
-
-    fn range(&self) -> &DateRange {
-        &self.range
-    }
-
-    fn range_mut(&mut self) -> &mut DateRange {
-        &mut self.range
+    fn scope_mut(&mut self) -> &mut Scope {
+        &mut self.scope
     }
 
     fn query_pairs(&self, today: &str) -> Vec<(&'static str, String)> {
-        let mut pairs = vec![
-            ("type", self.types.join(",")),
-            ("symbol", self.symbol.clone()),
-        ];
-        pairs.extend(self.range.query_pairs(&Self::default_range(today)));
+        let mut pairs = vec![("type", self.types.join(","))];
         pairs.retain(|(_, v)| !v.is_empty());
+        pairs.extend(self.scope.query_pairs(&Self::default_range(today)));
         pairs
     }
 }
@@ -173,7 +157,7 @@ mod tests {
     fn types_parse_in_order_and_toggle() {
         let mut f = from("type=receive%20deliver,Nope,trade,Trade&symbol=meta&to=2026-11-30");
         assert_eq!(f.types, ["Trade", "Receive Deliver"]);
-        assert_eq!(f.symbol, "META");
+        assert_eq!(f.scope.symbol, "META");
         assert_eq!(
             build_query(&f.query_pairs("2026-12-06")),
             "type=Trade%2CReceive%20Deliver&symbol=META&to=2026-11-30"
@@ -193,8 +177,8 @@ mod tests {
     #[test]
     fn year_to_date_starts_on_january_first() {
         let ytd = ActivityFilters::year_to_date("2026-12-06");
-        assert_eq!(ytd.range.from, "2026-01-01");
-        assert_eq!(ytd.range.to, "2026-12-06");
+        assert_eq!(ytd.scope.range.from, "2026-01-01");
+        assert_eq!(ytd.scope.range.to, "2026-12-06");
         assert_eq!(
             build_query(&ytd.api_pairs()),
             "start-date=2026-01-01&end-date=2026-12-06"

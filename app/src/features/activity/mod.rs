@@ -105,8 +105,8 @@ fn days_el(first: &[Transaction], more: &[Transaction], filters: &ActivityFilter
     if first.is_empty() {
         let text = format!(
             "No transactions match these filters from {} to {}.",
-            format::date(&filters.range.from),
-            format::date(&filters.range.to)
+            format::date(&filters.scope.range.from),
+            format::date(&filters.scope.range.to)
         );
         return dom::empty("No activity", &text, "activity-empty");
     }
@@ -131,7 +131,7 @@ fn period_fees(
     let list_pending = list.first().pending();
     Query::new(move |signal| -> Option<FeeFuture> {
         let f = filters.get();
-        if !f.range.is_ordered() || list_pending.get() {
+        if !f.scope.range.is_ordered() || list_pending.get() {
             return None;
         }
         if complete.get()? {
@@ -153,8 +153,12 @@ pub fn ActivityPage(account: String) -> impl IntoView {
     let list = Paged::new({
         let account = account.clone();
         move |offset, signal| {
-            let query =
-                filters.with(|f| f.range.is_ordered().then(|| f.api_query(PER_PAGE, offset)))?;
+            let query = filters.with(|f| {
+                f.scope
+                    .range
+                    .is_ordered()
+                    .then(|| f.api_query(PER_PAGE, offset))
+            })?;
             Some(api::get_page::<Transaction>(
                 &["accounts", &account, "transactions"],
                 &query,
@@ -172,10 +176,10 @@ pub fn ActivityPage(account: String) -> impl IntoView {
     let never = Signal::derive(|| false);
     let period_label = move || {
         filters.with(|f| {
-            let mut label = format::date_range(&f.range.from, &f.range.to);
+            let mut label = format::date_range(&f.scope.range.from, &f.scope.range.to);
             let mut only: Vec<String> = f.types.iter().map(|t| (*t).to_owned()).collect();
-            if !f.symbol.is_empty() {
-                only.push(f.symbol.clone());
+            if !f.scope.symbol.is_empty() {
+                only.push(f.scope.symbol.clone());
             }
             if !only.is_empty() {
                 label.push_str(&format!(" ({})", only.join(", ")));
@@ -194,7 +198,7 @@ pub fn ActivityPage(account: String) -> impl IntoView {
             })
         }
     };
-    let ordered = move || filters.with(|f| f.range.is_ordered());
+    let ordered = move || filters.with(|f| f.scope.range.is_ordered());
     let days =
         dom_view(move || list.with_items(|first, more| filters.with(|f| days_el(first, more, f))));
     view! {

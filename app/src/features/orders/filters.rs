@@ -5,7 +5,7 @@
 
 use leptos::prelude::*;
 
-use crate::components::filters::{list_filter_form, rewrite, symbol_and_range, ListFilters};
+use crate::components::filters::{list_filter_form, rewrite, ListFilters, Scope};
 use crate::components::DateRange;
 use crate::url::build_query;
 
@@ -93,9 +93,7 @@ impl StatusFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OrderFilters {
     pub status: StatusFilter,
-    /// Cleaned (`components::filters::clean_symbol`); empty for any.
-    pub symbol: String,
-    pub range: DateRange,
+    pub scope: Scope,
 }
 
 impl OrderFilters {
@@ -105,11 +103,10 @@ impl OrderFilters {
 
     /// The filters in the address; anything missing or unreadable takes its default.
     pub fn from_query(get: impl Fn(&str) -> Option<String>, today: &str) -> Self {
-        let (symbol, range) = symbol_and_range(&get, &Self::default_range(today));
+        let scope = Scope::from_query(&get, &Self::default_range(today));
         OrderFilters {
             status: get("status").map_or(StatusFilter::Any, |s| StatusFilter::parse(&s)),
-            symbol,
-            range,
+            scope,
         }
     }
 
@@ -122,8 +119,7 @@ impl OrderFilters {
             .iter()
             .map(|s| ("status[]", (*s).to_owned()))
             .collect();
-        pairs.push(("underlying-symbol", self.symbol.clone()));
-        pairs.extend(self.range.api_pairs());
+        pairs.extend(self.scope.api_pairs());
         pairs.push(("sort", "Desc".into()));
         pairs.push(("per-page", PER_PAGE.to_string()));
         pairs.push(("page-offset", page_offset.to_string()));
@@ -132,29 +128,18 @@ impl OrderFilters {
 }
 
 impl ListFilters for OrderFilters {
-    fn symbol(&self) -> &str {
-        &self.symbol
+    fn scope(&self) -> &Scope {
+        &self.scope
     }
 
-    fn symbol_mut(&mut self) -> &mut String {
-        &mut self.symbol
-    }
-
-    fn range(&self) -> &DateRange {
-        &self.range
-    }
-
-    fn range_mut(&mut self) -> &mut DateRange {
-        &mut self.range
+    fn scope_mut(&mut self) -> &mut Scope {
+        &mut self.scope
     }
 
     fn query_pairs(&self, today: &str) -> Vec<(&'static str, String)> {
-        let mut pairs = vec![
-            ("status", self.status.key().to_owned()),
-            ("symbol", self.symbol.clone()),
-        ];
-        pairs.extend(self.range.query_pairs(&Self::default_range(today)));
+        let mut pairs = vec![("status", self.status.key().to_owned())];
         pairs.retain(|(_, v)| !v.is_empty());
+        pairs.extend(self.scope.query_pairs(&Self::default_range(today)));
         pairs
     }
 }
@@ -209,8 +194,8 @@ mod tests {
     fn defaults_are_the_last_90_days_of_everything() {
         let f = from("");
         assert_eq!(f.status, StatusFilter::Any);
-        assert_eq!(f.symbol, "");
-        assert_eq!(f.range, DateRange::last_days("2026-12-06", 90));
+        assert_eq!(f.scope.symbol, "");
+        assert_eq!(f.scope.range, DateRange::last_days("2026-12-06", 90));
         assert!(f.query_pairs("2026-12-06").is_empty());
         assert_eq!(
             f.api_query(0),
@@ -222,7 +207,7 @@ mod tests {
     fn address_round_trips_and_becomes_the_search() {
         let f = from("status=filled&symbol=%20spy&from=2026-11-01&to=2026-11-30&junk=1");
         assert_eq!(f.status, StatusFilter::Filled);
-        assert_eq!(f.symbol, "SPY");
+        assert_eq!(f.scope.symbol, "SPY");
         assert_eq!(
             build_query(&f.query_pairs("2026-12-06")),
             "status=Filled&symbol=SPY&from=2026-11-01&to=2026-11-30"
@@ -247,6 +232,6 @@ mod tests {
         // Unknown statuses and bad dates fall back to the defaults.
         let junk = from("status=Nope&from=2026-02-30");
         assert_eq!(junk.status, StatusFilter::Any);
-        assert_eq!(junk.range.from, "2026-09-08");
+        assert_eq!(junk.scope.range.from, "2026-09-08");
     }
 }

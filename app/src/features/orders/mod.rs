@@ -47,8 +47,8 @@ fn history_el(account: &str, first: &[Order], more: &[Order], filters: &OrderFil
     if first.is_empty() {
         let text = format!(
             "No orders match these filters from {} to {}.",
-            format::date(&filters.range.from),
-            format::date(&filters.range.to)
+            format::date(&filters.scope.range.from),
+            format::date(&filters.scope.range.to)
         );
         return dom::empty("No orders", &text, "orders-empty");
     }
@@ -77,7 +77,8 @@ pub fn OrdersPage(account: String) -> impl IntoView {
     let history = Paged::new({
         let account = account.clone();
         move |offset, signal| {
-            let query = filters.with(|f| f.range.is_ordered().then(|| f.api_query(offset)))?;
+            let query =
+                filters.with(|f| f.scope.range.is_ordered().then(|| f.api_query(offset)))?;
             Some(api::get_page::<Order>(
                 &["accounts", &account, "orders"],
                 &query,
@@ -102,7 +103,7 @@ pub fn OrdersPage(account: String) -> impl IntoView {
             Some((components::csv::file_name(&account, "orders"), csv))
         }
     };
-    let ordered = move || filters.with(|f| f.range.is_ordered());
+    let ordered = move || filters.with(|f| f.scope.range.is_ordered());
     let working = {
         let account = account.clone();
         dom_view(move || live.with_ok(|list| working_el(&account, list)))
