@@ -8,6 +8,6 @@ mod loaded;
 mod status;
 
 pub use csv::{Csv, CsvButton, Field};
-pub use filters::{DateRange, FilterForm};
+pub use filters::DateRange;
 pub use loaded::{load_more, loaded, throttle_notice};
 pub use status::{BrandMark, Empty, ErrorPanel, NotFound, Splash};
