@@ -32,11 +32,12 @@ fn tx_el(t: &Transaction) -> El {
         .clone()
         .or_else(|| t.transaction_type.as_ref().map(|k| k.as_str().to_owned()))
         .unwrap_or_default();
+    // The underlying is enough beside a description that names the contract; the full
+    // symbol (compact) only when there is no underlying.
     let symbol = t
-        .symbol
-        .as_deref()
-        .map(|s| SymbolParts::parse(s).compact())
-        .or_else(|| t.underlying_symbol.clone());
+        .underlying_symbol
+        .clone()
+        .or_else(|| t.symbol.as_deref().map(|s| SymbolParts::parse(s).compact()));
     let fees = t.signed_fees().filter(|f| !f.is_zero()).map(|f| {
         let estimate = if t.is_estimated_fee == Some(true) {
             " (est.)"
