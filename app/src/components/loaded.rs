@@ -59,20 +59,44 @@ where
 /// "Load more" under a paginated list: hidden when everything is loaded, busy while loading,
 /// and the error (with the same button to try again) when a page failed.
 pub fn load_more<T: Send + Sync + 'static>(paged: Paged<T>, testid: &'static str) -> impl IntoView {
-    let loading = paged.loading_more();
-    let error = paged.more_error();
+    let has_more = Signal::derive(move || paged.has_more());
+    let more = Callback::new(move |_| paged.load_more());
+    load_more_view(
+        has_more,
+        paged.loading_more(),
+        paged.more_error(),
+        paged.more_retry_in(),
+        more,
+        testid,
+    )
+}
+
+/// The non-generic part of [`load_more`] (one copy in the wasm for every list).
+fn load_more_view(
+    has_more: Signal<bool>,
+    loading: Signal<bool>,
+    error: Signal<Option<ApiError>>,
+    retry_in: Signal<Option<u32>>,
+    more: Callback<()>,
+    testid: &'static str,
+) -> impl IntoView {
     move || {
-        paged.has_more().then(|| {
+        has_more.get().then(|| {
             view! {
                 <div class="load-more">
                     {move || error.get().map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
+                    {move || retry_in.get().map(|secs| view! {
+                        <p class="banner banner-warn" role="status" data-testid="throttled">
+                            "tastytrade is busy, retrying in " <strong>{secs}" s"</strong> "."
+                        </p>
+                    })}
                     <button
                         type="button"
                         class="btn btn-secondary"
                         data-testid=testid
                         aria-busy=move || loading.get().to_string()
-                        disabled=move || loading.get()
-                        on:click=move |_| paged.load_more()
+                        disabled=move || loading.get() || retry_in.get().is_some()
+                        on:click=move |_| more.run(())
                     >
                         {move || if loading.get() { "Loading…" } else { "Load more" }}
                     </button>

@@ -10,9 +10,9 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 use web_sys::AbortSignal;
 
+use super::query::Control;
 use super::Query;
 use crate::api::{ApiError, Page};
-use crate::state::AuthState;
 
 type PageFuture<T> = Pin<Box<dyn Future<Output = Result<Page<T>, ApiError>>>>;
 type Fetcher<T> = Box<dyn Fn(i64, Option<AbortSignal>) -> Option<PageFuture<T>>>;
@@ -26,7 +26,8 @@ pub struct Paged<T: Send + Sync + 'static> {
     /// Bumped with every first-page request: a "more" page of an older one is dropped.
     generation: StoredValue<u32>,
     fetch: StoredValue<Fetcher<T>, LocalStorage>,
-    auth: AuthState,
+    /// "Load more" answered 429: the backoff and its countdown, as for the first page.
+    more_control: Control,
 }
 
 impl<T: Send + Sync + 'static> Clone for Paged<T> {
@@ -65,7 +66,7 @@ impl<T: Send + Sync + 'static> Paged<T> {
                 Ok(page.data.items)
             })
         });
-        Paged {
+        let paged = Paged {
             first,
             more,
             next,
@@ -73,8 +74,16 @@ impl<T: Send + Sync + 'static> Paged<T> {
             more_error: RwSignal::new(None),
             generation,
             fetch,
-            auth: AuthState::expect(),
-        }
+            more_control: Control::new(),
+        };
+        // A throttled "load more" goes again when its countdown ends.
+        Effect::new(move |ran_before: Option<()>| {
+            paged.more_control.reload.track();
+            if ran_before.is_some() {
+                paged.load_more();
+            }
+        });
+        paged
     }
 
     /// The first page's state (placeholder, error, throttling, retry).
@@ -100,6 +109,11 @@ impl<T: Send + Sync + 'static> Paged<T> {
         self.more_error.into()
     }
 
+    /// Throttled "load more": seconds until it goes again.
+    pub fn more_retry_in(&self) -> Signal<Option<u32>> {
+        self.more_control.retry_in.into()
+    }
+
     /// Fetches the next page and appends it (ignored while one is loading).
     pub fn load_more(&self) {
         let this = *self;
@@ -123,14 +137,15 @@ impl<T: Send + Sync + 'static> Paged<T> {
             }
             match result {
                 Ok(page) => {
+                    this.more_control.settle(None, false);
                     let _ = this.next.try_set(page.next_offset());
                     this.more.try_update(|m| m.extend(page.data.items));
                 }
                 Err(e) => {
-                    if let ApiError::SessionEnded { revoked } = e {
-                        this.auth.end(revoked);
+                    // Session ended: the app says so. Throttled: wait, then load again.
+                    if !this.more_control.settle(Some(&e), true) {
+                        let _ = this.more_error.try_set(Some(e));
                     }
-                    let _ = this.more_error.try_set(Some(e));
                 }
             }
         });

@@ -7,6 +7,7 @@
 //! first-load budget (README, "Size budget"); this keeps what mattered from them.
 
 use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use leptos::prelude::*;
@@ -34,15 +35,104 @@ pub fn backoff_secs(attempt: u32, retry_after: Option<u32>, random: f64) -> u32 
     jittered.max(floor).ceil().max(1.0) as u32
 }
 
-pub struct Query<T: Send + Sync + 'static> {
-    state: RwSignal<State<T>>,
+/// The part of a query that does not depend on its data type (one copy in the wasm for all).
+#[derive(Clone, Copy)]
+pub(super) struct Control {
     /// A request is in flight (also during a re-fetch that keeps the old value on screen).
-    pending: RwSignal<bool>,
+    pub(super) pending: RwSignal<bool>,
     /// Throttled: seconds until the automatic retry.
-    retry_in: RwSignal<Option<u32>>,
+    pub(super) retry_in: RwSignal<Option<u32>>,
     /// Generation of the current throttling countdown.
     countdown: StoredValue<u32>,
-    reload: Trigger,
+    /// Throttled answers in a row (the backoff's exponent).
+    attempts: StoredValue<u32>,
+    pub(super) reload: Trigger,
+    auth: AuthState,
+}
+
+impl Control {
+    pub(super) fn new() -> Self {
+        Control {
+            pending: RwSignal::new(false),
+            retry_in: RwSignal::new(None),
+            countdown: StoredValue::new(0),
+            attempts: StoredValue::new(0),
+            reload: Trigger::new(),
+            auth: AuthState::expect(),
+        }
+    }
+
+    /// Acts on an answer: session ended → the app says so; throttled → wait and retry.
+    /// Returns whether to keep the value on screen instead of showing this answer.
+    pub(super) fn settle(self, error: Option<&ApiError>, has_value: bool) -> bool {
+        let _ = self.pending.try_set(false);
+        match error {
+            Some(ApiError::SessionEnded { revoked }) => self.auth.end(*revoked),
+            Some(ApiError::RateLimited { retry_after_secs }) => {
+                if let Some(attempt) = self.attempts.try_update_value(|a| {
+                    *a += 1;
+                    *a
+                }) {
+                    let random = js_sys::Math::random();
+                    self.wait_and_retry(backoff_secs(attempt, *retry_after_secs, random));
+                }
+                // A throttled re-fetch keeps the value on screen; the notice says why it is old.
+                return has_value;
+            }
+            _ => {
+                self.attempts.try_set_value(0);
+            }
+        }
+        false
+    }
+
+    /// Counts `secs` down in `retry_in`, then fetches again. A manual reload or the view going
+    /// away stops the count (each wait has its own generation number).
+    fn wait_and_retry(self, secs: u32) {
+        let Some(generation) = self.countdown.try_update_value(|g| {
+            *g = g.wrapping_add(1);
+            *g
+        }) else {
+            return;
+        };
+        let _ = self.retry_in.try_set(Some(secs));
+        self.tick(generation, secs);
+    }
+
+    fn tick(self, generation: u32, left: u32) {
+        set_timeout(
+            move || {
+                let current = self.countdown.try_get_value() == Some(generation);
+                if !current || self.retry_in.try_get_untracked().flatten().is_none() {
+                    return;
+                }
+                if left <= 1 {
+                    self.retry_in.set(None);
+                    self.reload.notify();
+                } else {
+                    self.retry_in.set(Some(left - 1));
+                    self.tick(generation, left - 1);
+                }
+            },
+            Duration::from_secs(1),
+        );
+    }
+
+    /// Tracks what re-runs a query (its reload trigger and the app-wide refresh).
+    fn track(self, refresh: Option<Refresh>) {
+        self.reload.track();
+        if let Some(refresh) = refresh {
+            refresh.track();
+        }
+    }
+}
+
+type Fetch<T> =
+    Box<dyn Fn(Option<AbortSignal>) -> Option<Pin<Box<dyn Future<Output = Result<T, ApiError>>>>>>;
+
+pub struct Query<T: Send + Sync + 'static> {
+    state: RwSignal<State<T>>,
+    control: Control,
 }
 
 impl<T: Send + Sync + 'static> Clone for Query<T> {
@@ -74,59 +164,43 @@ impl<T: Send + Sync + 'static> Query<T> {
     where
         Fut: Future<Output = Result<T, ApiError>> + 'static,
     {
-        let auth = AuthState::expect();
+        // Boxed so that everything below is compiled once per data type, not once per caller.
+        let fetch: Fetch<T> = Box::new(move |signal| {
+            let request = fetch(signal)?;
+            Some(Box::pin(request) as Pin<Box<dyn Future<Output = Result<T, ApiError>>>>)
+        });
+        Self::start(initial, fetch)
+    }
+
+    fn start(initial: Option<T>, fetch: Fetch<T>) -> Self {
         let refresh = use_context::<Refresh>();
         let skip_first = initial.is_some();
+        let control = Control::new();
         let query = Query {
             state: RwSignal::new(initial.map(Ok)),
-            pending: RwSignal::new(false),
-            retry_in: RwSignal::new(None),
-            countdown: StoredValue::new(0),
-            reload: Trigger::new(),
+            control,
         };
-        let attempts = StoredValue::new(0u32);
         Effect::new(move |ran_before: Option<()>| {
-            query.reload.track();
-            if let Some(refresh) = refresh {
-                refresh.track();
-            }
-            let signal = abort_on_cleanup();
-            let request = fetch(signal);
+            control.track(refresh);
+            let request = fetch(abort_on_cleanup());
             if skip_first && ran_before.is_none() {
                 return;
             }
             let Some(request) = request else {
                 return;
             };
-            query.pending.set(true);
+            control.pending.set(true);
             spawn_local(async move {
                 let result = request.await;
-                match &result {
-                    // Superseded or unmounted: its successor (if any) answers instead.
-                    Err(ApiError::Aborted) => return,
-                    Err(ApiError::SessionEnded { revoked }) => auth.end(*revoked),
-                    Err(ApiError::RateLimited { retry_after_secs }) => {
-                        let attempt = attempts.try_update_value(|a| {
-                            *a += 1;
-                            *a
-                        });
-                        if let Some(attempt) = attempt {
-                            let random = js_sys::Math::random();
-                            query.wait_and_retry(backoff_secs(attempt, *retry_after_secs, random));
-                        }
-                    }
-                    _ => {
-                        attempts.try_set_value(0);
-                    }
+                // Superseded or unmounted: its successor (if any) answers instead.
+                if matches!(result, Err(ApiError::Aborted)) {
+                    return;
                 }
-                let _ = query.pending.try_set(false);
-                // A throttled re-fetch keeps the value on screen; the banner says why it is old.
-                let keep_old = matches!(result, Err(ApiError::RateLimited { .. }))
-                    && query
-                        .state
-                        .try_with_untracked(|s| matches!(s, Some(Ok(_))))
-                        .unwrap_or(false);
-                if !keep_old {
+                let has_value = query
+                    .state
+                    .try_with_untracked(|s| matches!(s, Some(Ok(_))))
+                    .unwrap_or(false);
+                if !control.settle(result.as_ref().err(), has_value) {
                     let _ = query.state.try_set(Some(result));
                 }
             });
@@ -134,42 +208,10 @@ impl<T: Send + Sync + 'static> Query<T> {
         query
     }
 
-    /// Counts `secs` down in [`Query::retry_in`], then fetches again. A manual reload or the
-    /// view going away stops the count (each wait has its own generation number).
-    fn wait_and_retry(self, secs: u32) {
-        let Some(generation) = self.countdown.try_update_value(|g| {
-            *g = g.wrapping_add(1);
-            *g
-        }) else {
-            return;
-        };
-        let _ = self.retry_in.try_set(Some(secs));
-        self.tick(generation, secs);
-    }
-
-    fn tick(self, generation: u32, left: u32) {
-        set_timeout(
-            move || {
-                let current = self.countdown.try_get_value() == Some(generation);
-                if !current || self.retry_in.try_get_untracked().flatten().is_none() {
-                    return;
-                }
-                if left <= 1 {
-                    self.retry_in.set(None);
-                    self.reload.notify();
-                } else {
-                    self.retry_in.set(Some(left - 1));
-                    self.tick(generation, left - 1);
-                }
-            },
-            Duration::from_secs(1),
-        );
-    }
-
     /// Fetches again; the current value stays visible until the new one arrives.
     pub fn reload(&self) {
-        self.retry_in.set(None);
-        self.reload.notify();
+        self.control.retry_in.set(None);
+        self.control.reload.notify();
     }
 
     /// Reads the state reactively.
@@ -191,11 +233,11 @@ impl<T: Send + Sync + 'static> Query<T> {
     }
 
     pub fn pending(&self) -> Signal<bool> {
-        self.pending.into()
+        self.control.pending.into()
     }
 
     pub fn retry_in(&self) -> Signal<Option<u32>> {
-        self.retry_in.into()
+        self.control.retry_in.into()
     }
 }
 
