@@ -29,10 +29,12 @@ enum Style {
     QuantitySigned,
     /// `+12.34%`
     PercentSigned,
+    /// `$548,000` — whole dollars (chart axes).
+    MoneyWhole,
 }
 
 /// One `Intl.NumberFormat` per style, created on first use (indexed by `Style as usize`).
-const STYLES: usize = 5;
+const STYLES: usize = 6;
 
 thread_local! {
     static FORMATTERS: RefCell<[Option<Function>; STYLES]> = const { RefCell::new([const { None }; STYLES]) };
@@ -44,7 +46,7 @@ fn options(style: Style) -> Object {
         let _ = Reflect::set(&o, &JsValue::from_str(k), &v);
     };
     match style {
-        Style::Money | Style::MoneySigned | Style::Price => {
+        Style::Money | Style::MoneySigned | Style::Price | Style::MoneyWhole => {
             set("style", "currency".into());
             set("currency", "USD".into());
         }
@@ -56,6 +58,10 @@ fn options(style: Style) -> Object {
             set("minimumFractionDigits", 2.into());
             set("maximumFractionDigits", 2.into());
         }
+    }
+    if style == Style::MoneyWhole {
+        set("minimumFractionDigits", 0.into());
+        set("maximumFractionDigits", 0.into());
     }
     if style == Style::Price {
         set("minimumFractionDigits", 2.into());
@@ -92,6 +98,11 @@ pub fn money(value: Decimal) -> String {
 
 pub fn money_signed(value: Decimal) -> String {
     format(Style::MoneySigned, value)
+}
+
+/// Whole dollars (`$548,000`), for round amounts such as a chart's axis.
+pub fn money_whole(value: Decimal) -> String {
+    format(Style::MoneyWhole, value)
 }
 
 pub fn price(value: Decimal) -> String {
@@ -186,6 +197,15 @@ pub fn date_time(iso: &str) -> String {
     if date.get_time().is_nan() {
         return iso.to_owned();
     }
+    date_time_of(&date)
+}
+
+/// `Dec 18, 3:04 PM` for an epoch-milliseconds instant, in the person's time zone.
+pub fn date_time_at(epoch_ms: f64) -> String {
+    date_time_of(&js_sys::Date::new(&JsValue::from_f64(epoch_ms)))
+}
+
+fn date_time_of(date: &js_sys::Date) -> String {
     let o = Object::new();
     for (k, v) in [
         ("month", "short"),
