@@ -145,8 +145,8 @@ pub fn Chart(
                     {marker}
                 </svg>
                 <div class="chart-y" aria-hidden="true">{y_labels}</div>
+                <div class="chart-x" aria-hidden="true">{x_labels}</div>
             </div>
-            <div class="chart-x" aria-hidden="true">{x_labels}</div>
         </div>
     }
 }
