@@ -83,11 +83,11 @@ pub fn Chart(
         }
     };
 
-    let grid = (0..=Axis::INTERVALS)
+    let grid = (0..=axis.intervals)
         .map(|i| {
             let y = format!(
                 "{:.1}",
-                series::HEIGHT * f64::from(i) / f64::from(Axis::INTERVALS)
+                series::HEIGHT * f64::from(i) / f64::from(axis.intervals)
             );
             view! { <line class="chart-grid" x1="0" x2=series::WIDTH y1=y.clone() y2=y /> }
         })

@@ -53,7 +53,6 @@ fn range_buttons(current: Memo<Range>, router: Router) -> impl IntoView {
                     type="button"
                     class="segment"
                     aria-pressed=move || (current.get() == r).to_string()
-                    aria-label=r.description()
                     title=r.description()
                     data-testid="history-range"
                     data-range=r.param()

@@ -147,53 +147,78 @@ impl Summary {
     }
 }
 
-/// A y axis of `INTERVALS` equal steps of a round size (1, 2, 2.5 or 5 × 10ⁿ) from `lo`, so
-/// its labels sit at evenly spaced gridlines and read as round amounts.
+/// A y axis of 3 to 5 equal steps of a round size (1, 2, 2.5 or 5 × 10ⁿ) from `lo`, so its
+/// labels sit at evenly spaced gridlines and read as round amounts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Axis {
     pub lo: Decimal,
     pub step: Decimal,
+    pub intervals: u32,
 }
 
 impl Axis {
-    pub const INTERVALS: u32 = 4;
-
-    /// The smallest such axis that holds `min..=max`; `None` on overflow. A flat series gets
-    /// a band around its value.
+    /// The tightest such axis that holds `min..=max` (4 steps when two fit as tightly); `None`
+    /// on overflow. A flat series gets a band of 4 steps around its value.
     pub fn fit(min: Decimal, max: Decimal) -> Option<Axis> {
         let span = max.checked_sub(min)?;
-        let intervals = Decimal::from(Self::INTERVALS);
-        let raw = if span.is_zero() {
-            // 1 % of the value (at least a dollar) on each side.
-            (max.abs() / Decimal::from(50)).max(Decimal::ONE)
-        } else {
-            span / intervals
-        };
-        let mut steps = NiceSteps::from(raw)?;
+        if span.is_zero() {
+            // 1 % of the value (at least a dollar) per step, the value in the middle.
+            let step =
+                NiceSteps::from((max.abs() / Decimal::from(50)).max(Decimal::ONE))?.next()?;
+            let lo = floor_to(min.checked_sub(step.checked_mul(Decimal::TWO)?)?, step)?;
+            let axis = Axis {
+                lo,
+                step,
+                intervals: 4,
+            };
+            lo.checked_add(axis.height_checked()?)?;
+            return Some(axis);
+        }
+        let mut best: Option<Axis> = None;
+        for intervals in [4, 5, 3] {
+            let Some(axis) = Self::fit_in(min, max, intervals) else {
+                continue;
+            };
+            if best.is_none_or(|b| axis.height() < b.height()) {
+                best = Some(axis);
+            }
+        }
+        best
+    }
+
+    /// The smallest axis of `intervals` round steps holding `min..=max` (`min < max`).
+    fn fit_in(min: Decimal, max: Decimal, intervals: u32) -> Option<Axis> {
+        let mut steps = NiceSteps::from((max - min) / Decimal::from(intervals))?;
         loop {
             let step = steps.next()?;
-            let lo = floor_to(
-                if span.is_zero() {
-                    min.checked_sub(step.checked_mul(Decimal::TWO)?)?
-                } else {
-                    min
-                },
+            let lo = floor_to(min, step)?;
+            let axis = Axis {
+                lo,
                 step,
-            )?;
-            let hi = lo.checked_add(step.checked_mul(intervals)?)?;
-            if hi >= max && (!span.is_zero() || hi > max) {
-                return Some(Axis { lo, step });
+                intervals,
+            };
+            if lo.checked_add(axis.height_checked()?)? >= max {
+                return Some(axis);
             }
         }
     }
 
+    fn height_checked(&self) -> Option<Decimal> {
+        self.step.checked_mul(Decimal::from(self.intervals))
+    }
+
+    /// `hi − lo` (`fit` only returns axes where this and `hi` fit a `Decimal`).
+    pub fn height(&self) -> Decimal {
+        self.step * Decimal::from(self.intervals)
+    }
+
     pub fn hi(&self) -> Decimal {
-        self.lo + self.step * Decimal::from(Self::INTERVALS)
+        self.lo + self.height()
     }
 
     /// The gridline values, top (highest) first.
     pub fn ticks(&self) -> Vec<Decimal> {
-        (0..=Self::INTERVALS)
+        (0..=self.intervals)
             .rev()
             .map(|i| self.lo + self.step * Decimal::from(i))
             .collect()
@@ -436,36 +461,36 @@ mod tests {
         assert_eq!(Summary::of(&series(&[&min, &max])).unwrap().change, None);
     }
 
+    fn axis(lo: &str, step: &str, intervals: u32) -> Axis {
+        Axis {
+            lo: d(lo),
+            step: d(step),
+            intervals,
+        }
+    }
+
     #[test]
     fn axis_is_round_and_holds_the_data() {
-        let axis = Axis::fit(d("541234.56"), d("547890.12")).unwrap();
-        // 6,655.56 / 4 = 1,663.89 → steps of 2,000 from 540,000: 548,000 holds the max.
+        // 6,655.56 / 4 = 1,663.89 → 4 steps of 2,000 from 540,000: 548,000 holds the max.
+        let fitted = Axis::fit(d("541234.56"), d("547890.12")).unwrap();
+        assert_eq!(fitted, axis("540000", "2000", 4));
+        assert_eq!(fitted.hi(), d("548000"));
+        assert_eq!(fitted.ticks().first(), Some(&d("548000")));
+        assert_eq!(fitted.ticks().len(), 5);
+        // 4 steps of 250 from 1,750 fall short, 4 of 500 waste half the height: 5 of 250.
         assert_eq!(
-            axis,
-            Axis {
-                lo: d("540000"),
-                step: d("2000")
-            }
+            Axis::fit(d("1900"), d("2850")),
+            Some(axis("1750", "250", 5))
         );
-        assert_eq!(axis.hi(), d("548000"));
-        assert_eq!(axis.ticks().first(), Some(&d("548000")));
-        assert_eq!(axis.ticks().len(), 5);
-        // When the first fit does not reach the max, the next round step does.
-        let axis = Axis::fit(d("1900"), d("2850")).unwrap();
-        assert_eq!(
-            axis,
-            Axis {
-                lo: d("1500"),
-                step: d("500")
-            }
-        );
-        // Cents and negatives.
-        let axis = Axis::fit(d("-0.37"), d("0.41")).unwrap();
-        assert!(axis.lo <= d("-0.37") && axis.hi() >= d("0.41"), "{axis:?}");
-        assert_eq!(axis.step, d("0.25"));
+        let fitted = Axis::fit(d("43411.15"), d("60411.40")).unwrap();
+        assert_eq!(fitted, axis("40000", "5000", 5));
+        assert_eq!(fitted.ticks().len(), 6);
+        // Cents and negatives; 4 steps win a tie.
+        let fitted = Axis::fit(d("-0.37"), d("0.41")).unwrap();
+        assert_eq!(fitted, axis("-0.5", "0.25", 4));
         // Flat: a band around the value.
-        let axis = Axis::fit(d("5000"), d("5000")).unwrap();
-        assert!(axis.lo < d("5000") && axis.hi() > d("5000"), "{axis:?}");
+        let fitted = Axis::fit(d("5000"), d("5000")).unwrap();
+        assert_eq!(fitted, axis("4800", "100", 4));
         // Absurd values: no axis rather than a panic.
         assert_eq!(Axis::fit(Decimal::MIN, Decimal::MAX), None);
         assert!(Axis::fit(Decimal::MAX, Decimal::MAX).is_none());
@@ -474,10 +499,7 @@ mod tests {
     #[test]
     fn scaling_maps_the_axis_to_the_box() {
         let pts = series(&["540000", "548000", "544000"]);
-        let axis = Axis {
-            lo: d("540000"),
-            step: d("2000"),
-        };
+        let axis = axis("540000", "2000", 4);
         let s = Scaled::new(&pts, &axis).unwrap();
         assert_eq!(
             s.xy,
