@@ -38,6 +38,19 @@ fn axis_label(value: Decimal, axis: &Axis) -> String {
     }
 }
 
+/// `<span>text</span>` for each text, escaped.
+fn spans(texts: impl Iterator<Item = String>) -> String {
+    texts
+        .map(|t| {
+            let t = t
+                .replace('&', "&amp;")
+                .replace('<', "&lt;")
+                .replace('>', "&gt;");
+            format!("<span>{t}</span>")
+        })
+        .collect()
+}
+
 /// The fraction of the element's width at the pointer's x (0 = left edge).
 fn pointer_fraction(e: &ev::PointerEvent) -> Option<f64> {
     let element = e.current_target()?.dyn_into::<web_sys::Element>().ok()?;
@@ -83,35 +96,24 @@ pub fn Chart(
         }
     };
 
-    let grid = (0..=axis.intervals)
-        .map(|i| {
-            let y = format!(
-                "{:.1}",
-                series::HEIGHT * f64::from(i) / f64::from(axis.intervals)
-            );
-            view! { <line class="chart-grid" x1="0" x2=series::WIDTH y1=y.clone() y2=y /> }
-        })
-        .collect_view();
-    let y_labels = axis
-        .ticks()
-        .into_iter()
-        .map(|v| view! { <span>{axis_label(v, &axis)}</span> })
-        .collect_view();
+    // Static parts as markup (numbers and `Intl` text only): far less wasm than a typed view
+    // per gridline and label.
+    let drawing = series::drawing(&scaled, axis.intervals);
+    let y_labels = spans(axis.ticks().into_iter().map(|v| axis_label(v, &axis)));
     let x_labels = points.with_value(|p| {
-        tick_indices(n)
-            .into_iter()
-            .map(|i| view! { <span>{tick_label(&p[i], range)}</span> })
-            .collect_view()
+        spans(
+            tick_indices(n)
+                .into_iter()
+                .map(|i| tick_label(&p[i], range)),
+        )
     });
     // The rule and the dot at the readout's point (only while it is away from rest).
     let marker = move || {
-        let i = active.get()?;
-        let (x, y) = xy.with_value(|xy| xy.get(i).copied())?;
-        let (x, y) = (format!("{x:.1}"), format!("{y:.1}"));
-        Some(view! {
-            <line class="chart-rule" x1=x.clone() x2=x.clone() y1="0" y2=series::HEIGHT />
-            <path class="chart-dot" d=format!("M{x} {y}h0") />
-        })
+        active
+            .get()
+            .and_then(|i| xy.with_value(|xy| xy.get(i).copied()))
+            .map(|(x, y)| series::marker(x, y))
+            .unwrap_or_default()
     };
 
     view! {
@@ -139,13 +141,11 @@ pub fn Chart(
                     on:pointerleave=on_leave
                     on:keydown=on_key
                 >
-                    {grid}
-                    <path class="chart-area" d=scaled.area() />
-                    <path class="chart-line" d=scaled.line() />
-                    {marker}
+                    <g inner_html=drawing />
+                    <g inner_html=marker />
                 </svg>
-                <div class="chart-y" aria-hidden="true">{y_labels}</div>
-                <div class="chart-x" aria-hidden="true">{x_labels}</div>
+                <div class="chart-y" aria-hidden="true" inner_html=y_labels></div>
+                <div class="chart-x" aria-hidden="true" inner_html=x_labels></div>
             </div>
         </div>
     }

@@ -207,13 +207,9 @@ impl Axis {
         self.step.checked_mul(Decimal::from(self.intervals))
     }
 
-    /// `hi − lo` (`fit` only returns axes where this and `hi` fit a `Decimal`).
+    /// `hi − lo` (`fit` only returns axes where this and `lo +` it fit a `Decimal`).
     pub fn height(&self) -> Decimal {
         self.step * Decimal::from(self.intervals)
-    }
-
-    pub fn hi(&self) -> Decimal {
-        self.lo + self.height()
     }
 
     /// The gridline values, top (highest) first.
@@ -289,23 +285,23 @@ impl NiceSteps {
     }
 }
 
-/// The chart's drawing area, in SVG user units (the SVG stretches it to its box).
-pub const WIDTH: f64 = 1000.0;
-pub const HEIGHT: f64 = 300.0;
+/// The chart's drawing area, in SVG user units (the SVG stretches it to its box). Fine enough
+/// that whole units look smooth, so coordinates are integers (no float formatting in the wasm).
+pub const WIDTH: i64 = 10_000;
+pub const HEIGHT: i64 = 3_000;
 
 /// Screen coordinates of the points.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Scaled {
-    pub xy: Vec<(f64, f64)>,
+    pub xy: Vec<(i64, i64)>,
 }
 
 /// `x` of point `i` of `n`: evenly spaced (trading days, without weekend gaps), a single
 /// point in the middle.
-pub fn x_of(i: usize, n: usize) -> f64 {
-    if n <= 1 {
-        WIDTH / 2.0
-    } else {
-        WIDTH * i as f64 / (n - 1) as f64
+pub fn x_of(i: usize, n: usize) -> i64 {
+    match (i64::try_from(i), i64::try_from(n)) {
+        (Ok(i), Ok(n)) if n > 1 => WIDTH * i / (n - 1),
+        _ => WIDTH / 2,
     }
 }
 
@@ -315,22 +311,28 @@ pub fn index_at(fraction: f64, n: usize) -> Option<usize> {
     if !fraction.is_finite() {
         return None;
     }
-    let i = (fraction.clamp(0.0, 1.0) * last as f64).round() as usize;
+    let i = (fraction.clamp(0.0, 1.0) * last as f64 + 0.5) as usize;
     Some(i.min(last))
 }
 
 impl Scaled {
-    /// The points on `axis` (the fraction of the axis is computed in `Decimal`; only that
-    /// fraction becomes `f64`).
+    /// The points on `axis`, computed in `Decimal` and rounded to whole units.
     pub fn new(points: &[Point], axis: &Axis) -> Option<Scaled> {
-        let span = axis.hi().checked_sub(axis.lo)?;
+        let span = axis.height();
+        let height = Decimal::from(HEIGHT);
         let n = points.len();
         let xy = points
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let above = p.value.checked_sub(axis.lo)?.checked_div(span)?;
-                Some((x_of(i, n), HEIGHT * (1.0 - above.to_f64()?)))
+                let above = p
+                    .value
+                    .checked_sub(axis.lo)?
+                    .checked_mul(height)?
+                    .checked_div(span)?
+                    .round()
+                    .to_i64()?;
+                Some((x_of(i, n), HEIGHT - above))
             })
             .collect::<Option<Vec<_>>>()?;
         Some(Scaled { xy })
@@ -338,10 +340,10 @@ impl Scaled {
 
     /// The line, as SVG path data.
     pub fn line(&self) -> String {
-        let mut d = String::with_capacity(self.xy.len() * 14);
+        let mut d = String::with_capacity(self.xy.len() * 11);
         for (i, (x, y)) in self.xy.iter().enumerate() {
             d.push(if i == 0 { 'M' } else { 'L' });
-            d.push_str(&format!("{x:.1} {y:.1}"));
+            d.push_str(&format!("{x} {y}"));
         }
         // A lone point still shows: a zero-length segment drawn with round caps.
         if self.xy.len() == 1 {
@@ -355,11 +357,34 @@ impl Scaled {
         let (Some((first_x, _)), Some((last_x, _))) = (self.xy.first(), self.xy.last()) else {
             return String::new();
         };
-        format!(
-            "{}L{last_x:.1} {HEIGHT:.1}L{first_x:.1} {HEIGHT:.1}Z",
-            self.line()
-        )
+        format!("{}L{last_x} {HEIGHT}L{first_x} {HEIGHT}Z", self.line())
     }
+}
+
+/// The chart's fixed drawing as SVG markup: the gridlines (top to bottom), the area and the
+/// line. Only numbers go in, so it is safe as markup.
+pub fn drawing(scaled: &Scaled, intervals: u32) -> String {
+    let intervals = i64::from(intervals.max(1));
+    let mut out = String::new();
+    for i in 0..=intervals {
+        let y = HEIGHT * i / intervals;
+        out.push_str(&format!(
+            r#"<line class="chart-grid" x1="0" x2="{WIDTH}" y1="{y}" y2="{y}"/>"#
+        ));
+    }
+    out.push_str(&format!(
+        r#"<path class="chart-area" d="{}"/><path class="chart-line" d="{}"/>"#,
+        scaled.area(),
+        scaled.line()
+    ));
+    out
+}
+
+/// The readout's vertical rule and dot at `(x, y)`, as SVG markup.
+pub fn marker(x: i64, y: i64) -> String {
+    format!(
+        r#"<line class="chart-rule" x1="{x}" x2="{x}" y1="0" y2="{HEIGHT}"/><path class="chart-dot" d="M{x} {y}h0"/>"#
+    )
 }
 
 /// Indices of the date labels under the chart: first, middle, last (fewer for short series).
@@ -474,7 +499,7 @@ mod tests {
         // 6,655.56 / 4 = 1,663.89 → 4 steps of 2,000 from 540,000: 548,000 holds the max.
         let fitted = Axis::fit(d("541234.56"), d("547890.12")).unwrap();
         assert_eq!(fitted, axis("540000", "2000", 4));
-        assert_eq!(fitted.hi(), d("548000"));
+        assert_eq!(fitted.lo + fitted.height(), d("548000"));
         assert_eq!(fitted.ticks().first(), Some(&d("548000")));
         assert_eq!(fitted.ticks().len(), 5);
         // 4 steps of 250 from 1,750 fall short, 4 of 500 waste half the height: 5 of 250.
@@ -501,17 +526,23 @@ mod tests {
         let pts = series(&["540000", "548000", "544000"]);
         let axis = axis("540000", "2000", 4);
         let s = Scaled::new(&pts, &axis).unwrap();
-        assert_eq!(
-            s.xy,
-            vec![(0.0, HEIGHT), (WIDTH / 2.0, 0.0), (WIDTH, HEIGHT / 2.0)]
-        );
-        assert_eq!(s.line(), "M0.0 300.0L500.0 0.0L1000.0 150.0");
-        assert_eq!(
-            s.area(),
-            "M0.0 300.0L500.0 0.0L1000.0 150.0L1000.0 300.0L0.0 300.0Z"
-        );
+        assert_eq!(s.xy, vec![(0, HEIGHT), (WIDTH / 2, 0), (WIDTH, HEIGHT / 2)]);
+        assert_eq!(s.line(), "M0 3000L5000 0L10000 1500");
+        assert_eq!(s.area(), "M0 3000L5000 0L10000 1500L10000 3000L0 3000Z");
+        // 1,000 above the bottom of 8,000: 375 of 3,000 units up; a lone point in the middle.
         let one = Scaled::new(&series(&["541000"]), &axis).unwrap();
-        assert_eq!(one.line(), "M500.0 262.5h0");
+        assert_eq!(one.line(), "M5000 2625h0");
+        // Rounded to the nearest unit: 540,001 is 0.375 units up.
+        let near = Scaled::new(&series(&["540001", "547999.99"]), &axis).unwrap();
+        assert_eq!(near.xy, vec![(0, 3000), (10000, 0)]);
+        let markup = drawing(&near, 2);
+        assert_eq!(markup.matches("<line").count(), 3);
+        assert!(markup.contains(r#"y1="1500" y2="1500""#), "{markup}");
+        assert!(markup.ends_with(r#"<path class="chart-line" d="M0 3000L10000 0"/>"#));
+        assert_eq!(
+            marker(5000, 2625),
+            r#"<line class="chart-rule" x1="5000" x2="5000" y1="0" y2="3000"/><path class="chart-dot" d="M5000 2625h0"/>"#
+        );
     }
 
     #[test]

@@ -314,7 +314,13 @@ pub fn WatchlistPage(name: String, #[prop(optional)] public: bool) -> impl IntoV
         <Show when=move || found.get() && !public>
             <AddSymbol editor />
         </Show>
-        <section class="card wl-section" aria-label="Symbols" data-testid="watchlist-symbols">
+        <section class="card wl-section" aria-labelledby="wl-symbols" data-testid="watchlist-symbols">
+            <h2 id="wl-symbols">
+                "Symbols"
+                {move || list.with_ok(|l| l.as_ref().map(|l| view! {
+                    <span class="muted wl-count">{edit::count_label(l.watchlist_entries.len())}</span>
+                })).flatten()}
+            </h2>
             {loaded(list, entries_skeleton, move |found: &Option<Watchlist>| match found {
                 Some(l) => entries_view(l, editor, public),
                 None => not_found(editor.name.get_value()),

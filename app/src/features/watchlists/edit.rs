@@ -17,9 +17,10 @@ pub const KINDS: [InstrumentType; 5] = [
 pub const MAX_NAME_CHARS: usize = 100;
 
 /// A symbol as tastytrade writes it: upper case, no surrounding spaces (an option symbol keeps
-/// its inner padding: `AAPL  270115C00260000`).
+/// its inner padding: `AAPL  270115C00260000`). Symbols are ASCII; ASCII case mapping also
+/// keeps Unicode's case tables out of the wasm.
 pub fn normalize_symbol(input: &str) -> String {
-    input.trim().to_uppercase()
+    input.trim().to_ascii_uppercase()
 }
 
 /// The list with `symbol` added, or why not (nothing is sent then).
