@@ -2,55 +2,22 @@
 // simulator's tastytrade page. Phone (390x844, touch) and desktop (1280x800).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createHash } from 'node:crypto';
-import { chromium } from 'playwright-core';
-import AxeBuilder from '@axe-core/playwright';
 import {
   APP_URL, CSRF, SIM_URL, DEMO_CLIENT_SECRET, DEMO_USER, SESSION_COOKIE, api, demoAccounts, fixture, sim,
 } from './harness.mjs';
-
-const SHOTS = process.env.SCREENSHOT_DIR ?? 'test-output/screenshots';
-mkdirSync(SHOTS, { recursive: true });
-
-const VIEWPORTS = [
-  { name: 'phone', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 },
-  { name: 'desktop', viewport: { width: 1280, height: 800 }, hasTouch: false, isMobile: false, deviceScaleFactor: 1 },
-];
+import {
+  VIEWPORTS, launch, newPage, shot, press, money, cents, assertAccessible, assertLandmarks,
+} from './browser-kit.mjs';
 
 let browser;
 before(async () => {
   await sim.reset();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  browser = await launch();
 });
 after(async () => browser?.close());
-
-async function newPage(vp) {
-  const { name, ...options } = vp;
-  const context = await browser.newContext({ ...options, locale: 'en-US' });
-  const page = await context.newPage();
-  page.setDefaultTimeout(20000);
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
-  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-  return { context, page, errors };
-}
-
-const shot = (page, vp, step) => page.screenshot({ path: `${SHOTS}/${vp.name}-${step}.png`, fullPage: true });
-const press = (page, vp, selector) => (vp.hasTouch ? page.tap(selector) : page.click(selector));
-
-/** "$1,234.56" / "-$12.30" / "($12.30)" -> 1234.56 / -12.3 */
-function money(text) {
-  const negative = /-|−|\(/.test(text);
-  const n = Number(text.replace(/[^0-9.]/g, ''));
-  return negative ? -n : n;
-}
-const cents = (x) => Math.round(Number(x) * 100);
 
 /** `Decimal::MAX`: the largest value tastytrade's decimals can hold in the app's models. */
 const DECIMAL_MAX = '79228162514264337593543950335';
@@ -62,27 +29,6 @@ function assertAuthorizeUrl(href) {
   assert.match(url.searchParams.get('code_challenge') ?? '', /^[A-Za-z0-9_-]{43}$/, 'S256 challenge');
   assert.ok(url.searchParams.get('state')?.length >= 16, 'state is long and random');
   return url;
-}
-
-/** Rules that fail the test whatever axe's impact rating (these are "minor"/"moderate" in axe). */
-const ALWAYS_FAIL = ['aria-allowed-role', 'landmark-one-main', 'landmark-no-duplicate-main', 'page-has-heading-one'];
-
-/** axe-core on the current page: no serious or critical violation (nor any ALWAYS_FAIL one). */
-async function assertAccessible(page, vp, what) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical' || ALWAYS_FAIL.includes(v.id));
-  const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`);
-  assert.deepEqual(report, [], `${vp.name} ${what}: axe violations\n${report.join('\n')}`);
-}
-
-/** Exactly one main landmark and at least one <h1>. (A `role` on <main> replaces its landmark.) */
-async function assertLandmarks(page, what) {
-  const found = await page.evaluate(() => ({
-    mains: document.querySelectorAll('main:not([role]), [role=main]').length,
-    h1: [...document.querySelectorAll('h1')].map((h) => h.textContent.trim()).filter(Boolean),
-  }));
-  assert.equal(found.mains, 1, `${what}: exactly one <main>`);
-  assert.ok(found.h1.length >= 1, `${what}: an <h1>`);
 }
 
 /** Clicks through the simulator's authorize page; returns the exchange request body the app sent. */
@@ -113,7 +59,7 @@ async function checkAccount(page, account) {
   const positions = fixture(`accounts/${n}/positions.json`).data.items;
   const tab = page.locator(`[data-testid=account-tab][data-account-number="${n}"]`);
   await tab.click();
-  await page.waitForSelector(`[data-testid=account-tab][data-account-number="${n}"][aria-selected=true]`);
+  await page.waitForSelector(`[data-testid=account-tab][data-account-number="${n}"][aria-current=true]`);
   await page.waitForFunction(
     (want) => document.querySelectorAll('[data-testid=position-row]').length === want,
     positions.length,
@@ -138,7 +84,7 @@ async function checkAccount(page, account) {
 
 for (const vp of VIEWPORTS) {
   test(`${vp.name}: sign in, every account's net liq and positions, switch, sign out`, async () => {
-    const { context, page, errors } = await newPage(vp);
+    const { context, page, errors } = await newPage(browser, vp);
     const authBodies = [];
     page.on('response', async (r) => {
       if (r.url().startsWith(APP_URL + '/auth/')) authBodies.push(await r.text().catch(() => ''));
@@ -214,7 +160,7 @@ for (const vp of VIEWPORTS) {
  */
 async function atAuthorizePage() {
   const vp = VIEWPORTS[0];
-  const { context, page } = await newPage(vp);
+  const { context, page } = await newPage(browser, vp);
   await page.goto(APP_URL + '/');
   await press(page, vp, '[data-testid=signin-button]');
   await page.waitForURL((u) => u.href.startsWith(SIM_URL));
@@ -282,7 +228,7 @@ test('phone: an account without positions shows the empty state', async () => {
   const [, empty] = demoAccounts().map((a) => a['account-number']);
   await sim.config({ 'empty-positions': [empty] });
   try {
-    const { context, page } = await newPage(vp);
+    const { context, page } = await newPage(browser, vp);
     await signInThroughSimulator(page, vp);
     await press(page, vp, `[data-testid=account-tab][data-account-number="${empty}"]`);
     await page.waitForSelector('[data-testid=positions-empty]');
@@ -296,7 +242,7 @@ test('phone: an account without positions shows the empty state', async () => {
 
 test('phone: an ended session shows "sign in again"', async () => {
   const vp = VIEWPORTS[0];
-  const { context, page } = await newPage(vp);
+  const { context, page } = await newPage(browser, vp);
   await signInThroughSimulator(page, vp);
   // The session dies server-side (e.g. logged out on another device).
   const [cookie] = (await context.cookies(APP_URL)).filter((c) => c.name === SESSION_COOKIE);
@@ -357,7 +303,7 @@ test('phone: no text from the callback URL reaches the page', async () => {
 
 test('phone: the code leaves the address bar and history before the exchange finishes', async () => {
   const vp = VIEWPORTS[0];
-  const { context, page } = await newPage(vp);
+  const { context, page } = await newPage(browser, vp);
   await page.goto(APP_URL + '/');
   await press(page, vp, '[data-testid=signin-button]');
   await page.waitForURL((u) => u.href.startsWith(SIM_URL + '/auth.html'));
@@ -404,7 +350,7 @@ test('phone: the code leaves the address bar and history before the exchange fin
 
 for (const vp of VIEWPORTS) {
   test(`${vp.name}: a P/L too large for a decimal shows — and the page keeps working`, async () => {
-    const { context, page, errors } = await newPage(vp);
+    const { context, page, errors } = await newPage(browser, vp);
     const [first] = demoAccounts().map((a) => a['account-number']);
     const huge = {
       'account-number': first, symbol: 'HUGE', 'instrument-type': 'Equity', 'underlying-symbol': 'HUGE',
@@ -416,6 +362,14 @@ for (const vp of VIEWPORTS) {
       const response = await route.fetch();
       const body = await response.json();
       if (route.request().url().includes(`/accounts/${first}/`)) body.data.items.push(huge);
+      await route.fulfill({ response, json: body });
+    });
+    // The first screen's positions come with the sign-in (the exchange's bootstrap data).
+    await page.route((url) => url.pathname === '/auth/exchange', async (route) => {
+      const response = await route.fetch();
+      const body = await response.json();
+      const positions = body.bootstrap?.positions;
+      if (positions?.account === first) positions.body.data.items.push(huge);
       await route.fulfill({ response, json: body });
     });
     await signInThroughSimulator(page, vp);
@@ -451,11 +405,12 @@ for (const vp of VIEWPORTS) {
     // Still alive: switching accounts and refreshing work.
     const [, second] = demoAccounts().map((a) => a['account-number']);
     await press(page, vp, `[data-testid=account-tab][data-account-number="${second}"]`);
-    await page.waitForSelector(`[data-testid=account-tab][data-account-number="${second}"][aria-selected=true]`);
+    await page.waitForSelector(`[data-testid=account-tab][data-account-number="${second}"][aria-current=true]`);
     await page.locator('[data-testid=refresh-button]').click();
     await press(page, vp, `[data-testid=account-tab][data-account-number="${first}"]`);
     await page.waitForSelector('[data-testid=position-row][data-symbol=HUGE]');
     assert.deepEqual(errors, [], 'page errors (a panic shows as "unreachable")');
+    await page.unrouteAll({ behavior: 'ignoreErrors' });
     await context.close();
   });
 }
@@ -464,7 +419,7 @@ test('phone: a first visit fetches only dist/ files (what the size report counts
   const vp = VIEWPORTS[0];
   const dist = fileURLToPath(new URL('../dist/', import.meta.url));
   const files = new Set(readdirSync(dist, { recursive: true }).map((f) => '/' + String(f).replaceAll('\\', '/')));
-  const { context, page } = await newPage(vp);
+  const { context, page } = await newPage(browser, vp);
   const fetched = [];
   page.on('request', (r) => fetched.push(new URL(r.url())));
   await page.goto(APP_URL + '/');

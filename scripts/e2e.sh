@@ -31,3 +31,9 @@ APP_URL="http://localhost:$APP_PORT" SIM_URL="http://127.0.0.1:$SIM_PORT" \
   SCREENSHOT_DIR="$OUT/screenshots" DEMO_CLIENT_SECRET="$DEMO_CLIENT_SECRET" \
   WRANGLER_STATE="$OUT/wrangler-state" \
   node --test --test-concurrency=1 --test-reporter=spec "${files[@]}" 2>&1 | tee "$LOG_DIR/e2e.log"
+
+# A report, not a test (LIGHTHOUSE=1, as scripts/test.sh sets it): Lighthouse on the running servers.
+if [ "${LIGHTHOUSE:-0}" = 1 ]; then
+  APP_URL="http://localhost:$APP_PORT" SIM_URL="http://127.0.0.1:$SIM_PORT" \
+    DEMO_CLIENT_SECRET="$DEMO_CLIENT_SECRET" node e2e/bench/lighthouse.mjs 2>&1 | tee "$OUT/lighthouse.txt"
+fi

@@ -54,8 +54,9 @@ fi
 # JS SDK for e2e/sdk/), pinned by package-lock.json.
 if [ ! -x node_modules/.bin/wrangler ] || [ ! -x node_modules/.bin/wasm-opt ] \
    || [ ! -f node_modules/@tastytrade/api/package.json ] \
+   || [ ! -f node_modules/lighthouse/package.json ] \
    || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  say "npm install (wrangler, binaryen, esbuild, playwright-core, @axe-core/playwright, @tastytrade/api)"
+  say "npm install (wrangler, binaryen, esbuild, playwright-core, @axe-core/playwright, @tastytrade/api, lighthouse)"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund --loglevel=error; else npm install --no-audit --no-fund --loglevel=error; fi
 fi
 

@@ -35,7 +35,7 @@ bash "$ROOT/scripts/size-report.sh" | tee "$OUT/size-report.txt"
 
 step "end-to-end: simulator + worker + headless Chromium"
 # e2e.sh takes the secrets from a throw-away file in test-output/, never the developer's .dev.vars.
-TEST_APP_PORT="$APP_PORT" TEST_SIM_PORT="$SIM_PORT" E2E_OUT="$OUT" bash "$ROOT/scripts/e2e.sh"
+TEST_APP_PORT="$APP_PORT" TEST_SIM_PORT="$SIM_PORT" E2E_OUT="$OUT" LIGHTHOUSE=1 bash "$ROOT/scripts/e2e.sh"
 
 step "third-party SDKs: the official JS SDK and tastyware's Python SDK against the simulator"
 SDK_LOG_DIR="$LOG_DIR" bash "$ROOT/e2e/sdk/run.sh" 2>&1 | tee "$LOG_DIR/sdk.log"

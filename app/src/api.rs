@@ -289,8 +289,8 @@ pub async fn logout() -> Result<(), ApiError> {
 /// The part of tastytrade's envelope the app reads. (`pocket_shared::tastytrade::Envelope` is
 /// the full wire model; `context` is skipped here to keep the bundle small.)
 #[derive(Deserialize)]
-struct Data<T> {
-    data: T,
+pub struct Data<T> {
+    pub data: T,
 }
 
 /// One page of a paginated list (docs/tastytrade.md §4.2).

@@ -15,8 +15,6 @@ mod paged;
 mod query;
 mod seed;
 
-use std::collections::HashMap;
-
 use leptos::prelude::*;
 use pocket_shared::tastytrade::{AccountAuthority, Balances, Items, OneOrFirst, Position};
 use web_sys::AbortSignal;
@@ -56,8 +54,9 @@ impl Refresh {
 pub struct Data {
     pub refresh: Refresh,
     pub accounts: Query<Vec<AccountAuthority>>,
-    balances: StoredValue<HashMap<String, Query<Balances>>>,
-    positions: StoredValue<HashMap<String, Query<Vec<Position>>>>,
+    // A few accounts: a list is smaller in the wasm than a hash map and just as fast.
+    balances: StoredValue<Vec<(String, Query<Balances>)>>,
+    positions: StoredValue<Vec<(String, Query<Vec<Position>>)>>,
     seed: StoredValue<Seed>,
     owner: StoredValue<Owner>,
 }
@@ -76,8 +75,8 @@ impl Data {
         let data = Data {
             refresh,
             accounts,
-            balances: StoredValue::new(HashMap::new()),
-            positions: StoredValue::new(HashMap::new()),
+            balances: StoredValue::new(Vec::new()),
+            positions: StoredValue::new(Vec::new()),
             seed: StoredValue::new(seed),
             owner: StoredValue::new(Owner::current().expect("Data::provide inside a component")),
         };
@@ -91,7 +90,7 @@ impl Data {
 
     /// `account`'s balances (one cached query per account, shared by every screen).
     pub fn balances(&self, account: &str) -> Query<Balances> {
-        if let Some(q) = self.balances.with_value(|m| m.get(account).copied()) {
+        if let Some(q) = self.balances.with_value(|m| find(m, account)) {
             return q;
         }
         let initial = self
@@ -107,13 +106,13 @@ impl Data {
             })
         });
         self.balances
-            .update_value(|m| _ = m.insert(account.to_owned(), query));
+            .update_value(|m| m.push((account.to_owned(), query)));
         query
     }
 
     /// `account`'s positions with marks (cached per account).
     pub fn positions(&self, account: &str) -> Query<Vec<Position>> {
-        if let Some(q) = self.positions.with_value(|m| m.get(account).copied()) {
+        if let Some(q) = self.positions.with_value(|m| find(m, account)) {
             return q;
         }
         let initial = self
@@ -135,7 +134,7 @@ impl Data {
             })
         });
         self.positions
-            .update_value(|m| _ = m.insert(account.to_owned(), query));
+            .update_value(|m| m.push((account.to_owned(), query)));
         query
     }
 
@@ -147,6 +146,10 @@ impl Data {
                 .collect()
         })
     }
+}
+
+fn find<Q: Copy>(list: &[(String, Q)], account: &str) -> Option<Q> {
+    list.iter().find(|(n, _)| n == account).map(|(_, q)| *q)
 }
 
 fn fetch_accounts(

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use pocket_shared::bff::{Bootstrap, SignedIn, BOOTSTRAP_ELEMENT_ID};
 use pocket_shared::tastytrade::{AccountAuthority, Balances, Items, OneOrFirst, Position};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
+
+use crate::api::Data;
 
 /// Decoded bootstrap data, consumed piece by piece by [`super::Data`].
 #[derive(Debug, Clone, Default)]
@@ -24,13 +25,11 @@ impl Seed {
     }
 }
 
-#[derive(Deserialize)]
-struct Envelope<T> {
-    data: T,
-}
-
+/// Decodes one of tastytrade's bodies. Through text on purpose: `from_value` would compile a
+/// second copy of every model's deserializer (for `Value` input) into the wasm; `from_str` reuses
+/// the ones the API client already has.
 fn body<T: DeserializeOwned>(value: serde_json::Value) -> Option<T> {
-    serde_json::from_value::<Envelope<T>>(value)
+    serde_json::from_str::<Data<T>>(&value.to_string())
         .ok()
         .map(|e| e.data)
 }

@@ -14,6 +14,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::VisibilityState;
 
+use crate::app::Online;
 use crate::components::{ErrorPanel, NotFound};
 use crate::data::{Data, SeedSlot};
 use crate::features::{activity, history, orders, positions, watchlists};
@@ -106,8 +107,17 @@ pub fn Shell(session: SessionInfo) -> impl IntoView {
         }
     });
 
-    // Phones: coming back to the tab shows fresh numbers (no pull-to-refresh in installed PWAs).
+    // Phones: coming back to the tab shows fresh numbers (no pull-to-refresh in installed PWAs);
+    // so does coming back online.
     on_visible_again(move || data.refresh.now());
+    let online = expect_context::<Online>().0;
+    Effect::new(move |was_online: Option<bool>| {
+        let now = online.get();
+        if was_online == Some(false) && now {
+            data.refresh.now();
+        }
+        now
+    });
 
     // An account screen waits for the account list, so a mistyped number says so plainly.
     let outlet = move || {

@@ -175,10 +175,12 @@ fn position_rows(row: Row, index: usize) -> impl IntoView {
                 >
                     <span class="sym-title">{parts.title()}</span>
                     {parts.subtitle().map(|s| view! { <span class="sym-sub">{s}</span> })}
-                    {kind.map(|k| view! { <span class="kind">{k}</span> })}
-                    {row.dte.map(|d| view! {
-                        <span class="dte" data-testid="position-dte">{dte_label(d)}</span>
-                    })}
+                    <span class="sym-tags">
+                        {kind.map(|k| view! { <span class="kind">{k}</span> })}
+                        {row.dte.map(|d| view! {
+                            <span class="dte" data-testid="position-dte">{dte_label(d)}</span>
+                        })}
+                    </span>
                 </button>
             </th>
             <td class="num cell-qty" data-label="Qty">

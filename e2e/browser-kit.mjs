@@ -1,0 +1,119 @@
+// What every browser test file shares: the Chromium launch, the two viewports, pages that
+// collect errors, screenshots, taps, axe and landmark checks, and two ways to be signed in
+// (through the simulator's page like a person, or with a session made over HTTP).
+import { mkdirSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import AxeBuilder from '@axe-core/playwright';
+import { APP_URL, SIM_URL, DEMO_USER, authorizeCode, pkcePair } from './harness.mjs';
+
+export const SHOTS = process.env.SCREENSHOT_DIR ?? 'test-output/screenshots';
+mkdirSync(SHOTS, { recursive: true });
+
+export const VIEWPORTS = [
+  { name: 'phone', viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 },
+  { name: 'desktop', viewport: { width: 1280, height: 800 }, hasTouch: false, isMobile: false, deviceScaleFactor: 1 },
+];
+
+/** Headless Chromium with the flags this machine's closed network needs. */
+export function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A fresh context and page at `vp`; `errors` collects page errors and console errors. */
+export async function newPage(browser, vp, options = {}) {
+  const { name, ...viewport } = vp;
+  const context = await browser.newContext({ ...viewport, locale: 'en-US', ...options });
+  const page = await context.newPage();
+  page.setDefaultTimeout(20000);
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  return { context, page, errors };
+}
+
+export const shot = (page, vp, step) =>
+  page.screenshot({ path: `${SHOTS}/${vp.name}-${step}.png`, fullPage: true });
+
+/** A tap on touch viewports, a click otherwise. */
+export const press = (page, vp, selector) => (vp.hasTouch ? page.tap(selector) : page.click(selector));
+
+/** "$1,234.56" / "-$12.30" / "($12.30)" -> 1234.56 / -12.3 */
+export function money(text) {
+  const negative = /-|−|\(/.test(text);
+  const n = Number(text.replace(/[^0-9.]/g, ''));
+  return negative ? -n : n;
+}
+export const cents = (x) => Math.round(Number(x) * 100);
+
+/** Rules that fail the test whatever axe's impact rating (these are "minor"/"moderate" in axe). */
+const ALWAYS_FAIL = ['aria-allowed-role', 'landmark-one-main', 'landmark-no-duplicate-main', 'page-has-heading-one'];
+
+/** axe-core on the current page: no serious or critical violation (nor any ALWAYS_FAIL one). */
+export async function assertAccessible(page, vp, what) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical' || ALWAYS_FAIL.includes(v.id));
+  const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`);
+  assert.deepEqual(report, [], `${vp.name} ${what}: axe violations\n${report.join('\n')}`);
+}
+
+/** Exactly one main landmark and at least one <h1>. (A `role` on <main> replaces its landmark.) */
+export async function assertLandmarks(page, what) {
+  const found = await page.evaluate(() => ({
+    mains: document.querySelectorAll('main:not([role]), [role=main]').length,
+    h1: [...document.querySelectorAll('h1')].map((h) => h.textContent.trim()).filter(Boolean),
+  }));
+  assert.equal(found.mains, 1, `${what}: exactly one <main>`);
+  assert.ok(found.h1.length >= 1, `${what}: an <h1>`);
+}
+
+/** No horizontal page scroll (phones). */
+export async function assertNoHorizontalScroll(page, what) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `${what}: horizontal page scroll of ${overflow}px`);
+}
+
+/**
+ * Signs in through the simulator's page like a person, starting at `path`. `atProvider` runs on
+ * tastytrade's (the simulator's) page, before Allow. Resolves once back in the app.
+ */
+export async function signInLikeAPerson(page, vp, path = '/', atProvider = async () => {}) {
+  await page.goto(APP_URL + path);
+  await page.waitForSelector('[data-testid=signin-button]');
+  await press(page, vp, '[data-testid=signin-button]');
+  await page.waitForURL((u) => u.href.startsWith(SIM_URL + '/auth.html'));
+  await page.fill('input[name=username]', DEMO_USER.username);
+  await page.fill('input[name=password]', DEMO_USER.password);
+  await atProvider();
+  await press(page, vp, 'button[name=decision][value=allow]');
+  await page.waitForURL((u) => !u.pathname.startsWith('/callback') && u.origin === new URL(APP_URL).origin);
+}
+
+/**
+ * A session without the sign-in pages (quicker): the code comes from the simulator over HTTP and
+ * the page itself posts it to the worker, so the browser stores the cookie as it would after a
+ * real callback. Leaves the page on `/404` of the app, signed in.
+ */
+export async function signInQuickly(page) {
+  const { verifier, challenge } = pkcePair();
+  const code = await authorizeCode({ challenge });
+  await page.goto(APP_URL + '/404');
+  for (let attempt = 0; ; attempt++) {
+    const { status, retryAfter } = await page.evaluate(async (body) => {
+      const res = await fetch('/auth/exchange', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-pocket-csrf': '1' },
+        body: JSON.stringify(body),
+      });
+      return { status: res.status, retryAfter: res.headers.get('retry-after') };
+    }, { code, 'code-verifier': verifier });
+    if (status === 200) return;
+    // The worker limits sign-in attempts per address; the suites sign in more than a person.
+    if (status !== 429 || attempt >= 5) throw new Error(`exchange from the page: ${status}`);
+    await new Promise((r) => setTimeout(r, Number(retryAfter ?? '10') * 1000));
+  }
+}

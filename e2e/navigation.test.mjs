@@ -1,0 +1,163 @@
+// The app's frame in headless Chromium: moving between every screen by tapping (no reloads),
+// back/forward, deep links that survive a reload, the sign-in bringing you back to the link you
+// opened, and the data round trips from the callback (and from a returning visit) to a painted
+// screen. Phone (390x844, touch) and desktop (1280x800).
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { APP_URL, demoAccounts, sim } from './harness.mjs';
+import {
+  VIEWPORTS, launch, newPage, shot, press, assertAccessible, assertLandmarks,
+  assertNoHorizontalScroll, signInLikeAPerson, signInQuickly,
+} from './browser-kit.mjs';
+
+const SECTIONS = [
+  ['Orders', 'orders'], ['Activity', 'activity'], ['History', 'history'],
+  ['Watchlists', null], ['Positions', 'positions'],
+];
+
+let browser;
+before(async () => {
+  await sim.reset();
+  browser = await launch();
+});
+after(async () => browser?.close());
+
+const [first, second] = demoAccounts().map((a) => a['account-number']);
+const pathOf = (segment, account = first) => (segment ? `/accounts/${account}/${segment}` : '/watchlists');
+
+/** Requests the page makes to the worker's data routes (`/auth/*`, `/api/*`), in order. */
+function dataRequests(page) {
+  const seen = [];
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (u.origin === new URL(APP_URL).origin && /^\/(auth|api)\//.test(u.pathname)) {
+      seen.push(`${r.method()} ${u.pathname}`);
+    }
+  });
+  return seen;
+}
+
+async function currentSection(page) {
+  return page.locator('[data-testid=nav-link][aria-current=page]').getAttribute('data-section');
+}
+
+for (const vp of VIEWPORTS) {
+  test(`${vp.name}: every screen by tapping, once-loaded wasm, back/forward, reload on each route`, async () => {
+    const { context, page, errors } = await newPage(browser, vp);
+    let wasm = 0;
+    page.on('request', (r) => r.url().endsWith('.wasm') && wasm++);
+    await signInQuickly(page);
+    await page.goto(APP_URL + '/');
+    // `/` opens the first account's positions.
+    await page.waitForURL(APP_URL + pathOf('positions'));
+    await page.waitForSelector('[data-testid=position-row]');
+    assert.equal(wasm, 2, 'the app was loaded (sign-in page, then /)');
+    wasm = 0;
+
+    for (const [label, segment] of SECTIONS) {
+      await press(page, vp, `[data-testid=nav-link][data-section=${label}]`);
+      await page.waitForURL(APP_URL + pathOf(segment));
+      await page.waitForSelector('main h1');
+      assert.equal(await currentSection(page), label, `${label} is the current link`);
+      assert.equal(await page.locator('[data-testid=nav-link][aria-current]').count(), 1);
+      await assertLandmarks(page, label);
+      if (vp.isMobile) await assertNoHorizontalScroll(page, label);
+      await assertAccessible(page, vp, `${label} screen`);
+      await shot(page, vp, `nav-${label.toLowerCase()}`);
+    }
+    assert.equal(wasm, 0, 'moving between screens never reloads the app');
+
+    // Back and forward walk the screens visited.
+    await page.goBack();
+    await page.waitForURL(APP_URL + pathOf(null));
+    assert.equal(await currentSection(page), 'Watchlists');
+    await page.goBack();
+    await page.waitForURL(APP_URL + pathOf('history'));
+    await page.goForward();
+    await page.waitForURL(APP_URL + pathOf(null));
+    assert.equal(wasm, 0, 'back/forward stay in the app');
+
+    // Switching account keeps the section.
+    await press(page, vp, `[data-testid=nav-link][data-section=Orders]`);
+    await page.waitForURL(APP_URL + pathOf('orders'));
+    await press(page, vp, `[data-testid=account-tab][data-account-number="${second}"]`);
+    await page.waitForURL(APP_URL + pathOf('orders', second));
+    await page.waitForSelector(`[data-testid=account-tab][data-account-number="${second}"][aria-current=true]`);
+
+    // Every route is a deep link that survives a reload.
+    for (const [label, segment] of SECTIONS) {
+      const path = pathOf(segment, second);
+      await page.goto(APP_URL + path);
+      await page.waitForSelector('main h1');
+      assert.equal(new URL(page.url()).pathname, path);
+      assert.equal(await currentSection(page), label, `reloaded ${path}`);
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+test('phone: callback -> positions in one data round trip (the exchange brings the first screen)', async () => {
+  const vp = VIEWPORTS[0];
+  const { context, page, errors } = await newPage(browser, vp);
+  const seen = dataRequests(page);
+  const statics = [];
+  let atProvider = 0;
+  page.on('request', (r) => {
+    const u = new URL(r.url());
+    if (atProvider && u.origin === new URL(APP_URL).origin && !/^\/(auth|api)\//.test(u.pathname)) {
+      statics.push(u.pathname);
+    }
+  });
+  await signInLikeAPerson(page, vp, '/', async () => { atProvider = seen.length || -1; });
+  const callbackAt = Math.max(atProvider, 0);
+  assert.deepEqual(seen.slice(0, callbackAt), ['GET /auth/session', 'GET /auth/config'],
+    'before leaving for tastytrade');
+  await page.waitForSelector('[data-testid=position-row]');
+  await page.waitForSelector('[data-testid=account-nlv]');
+  const after = seen.slice(callbackAt);
+  // One data round trip: the exchange; accounts, every balance and the positions came with it.
+  assert.deepEqual(after.filter((r) => !r.endsWith('/auth/config')), ['POST /auth/exchange'],
+    `data requests from the callback to the painted positions: ${after.join(', ')}`);
+  console.log(`callback -> positions: ${after.length} data request(s) [${after.join(', ')}], `
+    + `${statics.length} static request(s) [${statics.join(', ')}]`);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('phone: a returning visit paints positions with no data request (inlined bootstrap)', async () => {
+  const vp = VIEWPORTS[0];
+  const { context, page, errors } = await newPage(browser, vp);
+  await signInQuickly(page);
+  const seen = dataRequests(page);
+  await page.goto(`${APP_URL}/accounts/${second}/positions`);
+  await page.waitForSelector('[data-testid=position-row]');
+  await page.waitForSelector(`[data-testid=account-tab][data-account-number="${first}"] [data-testid=account-nlv]`);
+  assert.deepEqual(seen, [], `data requests before the screen painted: ${seen.join(', ')}`);
+  assert.equal(await page.locator('#pocket-bootstrap').count(), 0, 'the data element is read and removed');
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('phone: a deep link opened signed out comes back after sign-in', async () => {
+  const vp = VIEWPORTS[0];
+  const { context, page } = await newPage(browser, vp);
+  const path = `/accounts/${second}/history?range=3m`;
+  await signInLikeAPerson(page, vp, path);
+  await page.waitForURL(APP_URL + path);
+  assert.equal(await currentSection(page), 'History');
+  await context.close();
+});
+
+for (const vp of VIEWPORTS) {
+  test(`${vp.name}: unknown accounts and paths say so`, async () => {
+    const { context, page } = await newPage(browser, vp);
+    await signInQuickly(page);
+    await page.goto(`${APP_URL}/accounts/ZZ99999/orders`);
+    await page.waitForSelector('[data-testid=unknown-account]');
+    await page.goto(`${APP_URL}/no/such/page`);
+    await page.waitForSelector('text=Page not found');
+    await assertLandmarks(page, 'not found');
+    await context.close();
+  });
+}
