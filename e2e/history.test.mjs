@@ -6,8 +6,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { APP_URL, demoAccounts, sim } from './harness.mjs';
 import {
-  VIEWPORTS, launch, newPage, signIn, tapNav, apiData, assertAccessible, assertNoSideScroll,
-  press, shot, wasmLoads, DARK_EXCLUDE, shownCents, differenceCents, cents,
+  VIEWPORTS, launch, newPage, assertAccessible, press, shot,
+} from './browser-kit.mjs';
+import {
+  DARK_EXCLUDE, trackRequests, wasmLoads, signIn, tapNav, apiData, assertNoSideScroll,
+  shownCents, differenceCents, exactCents,
 } from './screens-harness.mjs';
 
 const RANGES = ['1d', '1m', '3m', '6m', '1y', 'all'];
@@ -40,15 +43,15 @@ async function assertFigures(page, range, items) {
   const last = items[items.length - 1].close;
   const text = (id) => page.locator(`${figure} [data-testid=${id}]`).first().innerText();
   assert.equal(shownCents(await text('history-change')), differenceCents(last, first), `${range} change`);
-  assert.equal(shownCents(await text('history-value')), cents(last), `${range} end value`);
+  assert.equal(shownCents(await text('history-value')), exactCents(last), `${range} end value`);
   const pct = Number((await text('history-change-pct')).replace(/[^0-9.+-]/g, ''));
   const want = (Number(last) - Number(first)) / Number(first) * 100;
   assert.ok(Math.abs(pct - want) <= 0.006, `${range} change %: ${pct} vs ${want}`);
   const closes = items.map((p) => Number(p.close));
   const high = items[closes.indexOf(Math.max(...closes))].close;
   const low = items[closes.indexOf(Math.min(...closes))].close;
-  assert.equal(shownCents(await text('history-high')), cents(high), `${range} high`);
-  assert.equal(shownCents(await text('history-low')), cents(low), `${range} low`);
+  assert.equal(shownCents(await text('history-high')), exactCents(high), `${range} high`);
+  assert.equal(shownCents(await text('history-low')), exactCents(low), `${range} low`);
   const points = await page.locator('[data-testid=history-chart]').getAttribute('data-points');
   assert.equal(Number(points), items.length, `${range} points drawn`);
   // The change's colour follows its sign.
@@ -88,7 +91,8 @@ async function readout(page) {
 
 for (const vp of VIEWPORTS) {
   test(`${vp.name}: history ranges, change, readout, reload, back/forward, states`, async () => {
-    const { context, page, errors, requests } = await newPage(browser, vp);
+    const { context, page, errors } = await newPage(browser, vp);
+    const requests = trackRequests(page);
     const account = demoAccounts()[0]['account-number'];
     await signIn(page, vp);
     const wasmAtSignIn = wasmLoads(requests);
@@ -103,7 +107,7 @@ for (const vp of VIEWPORTS) {
     assert.equal(await page.locator('[data-testid=history-range][aria-pressed=true]').getAttribute('data-range'), '1m');
     await assertFigures(page, '1m', await series(page, account, '1m'));
     await assertNoSideScroll(page, vp, 'history 1M');
-    await assertAccessible(page, `${vp.name} history`);
+    await assertAccessible(page, vp, 'history');
     await shot(page, vp, 'history-1m');
 
     // Every range: the button is pressed, the address says it, the figures match the series.
@@ -122,7 +126,7 @@ for (const vp of VIEWPORTS) {
       const n = items.length;
       const i = await pointAt(page, vp, Math.floor(n / 3), n);
       const r = await readout(page);
-      assert.equal(r.value, cents(items[i].close), `${range} readout value at ${i}`);
+      assert.equal(r.value, exactCents(items[i].close), `${range} readout value at ${i}`);
       assert.equal(r.now, i, `${range} aria-valuenow`);
       if (range !== '1d') assert.equal(r.date, dayLabel(items[i].time), `${range} readout date`);
       if (range === '1d' || range === '1y') await shot(page, vp, `history-${range}-readout`);
@@ -136,7 +140,7 @@ for (const vp of VIEWPORTS) {
     await page.keyboard.press('ArrowLeft');
     let r = await readout(page);
     assert.equal(r.now, items.length - 2);
-    assert.equal(r.value, cents(items[items.length - 2].close));
+    assert.equal(r.value, exactCents(items[items.length - 2].close));
     await page.keyboard.press('Home');
     r = await readout(page);
     assert.equal(r.now, 0);
@@ -166,7 +170,7 @@ for (const vp of VIEWPORTS) {
     const panel = page.locator(`${figure} [data-testid=error-panel]`);
     await panel.waitFor();
     await shot(page, vp, 'history-error');
-    await press(page, vp, panel.locator('button'));
+    await press(page, vp, `${figure} [data-testid=error-panel] button`);
     await settled(page, '6m');
     await assertFigures(page, '6m', await series(page, account, '6m'));
 
@@ -181,7 +185,7 @@ for (const vp of VIEWPORTS) {
     await page.goto(`${APP_URL}/accounts/${account}/history?range=1y`);
     await settled(page, '1y');
     await assertFigures(page, '1y', await series(page, account, '1y'));
-    await assertAccessible(page, `${vp.name} history dark`, { exclude: DARK_EXCLUDE });
+    await assertAccessible(page, vp, 'history dark', { exclude: DARK_EXCLUDE });
     await assertNoSideScroll(page, vp, 'history dark');
     await shot(page, vp, 'history-dark');
     await context.close();

@@ -7,8 +7,11 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { APP_URL, sim } from './harness.mjs';
 import {
-  VIEWPORTS, DARK_EXCLUDE, launch, newPage, signIn, tapNav, apiData, apiWrite, assertAccessible,
-  assertNoSideScroll, press, shot, count, wasmLoads,
+  VIEWPORTS, launch, newPage, assertAccessible, press, shot,
+} from './browser-kit.mjs';
+import {
+  DARK_EXCLUDE, trackRequests, count, wasmLoads, signIn, tapNav, apiData, apiWrite,
+  assertNoSideScroll,
 } from './screens-harness.mjs';
 
 let browser;
@@ -52,7 +55,8 @@ async function assertIndex(page) {
 
 for (const vp of VIEWPORTS) {
   test(`${vp.name}: watchlists create → add → remove → delete, errors, reloads, public lists`, async () => {
-    const { context, page, errors, requests } = await newPage(browser, vp);
+    const { context, page, errors } = await newPage(browser, vp);
+    const requests = trackRequests(page);
     await signIn(page, vp);
     const wasmAtSignIn = wasmLoads(requests);
 
@@ -60,7 +64,7 @@ for (const vp of VIEWPORTS) {
     assert.equal(new URL(page.url()).pathname, '/watchlists');
     const { mine } = await assertIndex(page);
     await assertNoSideScroll(page, vp, 'watchlists');
-    await assertAccessible(page, `${vp.name} watchlists`);
+    await assertAccessible(page, vp, 'watchlists');
     await shot(page, vp, 'watchlists');
 
     // Refused before anything is sent: empty, already one of the user's, a character the
@@ -155,7 +159,7 @@ for (const vp of VIEWPORTS) {
     await waitForSymbols(page, ['/ESZ6', 'MSFT']);
     assert.equal(await page.locator('[data-testid=watchlist-title]').innerText(), name);
     await assertNoSideScroll(page, vp, 'watchlist');
-    await assertAccessible(page, `${vp.name} watchlist`);
+    await assertAccessible(page, vp, 'watchlist');
     await shot(page, vp, 'watchlist');
 
     // Back to the index (the new list is there with its count), forward to the list.
@@ -192,7 +196,7 @@ for (const vp of VIEWPORTS) {
       assert.equal(await page.locator(`[data-testid=${gone}]`).count(), 0, `no ${gone} on a public list`);
     }
     await assertNoSideScroll(page, vp, 'public watchlist');
-    await assertAccessible(page, `${vp.name} public watchlist`);
+    await assertAccessible(page, vp, 'public watchlist');
     await shot(page, vp, 'watchlist-public');
 
     assert.equal(wasmLoads(requests) - wasmAtSignIn, 1, 'the app was fetched again only by the reload');
@@ -206,13 +210,13 @@ for (const vp of VIEWPORTS) {
     await signIn(page, vp);
     await page.goto(`${APP_URL}/watchlists`);
     await assertIndex(page);
-    await assertAccessible(page, `${vp.name} watchlists dark`, { exclude: DARK_EXCLUDE });
+    await assertAccessible(page, vp, 'watchlists dark', { exclude: DARK_EXCLUDE });
     await shot(page, vp, 'watchlists-dark');
 
     const { items } = await apiData(page, '/watchlists');
     await page.goto(`${APP_URL}/watchlists/${enc(items[1].name)}`);
     await waitForSymbols(page, items[1]['watchlist-entries'].map((e) => e.symbol));
-    await assertAccessible(page, `${vp.name} watchlist dark`, { exclude: DARK_EXCLUDE });
+    await assertAccessible(page, vp, 'watchlist dark', { exclude: DARK_EXCLUDE });
     await shot(page, vp, 'watchlist-dark');
 
     await page.goto(`${APP_URL}/watchlists/${enc('No such list')}`);
@@ -225,7 +229,7 @@ for (const vp of VIEWPORTS) {
     await panel.waitFor();
     await page.waitForSelector('[data-testid=watchlist-link]');
     await shot(page, vp, 'watchlists-error-panel');
-    await press(page, vp, panel.locator('button'));
+    await press(page, vp, '[data-testid=public-watchlists] [data-testid=error-panel] button');
     await page.waitForSelector('[data-testid=public-watchlist-link]');
     await context.close();
   });
