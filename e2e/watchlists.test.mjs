@@ -176,6 +176,7 @@ for (const vp of VIEWPORTS) {
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'confirm-delete', 'focus moves to the confirmation');
     await press(page, vp, '[data-testid=cancel-delete]');
     await page.waitForSelector('[data-testid=delete-watchlist]');
+    await page.waitForFunction(() => document.activeElement?.dataset.testid === 'delete-watchlist');
     assert.deepEqual(await apiSymbols(page, name), [['/ESZ6', 'Future'], ['MSFT', 'Equity']]);
     await press(page, vp, '[data-testid=delete-watchlist]');
     await shot(page, vp, 'watchlist-delete-confirm');

@@ -227,15 +227,25 @@ fn not_found(name: String) -> AnyView {
     .into_any()
 }
 
-/// "Delete watchlist", then an in-page confirmation (focus moves to it).
+/// "Delete watchlist", then an in-page confirmation. Focus moves to the confirmation, and back
+/// to "Delete watchlist" when it is cancelled.
 #[component]
 fn DeleteWatchlist(editor: Editor) -> impl IntoView {
     let router = Router::expect();
     let confirming = RwSignal::new(false);
     let busy = editor.busy();
     let confirm_button = NodeRef::<html::Button>::new();
+    let delete_button = NodeRef::<html::Button>::new();
+    // Whether the person has been in the confirmation (the page load does not take focus).
+    let asked = StoredValue::new(false);
     Effect::new(move |_| {
-        if let Some(button) = confirm_button.get() {
+        let button = if confirming.get() {
+            asked.set_value(true);
+            confirm_button.get()
+        } else {
+            delete_button.get().filter(|_| asked.get_value())
+        };
+        if let Some(button) = button {
             let _ = button.focus();
         }
     });
@@ -248,6 +258,7 @@ fn DeleteWatchlist(editor: Editor) -> impl IntoView {
                     <button
                         type="button"
                         class="btn btn-secondary btn-danger"
+                        node_ref=delete_button
                         data-testid="delete-watchlist"
                         on:click=move |_| confirming.set(true)
                     >
