@@ -53,14 +53,9 @@ export const cents = (x) => Math.round(Number(x) * 100);
 /** Rules that fail the test whatever axe's impact rating (these are "minor"/"moderate" in axe). */
 const ALWAYS_FAIL = ['aria-allowed-role', 'landmark-one-main', 'landmark-no-duplicate-main', 'page-has-heading-one'];
 
-/**
- * axe-core on the current page: no serious or critical violation (nor any ALWAYS_FAIL one),
- * outside the `exclude` selectors.
- */
-export async function assertAccessible(page, vp, what, { exclude = [] } = {}) {
-  const axe = new AxeBuilder({ page });
-  for (const selector of exclude) axe.exclude(selector);
-  const { violations } = await axe.analyze();
+/** axe-core on the current page: no serious or critical violation (nor any ALWAYS_FAIL one). */
+export async function assertAccessible(page, vp, what) {
+  const { violations } = await new AxeBuilder({ page }).analyze();
   const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical' || ALWAYS_FAIL.includes(v.id));
   const report = bad.map((v) => `${v.impact} ${v.id}: ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`);
   assert.deepEqual(report, [], `${vp.name} ${what}: axe violations\n${report.join('\n')}`);

@@ -9,7 +9,7 @@ import {
   VIEWPORTS, launch, newPage, assertAccessible, press, shot,
 } from './browser-kit.mjs';
 import {
-  DARK_EXCLUDE, trackRequests, wasmLoads, signIn, tapNav, apiData, assertNoSideScroll,
+  trackRequests, wasmLoads, signIn, tapNav, apiData, assertNoSideScroll,
   shownCents, differenceCents, exactCents,
 } from './screens-harness.mjs';
 
@@ -185,7 +185,7 @@ for (const vp of VIEWPORTS) {
     await page.goto(`${APP_URL}/accounts/${account}/history?range=1y`);
     await settled(page, '1y');
     await assertFigures(page, '1y', await series(page, account, '1y'));
-    await assertAccessible(page, vp, 'history dark', { exclude: DARK_EXCLUDE });
+    await assertAccessible(page, vp, 'history dark');
     await assertNoSideScroll(page, vp, 'history dark');
     await shot(page, vp, 'history-dark');
     await context.close();

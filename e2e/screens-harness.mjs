@@ -5,13 +5,6 @@ import assert from 'node:assert/strict';
 import { APP_URL, CSRF } from './harness.mjs';
 import { press, signInLikeAPerson, assertNoHorizontalScroll } from './browser-kit.mjs';
 
-/**
- * In dark mode the shell's current navigation entry (accent on a 10 % accent tint, desktop) is
- * below 4.5:1 (axe color-contrast); it is the shell's to fix, so dark-mode checks of a screen
- * leave the navigation out.
- */
-export const DARK_EXCLUDE = ['.main-nav'];
-
 /** Every request `page` makes from now on, as `{ method, url }`. */
 export function trackRequests(page) {
   const requests = [];

@@ -10,7 +10,7 @@ import {
   VIEWPORTS, launch, newPage, assertAccessible, press, shot,
 } from './browser-kit.mjs';
 import {
-  DARK_EXCLUDE, trackRequests, count, wasmLoads, signIn, tapNav, apiData, apiWrite,
+  trackRequests, count, wasmLoads, signIn, tapNav, apiData, apiWrite,
   assertNoSideScroll,
 } from './screens-harness.mjs';
 
@@ -211,13 +211,13 @@ for (const vp of VIEWPORTS) {
     await signIn(page, vp);
     await page.goto(`${APP_URL}/watchlists`);
     await assertIndex(page);
-    await assertAccessible(page, vp, 'watchlists dark', { exclude: DARK_EXCLUDE });
+    await assertAccessible(page, vp, 'watchlists dark');
     await shot(page, vp, 'watchlists-dark');
 
     const { items } = await apiData(page, '/watchlists');
     await page.goto(`${APP_URL}/watchlists/${enc(items[1].name)}`);
     await waitForSymbols(page, items[1]['watchlist-entries'].map((e) => e.symbol));
-    await assertAccessible(page, vp, 'watchlist dark', { exclude: DARK_EXCLUDE });
+    await assertAccessible(page, vp, 'watchlist dark');
     await shot(page, vp, 'watchlist-dark');
 
     await page.goto(`${APP_URL}/watchlists/${enc('No such list')}`);
