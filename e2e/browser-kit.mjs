@@ -61,6 +61,17 @@ export async function assertAccessible(page, vp, what) {
   assert.deepEqual(report, [], `${vp.name} ${what}: axe violations\n${report.join('\n')}`);
 }
 
+/**
+ * axe-core inside `selector` only: no serious or critical violation (a screen's own content, e.g.
+ * in dark mode, where the shell has its own tests).
+ */
+export async function assertAccessibleWithin(page, selector, what) {
+  const { violations } = await new AxeBuilder({ page }).include(selector).analyze();
+  const bad = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  assert.deepEqual(report, [], `${what}: axe violations\n${report.join('\n')}`);
+}
+
 /** Exactly one main landmark and at least one <h1>. (A `role` on <main> replaces its landmark.) */
 export async function assertLandmarks(page, what) {
   const found = await page.evaluate(() => ({
@@ -116,4 +127,84 @@ export async function signInQuickly(page) {
     if (status !== 429 || attempt >= 5) throw new Error(`exchange from the page: ${status}`);
     await new Promise((r) => setTimeout(r, Number(retryAfter ?? '10') * 1000));
   }
+}
+
+/** tastytrade's `data` for `/api<path>`, through the worker with the page's session cookie. */
+export async function apiData(page, path) {
+  const res = await page.context().request.get(APP_URL + '/api' + path);
+  assert.equal(res.status(), 200, `${path}: ${res.status()} ${await res.text()}`);
+  return (await res.json()).data;
+}
+
+/** Today in the page's time zone (what the app calls today), `YYYY-MM-DD`. */
+export const pageToday = (page) => page.evaluate(() => {
+  const d = new Date();
+  const p = (n) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
+});
+
+/** `YYYY-MM-DD` moved by `days`. */
+export function addDays(iso, days) {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Presses the download button `selector`; resolves to the file's name and text. */
+export async function download(page, vp, selector) {
+  const [file] = await Promise.all([page.waitForEvent('download'), press(page, vp, selector)]);
+  const chunks = [];
+  for await (const chunk of await file.createReadStream()) chunks.push(chunk);
+  return { name: file.suggestedFilename(), text: Buffer.concat(chunks).toString('utf8') };
+}
+
+/**
+ * RFC 4180: CRLF line ends, fields quoted when they hold a comma, quote, CR or LF, quotes
+ * doubled. Throws on anything else (a bare LF, a stray quote), so a test sees broken quoting.
+ */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let i = 0;
+  while (i < text.length) {
+    let field = '';
+    if (text[i] === '"') {
+      i++;
+      for (;;) {
+        if (i >= text.length) throw new Error('unterminated quoted field');
+        if (text[i] === '"' && text[i + 1] === '"') { field += '"'; i += 2; continue; }
+        if (text[i] === '"') { i++; break; }
+        field += text[i++];
+      }
+    } else {
+      while (i < text.length && text[i] !== ',' && text[i] !== '\r') {
+        if (text[i] === '"' || text[i] === '\n') throw new Error(`bad character in an unquoted field at ${i}`);
+        field += text[i++];
+      }
+    }
+    row.push(field);
+    if (text[i] === ',') { i++; continue; }
+    if (text.slice(i, i + 2) !== '\r\n') throw new Error(`expected CRLF at ${i}`);
+    i += 2;
+    rows.push(row);
+    row = [];
+  }
+  return rows;
+}
+
+/** CSV rows as objects keyed by the header row. */
+export function csvRecords(text) {
+  const [header, ...rows] = parseCsv(text);
+  return rows.map((r) => {
+    assert.equal(r.length, header.length, `a row with ${r.length} fields: ${r.join(',')}`);
+    return Object.fromEntries(header.map((h, i) => [h, r[i]]));
+  });
+}
+
+/** A decimal string without trailing zeros (`"210.140"` -> `"210.14"`, `"-0.0"` -> `"0"`). */
+export function plainDecimal(value) {
+  let s = String(value).trim();
+  if (s.includes('.')) s = s.replace(/0+$/, '').replace(/\.$/, '');
+  if (/^-?0$/.test(s)) return '0';
+  return s;
 }

@@ -191,29 +191,99 @@ pub fn date(iso: &str) -> String {
     date.to_locale_date_string(&locale(), &o).into()
 }
 
-/// `Dec 18, 3:04 PM` for an ISO-8601 instant, in the person's time zone.
+/// `Dec 18, 3:04 PM` for an ISO-8601 instant, in the person's time zone; the year is added
+/// when it is not the current one (`Dec 18, 2025, 3:04 PM`).
 pub fn date_time(iso: &str) -> String {
+    instant(iso, false, None)
+}
+
+/// An ISO-8601 instant in the person's time zone: `Dec 18, 3:04 PM` (the year when not the
+/// current one), with `seconds` `Dec 18, 3:04:05 PM`, and only the time (`3:04 PM`) when it
+/// falls on the same local day as the instant `same_day_as` (an order's later steps).
+pub fn instant(iso: &str, seconds: bool, same_day_as: Option<&str>) -> String {
     let date = js_sys::Date::new(&JsValue::from_str(iso));
     if date.get_time().is_nan() {
         return iso.to_owned();
     }
-    date_time_of(&date)
+    instant_of(&date, seconds, same_day_as)
 }
 
-/// `Dec 18, 3:04 PM` for an epoch-milliseconds instant, in the person's time zone.
+/// `Dec 18, 3:04 PM` for an epoch-milliseconds instant, as [`date_time`] writes it.
 pub fn date_time_at(epoch_ms: f64) -> String {
-    date_time_of(&js_sys::Date::new(&JsValue::from_f64(epoch_ms)))
+    instant_of(
+        &js_sys::Date::new(&JsValue::from_f64(epoch_ms)),
+        false,
+        None,
+    )
 }
 
-fn date_time_of(date: &js_sys::Date) -> String {
+fn instant_of(date: &js_sys::Date, seconds: bool, same_day_as: Option<&str>) -> String {
+    let local_day = |d: &js_sys::Date| (d.get_full_year(), d.get_month(), d.get_date());
+    let same_day = same_day_as
+        .map(|other| js_sys::Date::new(&JsValue::from_str(other)))
+        .is_some_and(|other| local_day(&other) == local_day(date));
+    let o = Object::new();
+    let set = |k: &str, v: &str| {
+        let _ = Reflect::set(&o, &k.into(), &v.into());
+    };
+    set("hour", "numeric");
+    set("minute", "2-digit");
+    if seconds {
+        set("second", "2-digit");
+    }
+    if same_day {
+        return date
+            .to_locale_time_string_with_options(&locale(), &o)
+            .into();
+    }
+    set("month", "short");
+    set("day", "numeric");
+    if date.get_full_year() != js_sys::Date::new_0().get_full_year() {
+        set("year", "numeric");
+    }
+    date.to_locale_string(&locale(), &o).into()
+}
+
+/// `Sep 8 – Dec 6, 2026` for two `YYYY-MM-DD` days (`Intl.DateTimeFormat.formatRange`: the
+/// shared parts once, in the person's locale).
+pub fn date_range(from: &str, to: &str) -> String {
+    let day = |iso: &str| {
+        let d = js_sys::Date::new(&JsValue::from_str(&format!("{}T12:00:00", iso.get(..10)?)));
+        (!d.get_time().is_nan()).then_some(d)
+    };
+    let o = Object::new();
+    for (k, v) in [("year", "numeric"), ("month", "short"), ("day", "numeric")] {
+        let _ = Reflect::set(&o, &k.into(), &v.into());
+    }
+    let locales = Array::of1(&JsValue::from_str(&locale()));
+    day(from)
+        .zip(day(to))
+        .and_then(|(a, b)| {
+            Intl::DateTimeFormat::new(&locales, &o)
+                .format_range(&a, &b)
+                .ok()
+        })
+        .map(String::from)
+        .unwrap_or_else(|| format!("{} – {}", date(from), date(to)))
+}
+
+/// `Wed, Dec 2, 2026` for a `YYYY-MM-DD` day, in the person's locale (a list's day heading).
+pub fn day_heading(iso: &str) -> String {
+    let Some(day) = iso.get(..10) else {
+        return iso.to_owned();
+    };
+    let date = js_sys::Date::new(&JsValue::from_str(&format!("{day}T12:00:00")));
+    if date.get_time().is_nan() {
+        return iso.to_owned();
+    }
     let o = Object::new();
     for (k, v) in [
+        ("weekday", "short"),
+        ("year", "numeric"),
         ("month", "short"),
         ("day", "numeric"),
-        ("hour", "numeric"),
-        ("minute", "2-digit"),
     ] {
         let _ = Reflect::set(&o, &k.into(), &v.into());
     }
-    date.to_locale_string(&locale(), &o).into()
+    date.to_locale_date_string(&locale(), &o).into()
 }

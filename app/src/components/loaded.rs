@@ -5,6 +5,7 @@
 use leptos::prelude::*;
 
 use super::ErrorPanel;
+use crate::api::ApiError;
 use crate::data::{Paged, Query};
 
 /// The throttling notice for `query` (nothing when not throttled).
@@ -34,9 +35,14 @@ where
     V: IntoView + 'static,
 {
     let retry = Callback::new(move |_| query.reload());
+    let retry_in = query.retry_in();
     let body = move || {
+        // While a throttled first load waits to retry by itself, the notice says so; an error
+        // panel asking to "try again" as well would contradict it.
+        let waiting = retry_in.get().is_some();
         query.with(|state| match state {
             None => placeholder(),
+            Some(Err(ApiError::RateLimited { .. })) if waiting => placeholder(),
             Some(Err(error)) => {
                 let error = error.clone();
                 view! { <ErrorPanel error retry /> }.into_any()

@@ -2,9 +2,12 @@
 //! CSV downloads. Screens themselves live in `features/`.
 
 pub mod csv;
+pub mod dom;
+pub mod filters;
 mod loaded;
 mod status;
 
 pub use csv::{Csv, CsvButton, Field};
+pub use filters::DateRange;
 pub use loaded::{load_more, loaded, throttle_notice};
 pub use status::{BrandMark, Empty, ErrorPanel, NotFound, Splash};

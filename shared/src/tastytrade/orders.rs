@@ -233,11 +233,43 @@ impl Order {
 
     /// One line for the order's legs: `BTO 1 AAPL 197.5 Call / STO 1 AAPL 200 Call`.
     pub fn leg_summary(&self) -> String {
-        self.legs
-            .iter()
-            .map(OrderLeg::summary)
-            .collect::<Vec<_>>()
-            .join(" / ")
+        self.join_legs(OrderLeg::summary)
+    }
+
+    /// The legs as order tickets write them: `STO 1 SPY 12/18/26 700C / BTO 1 SPY 12/18/26 710C`.
+    pub fn compact_leg_summary(&self) -> String {
+        self.join_legs(OrderLeg::compact_summary)
+    }
+
+    fn join_legs(&self, line: fn(&OrderLeg) -> String) -> String {
+        self.legs.iter().map(line).collect::<Vec<_>>().join(" / ")
+    }
+
+    /// An ISO-8601 time kept untyped in `extra` (`live-at`, `in-flight-at`, `cancelled-at`).
+    pub fn extra_time(&self, key: &str) -> Option<&str> {
+        self.extra
+            .get(key)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+    }
+
+    /// The order this one replaced (`replaces-order-id`, on the new order of a
+    /// cancel/replace; docs/tastytrade.md §6.4 Orders). A number or a numeric string.
+    pub fn replaces_order_id(&self) -> Option<i64> {
+        extra_id(&self.extra, "replaces-order-id")
+    }
+
+    /// The order that replaced this one (`replacing-order-id`, on the cancelled old order).
+    pub fn replacing_order_id(&self) -> Option<i64> {
+        extra_id(&self.extra, "replacing-order-id")
+    }
+}
+
+fn extra_id(extra: &Map<String, Value>, key: &str) -> Option<i64> {
+    match extra.get(key)? {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
     }
 }
 
@@ -278,6 +310,16 @@ pub struct OrderLeg {
 impl OrderLeg {
     /// `BTO 100 AAPL`, `STO 1 AAPL 200 Call`, `Buy /ESZ6` (no quantity on a notional leg).
     pub fn summary(&self) -> String {
+        self.describe(SymbolParts::parse(&self.symbol).title())
+    }
+
+    /// Like [`OrderLeg::summary`] with the option's expiration: `STO 1 SPY 12/18/26 700C`.
+    pub fn compact_summary(&self) -> String {
+        self.describe(SymbolParts::parse(&self.symbol).compact())
+    }
+
+    /// `<action> <quantity> <symbol>`, leaving out what is absent.
+    fn describe(&self, symbol: String) -> String {
         let mut parts: Vec<String> = Vec::with_capacity(3);
         if let Some(a) = &self.action {
             parts.push(a.short_label().to_owned());
@@ -285,11 +327,28 @@ impl OrderLeg {
         if let Some(q) = self.quantity {
             parts.push(q.normalize().to_string());
         }
-        let title = SymbolParts::parse(&self.symbol).title();
-        if !title.is_empty() {
-            parts.push(title);
+        if !symbol.is_empty() {
+            parts.push(symbol);
         }
         parts.join(" ")
+    }
+
+    /// The quantity filled so far (the sum of the fills' quantities); `None` on overflow or
+    /// when a fill has no quantity.
+    pub fn filled_quantity(&self) -> Option<Decimal> {
+        self.fills
+            .iter()
+            .try_fold(Decimal::ZERO, |sum, f| sum.checked_add(f.quantity?))
+    }
+
+    /// The quantity-weighted average fill price, `None` without fills, when a fill lacks a
+    /// price or quantity, or on overflow (checked: the inputs come from the network).
+    pub fn average_fill_price(&self) -> Option<Decimal> {
+        let quantity = self.filled_quantity().filter(|q| !q.is_zero())?;
+        let notional = self.fills.iter().try_fold(Decimal::ZERO, |sum, f| {
+            sum.checked_add(f.fill_price?.checked_mul(f.quantity?)?)
+        })?;
+        notional.checked_div(quantity)
     }
 }
 

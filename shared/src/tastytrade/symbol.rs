@@ -170,6 +170,37 @@ impl SymbolParts {
             SymbolParts::Other(_) => None,
         }
     }
+
+    /// One compact line with the expiration, as order tickets write legs: `SPY 12/18/26 700C`,
+    /// `/ESZ6 9/18/26 9100C`; other symbols as [`SymbolParts::title`].
+    pub fn compact(&self) -> String {
+        let option = |head: &str, e: &SymbolDate, right: &OptionRight, strike: &Decimal| {
+            let r = &right.label()[..1];
+            let yy = e.year % 100;
+            format!(
+                "{head} {}/{}/{yy:02} {}{r}",
+                e.month,
+                e.day,
+                strike.normalize()
+            )
+        };
+        match self {
+            SymbolParts::EquityOption {
+                root,
+                expiration,
+                right,
+                strike,
+            } => option(root, expiration, right, strike),
+            SymbolParts::FutureOption {
+                future,
+                expiration,
+                right,
+                strike,
+                ..
+            } => option(future, expiration, right, strike),
+            _ => self.title(),
+        }
+    }
 }
 
 /// `SPY   260804C00500000` (the root may also be shorter than 6 and unpadded in sloppy inputs;
