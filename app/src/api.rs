@@ -100,12 +100,18 @@ impl Reply {
         }
     }
 
-    fn decode<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+    /// Any 2xx, body unread.
+    fn success(&self) -> Result<(), ApiError> {
         if (200..300).contains(&self.status) {
-            serde_json::from_str(&self.body).map_err(|e| ApiError::Decode(e.to_string()))
+            Ok(())
         } else {
             Err(self.error())
         }
+    }
+
+    fn decode<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        self.success()?;
+        serde_json::from_str(&self.body).map_err(|e| ApiError::Decode(e.to_string()))
     }
 }
 
@@ -271,12 +277,9 @@ pub async fn exchange(code: String, code_verifier: Option<String>) -> Result<Sig
 }
 
 pub async fn logout() -> Result<(), ApiError> {
-    let reply = send(request(Method::POST, "/auth/logout", None), None).await?;
-    if (200..300).contains(&reply.status) {
-        Ok(())
-    } else {
-        Err(reply.error())
-    }
+    send(request(Method::POST, "/auth/logout", None), None)
+        .await?
+        .success()
 }
 
 // ---- tastytrade through the worker ---------------------------------------------------------
@@ -335,6 +338,17 @@ pub fn write<T: DeserializeOwned + 'static>(
 ) -> impl Future<Output = Result<T, ApiError>> + 'static {
     let builder = request(method, &api_path(parts, ""), None);
     async move { Ok(send(builder, body).await?.decode::<Data<T>>()?.data) }
+}
+
+/// A write whose answer the caller does not read: any 2xx is success, whatever the body (a
+/// `DELETE` may answer the deleted object, an empty body or nothing; docs/tastytrade.md §6.7).
+pub fn write_unit(
+    method: Method,
+    parts: &[&str],
+    body: Option<String>,
+) -> impl Future<Output = Result<(), ApiError>> + 'static {
+    let builder = request(method, &api_path(parts, ""), None);
+    async move { send(builder, body).await?.success() }
 }
 
 #[cfg(test)]

@@ -29,10 +29,12 @@ enum Style {
     QuantitySigned,
     /// `+12.34%`
     PercentSigned,
+    /// `$548,000` — whole dollars (chart axes).
+    MoneyWhole,
 }
 
 /// One `Intl.NumberFormat` per style, created on first use (indexed by `Style as usize`).
-const STYLES: usize = 5;
+const STYLES: usize = 6;
 
 thread_local! {
     static FORMATTERS: RefCell<[Option<Function>; STYLES]> = const { RefCell::new([const { None }; STYLES]) };
@@ -44,7 +46,7 @@ fn options(style: Style) -> Object {
         let _ = Reflect::set(&o, &JsValue::from_str(k), &v);
     };
     match style {
-        Style::Money | Style::MoneySigned | Style::Price => {
+        Style::Money | Style::MoneySigned | Style::Price | Style::MoneyWhole => {
             set("style", "currency".into());
             set("currency", "USD".into());
         }
@@ -56,6 +58,10 @@ fn options(style: Style) -> Object {
             set("minimumFractionDigits", 2.into());
             set("maximumFractionDigits", 2.into());
         }
+    }
+    if style == Style::MoneyWhole {
+        set("minimumFractionDigits", 0.into());
+        set("maximumFractionDigits", 0.into());
     }
     if style == Style::Price {
         set("minimumFractionDigits", 2.into());
@@ -92,6 +98,11 @@ pub fn money(value: Decimal) -> String {
 
 pub fn money_signed(value: Decimal) -> String {
     format(Style::MoneySigned, value)
+}
+
+/// Whole dollars (`$548,000`), for round amounts such as a chart's axis.
+pub fn money_whole(value: Decimal) -> String {
+    format(Style::MoneyWhole, value)
 }
 
 pub fn price(value: Decimal) -> String {
@@ -194,10 +205,23 @@ pub fn instant(iso: &str, seconds: bool, same_day_as: Option<&str>) -> String {
     if date.get_time().is_nan() {
         return iso.to_owned();
     }
+    instant_of(&date, seconds, same_day_as)
+}
+
+/// `Dec 18, 3:04 PM` for an epoch-milliseconds instant, as [`date_time`] writes it.
+pub fn date_time_at(epoch_ms: f64) -> String {
+    instant_of(
+        &js_sys::Date::new(&JsValue::from_f64(epoch_ms)),
+        false,
+        None,
+    )
+}
+
+fn instant_of(date: &js_sys::Date, seconds: bool, same_day_as: Option<&str>) -> String {
     let local_day = |d: &js_sys::Date| (d.get_full_year(), d.get_month(), d.get_date());
     let same_day = same_day_as
         .map(|other| js_sys::Date::new(&JsValue::from_str(other)))
-        .is_some_and(|other| local_day(&other) == local_day(&date));
+        .is_some_and(|other| local_day(&other) == local_day(date));
     let o = Object::new();
     let set = |k: &str, v: &str| {
         let _ = Reflect::set(&o, &k.into(), &v.into());
