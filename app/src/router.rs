@@ -224,10 +224,6 @@ impl Router {
         self.route.get()
     }
 
-    pub fn route_untracked(&self) -> Route {
-        self.route.get_untracked()
-    }
-
     /// The current query's value for `key` (reactive).
     pub fn query(&self, key: &str) -> Option<String> {
         self.location.with(|l| {

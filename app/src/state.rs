@@ -46,15 +46,6 @@ impl AuthState {
         self.0.set(auth);
     }
 
-    /// Passes `result` through; a "session ended" error flips a signed-in app to the
-    /// session-ended screen.
-    pub fn check<T>(&self, result: Result<T, ApiError>) -> Result<T, ApiError> {
-        if let Err(ApiError::SessionEnded { revoked }) = &result {
-            self.end(*revoked);
-        }
-        result
-    }
-
     pub fn end(&self, revoked: bool) {
         if matches!(self.0.get_untracked(), Auth::SignedIn(_)) {
             self.0.set(Auth::Ended { revoked });

@@ -4,4 +4,5 @@
 //! - [`tastytrade`]: tastytrade's REST wire format, as documented (kebab-case, decimals as strings).
 
 pub mod bff;
+pub mod checked;
 pub mod tastytrade;

@@ -110,7 +110,10 @@ fn download(name: &str, content: &str) -> Option<()> {
 /// or `None` while there is nothing loaded to export).
 #[component]
 pub fn CsvButton(
-    make: impl Fn() -> Option<(String, String)> + Send + Sync + 'static,
+    /// Builds the file when pressed; a callback rather than a generic closure, so the button is
+    /// compiled once for every screen.
+    #[prop(into)]
+    make: Callback<(), Option<(String, String)>>,
     /// `data-testid`.
     testid: &'static str,
 ) -> impl IntoView {
@@ -120,7 +123,7 @@ pub fn CsvButton(
             class="btn btn-secondary btn-sm"
             data-testid=testid
             on:click=move |_| {
-                if let Some((name, content)) = make() {
+                if let Some((name, content)) = make.run(()) {
                     download(&name, &content);
                 }
             }

@@ -9,8 +9,7 @@ use crate::api::ApiError;
 use crate::data::{Paged, Query};
 
 /// The throttling notice for `query` (nothing when not throttled).
-pub fn throttle_notice<T: Send + Sync + 'static>(query: Query<T>) -> impl IntoView {
-    let retry_in = query.retry_in();
+fn throttle_notice(retry_in: Signal<Option<u32>>) -> impl IntoView {
     move || {
         retry_in.get().map(|secs| {
             view! {
@@ -51,7 +50,7 @@ where
         })
     };
     view! {
-        {throttle_notice(query)}
+        {throttle_notice(query.retry_in())}
         {body}
     }
 }

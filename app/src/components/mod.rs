@@ -9,5 +9,5 @@ mod status;
 
 pub use csv::{Csv, CsvButton, Field};
 pub use filters::DateRange;
-pub use loaded::{load_more, loaded, throttle_notice};
+pub use loaded::{load_more, loaded};
 pub use status::{BrandMark, Empty, ErrorPanel, NotFound, Splash};

@@ -63,14 +63,6 @@ impl Mutation {
     pub fn busy(&self) -> Signal<bool> {
         self.busy.into()
     }
-
-    pub fn error(&self) -> Signal<Option<ApiError>> {
-        self.error.into()
-    }
-
-    pub fn clear_error(&self) {
-        self.error.set(None);
-    }
 }
 
 impl Default for Mutation {

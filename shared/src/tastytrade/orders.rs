@@ -6,6 +6,7 @@
 //! `complex-order-id`, `cancelled-at`, `source`, …) stays in `extra`, since each typed field adds
 //! deserializer code to the browser bundle. Order *requests* are not modelled here.
 
+use crate::checked::Checked;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -338,7 +339,7 @@ impl OrderLeg {
     pub fn filled_quantity(&self) -> Option<Decimal> {
         self.fills
             .iter()
-            .try_fold(Decimal::ZERO, |sum, f| sum.checked_add(f.quantity?))
+            .try_fold(Decimal::ZERO, |sum, f| sum.plus(f.quantity?))
     }
 
     /// The quantity-weighted average fill price, `None` without fills, when a fill lacks a
@@ -346,9 +347,9 @@ impl OrderLeg {
     pub fn average_fill_price(&self) -> Option<Decimal> {
         let quantity = self.filled_quantity().filter(|q| !q.is_zero())?;
         let notional = self.fills.iter().try_fold(Decimal::ZERO, |sum, f| {
-            sum.checked_add(f.fill_price?.checked_mul(f.quantity?)?)
+            sum.plus(f.fill_price?.times(f.quantity?)?)
         })?;
-        notional.checked_div(quantity)
+        notional.over(quantity)
     }
 }
 

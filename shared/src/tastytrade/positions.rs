@@ -1,5 +1,6 @@
 //! `GET /accounts/{n}/positions` (docs/tastytrade.md §6.3) and the position math the UI shows.
 
+use crate::checked::Checked;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -200,11 +201,11 @@ impl Position {
             return Some(p);
         }
         let mark = self.mark?;
-        let units = self.quantity.abs().checked_mul(self.multiplier_or_one())?;
+        let units = self.quantity.abs().times(self.multiplier_or_one())?;
         if units.is_zero() {
             return None;
         }
-        Some(mark.abs().checked_div(units)?.round_dp(6).normalize())
+        Some(mark.abs().over(units)?.round_dp(6).normalize())
     }
 
     /// Unrealized P/L: (price − average open) × quantity × multiplier, negated for shorts.
@@ -215,17 +216,17 @@ impl Position {
         let (price, _) = self.current_price()?;
         let open = self.average_open_price?;
         price
-            .checked_sub(open)?
-            .checked_mul(self.signed_quantity())?
-            .checked_mul(self.multiplier_or_one())
+            .minus(open)?
+            .times(self.signed_quantity())?
+            .times(self.multiplier_or_one())
     }
 
     /// Cost basis: average open × |quantity| × multiplier (a magnitude); `None` on overflow.
     pub fn cost_basis(&self) -> Option<Decimal> {
         self.average_open_price?
             .abs()
-            .checked_mul(self.quantity.abs())?
-            .checked_mul(self.multiplier_or_one())
+            .times(self.quantity.abs())?
+            .times(self.multiplier_or_one())
     }
 
     /// Unrealized P/L as a fraction of the cost basis (0.25 = +25 %); `None` on a zero basis or
@@ -236,7 +237,7 @@ impl Position {
         if basis.is_zero() {
             return None;
         }
-        pl.checked_div(basis)
+        pl.over(basis)
     }
 
     /// Market value with sign (shorts negative): price × signed quantity × multiplier; `None`
@@ -244,8 +245,8 @@ impl Position {
     pub fn market_value(&self) -> Option<Decimal> {
         let (price, _) = self.current_price()?;
         price
-            .checked_mul(self.signed_quantity())?
-            .checked_mul(self.multiplier_or_one())
+            .times(self.signed_quantity())?
+            .times(self.multiplier_or_one())
     }
 
     /// The date the position was opened (`created-at`, `YYYY-MM-DD`), if sent.
@@ -273,11 +274,11 @@ impl Position {
             self.close_price?
         };
         let unrealized = mark
-            .checked_sub(base)?
-            .checked_mul(self.signed_quantity())?
-            .checked_mul(self.multiplier_or_one())?;
+            .minus(base)?
+            .times(self.signed_quantity())?
+            .times(self.multiplier_or_one())?;
         match self.signed_realized_day_gain() {
-            Some(realized) => unrealized.checked_add(realized),
+            Some(realized) => unrealized.plus(realized),
             None => Some(unrealized),
         }
     }
@@ -374,7 +375,8 @@ mod tests {
         assert_eq!(p.day_pl(true), Some(d("311.5")));
         assert_eq!(p.opened_on(), Some("2026-11-02"));
         assert_eq!(p.group_key(), "SPY");
-        let no_mark = position(serde_json::json!({"symbol": "X", "quantity": 1, "close-price": "1"}));
+        let no_mark =
+            position(serde_json::json!({"symbol": "X", "quantity": 1, "close-price": "1"}));
         assert_eq!(no_mark.day_pl(false), None);
         let huge = position(serde_json::json!({
             "symbol": "X", "quantity": 10, "mark-price": MAX, "close-price": "-1"

@@ -5,6 +5,7 @@
 //! fold them (Debit → negative). Arithmetic is checked: values come from the network, and an
 //! overflow would panic and, with `panic = "abort"`, stop the whole app.
 
+use crate::checked::Checked;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -158,7 +159,7 @@ impl Transaction {
         ]
         .into_iter()
         .flatten()
-        .try_fold(Decimal::ZERO, Decimal::checked_add)
+        .try_fold(Decimal::ZERO, Decimal::plus)
     }
 
     /// What the transaction did to cash: `net-value` with its effect, else (no `net-value`)
@@ -169,7 +170,7 @@ impl Transaction {
         if let Some(net) = signed(self.net_value, self.net_value_effect.as_ref()) {
             return Some(net);
         }
-        self.signed_value()?.checked_add(self.signed_fees()?)
+        self.signed_value()?.plus(self.signed_fees()?)
     }
 }
 

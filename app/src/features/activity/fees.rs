@@ -10,6 +10,7 @@
 //! those same fields for the day. Fees are debits, so "paid" is the negated sum; a rebate
 //! (a Credit fee) lowers it. Transactions flagged `is-estimated-fee` make the total an estimate.
 
+use pocket_shared::checked::Checked;
 use std::future::Future;
 use std::pin::Pin;
 
@@ -58,7 +59,7 @@ impl FeeTotal {
             self.paid = self
                 .paid
                 .zip(t.signed_fees())
-                .and_then(|(paid, fees)| paid.checked_sub(fees));
+                .and_then(|(paid, fees)| paid.minus(fees));
             self.estimated |=
                 t.is_estimated_fee == Some(true) && t.signed_fees().is_some_and(|f| !f.is_zero());
         }

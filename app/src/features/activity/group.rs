@@ -1,5 +1,6 @@
 //! Transactions grouped under their day, in the order tastytrade sent them (newest first).
 
+use pocket_shared::checked::Checked;
 use pocket_shared::tastytrade::Transaction;
 use rust_decimal::Decimal;
 
@@ -21,9 +22,9 @@ impl Day<'_> {
     /// The day's net cash effect; `None` when a row has no net value or the sum overflows
     /// (shown as "—": a total that silently left a row out would be wrong).
     pub fn net(&self) -> Option<Decimal> {
-        self.rows.iter().try_fold(Decimal::ZERO, |sum, t| {
-            sum.checked_add(t.signed_net_value()?)
-        })
+        self.rows
+            .iter()
+            .try_fold(Decimal::ZERO, |sum, t| sum.plus(t.signed_net_value()?))
     }
 }
 

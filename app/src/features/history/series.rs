@@ -3,6 +3,7 @@
 //! chart's coordinates. Money stays `Decimal` with checked arithmetic; `f64` appears only in
 //! [`Scaled`], the screen coordinates.
 
+use pocket_shared::checked::Checked;
 use pocket_shared::tastytrade::NetLiqPoint;
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::Decimal;
@@ -142,7 +143,7 @@ impl Summary {
             last,
             high,
             low,
-            change: points[last].value.checked_sub(points[0].value),
+            change: points[last].value.minus(points[0].value),
         })
     }
 }
@@ -160,18 +161,18 @@ impl Axis {
     /// The tightest such axis that holds `min..=max` (4 steps when two fit as tightly); `None`
     /// on overflow. A flat series gets a band of 4 steps around its value.
     pub fn fit(min: Decimal, max: Decimal) -> Option<Axis> {
-        let span = max.checked_sub(min)?;
+        let span = max.minus(min)?;
         if span.is_zero() {
             // 1 % of the value (at least a dollar) per step, the value in the middle.
             let step =
                 NiceSteps::from((max.abs() / Decimal::from(50)).max(Decimal::ONE))?.next()?;
-            let lo = floor_to(min.checked_sub(step.checked_mul(Decimal::TWO)?)?, step)?;
+            let lo = floor_to(min.minus(step.times(Decimal::TWO)?)?, step)?;
             let axis = Axis {
                 lo,
                 step,
                 intervals: 4,
             };
-            lo.checked_add(axis.height_checked()?)?;
+            lo.plus(axis.height_checked()?)?;
             return Some(axis);
         }
         let mut best: Option<Axis> = None;
@@ -197,14 +198,14 @@ impl Axis {
                 step,
                 intervals,
             };
-            if lo.checked_add(axis.height_checked()?)? >= max {
+            if lo.plus(axis.height_checked()?)? >= max {
                 return Some(axis);
             }
         }
     }
 
     fn height_checked(&self) -> Option<Decimal> {
-        self.step.checked_mul(Decimal::from(self.intervals))
+        self.step.times(Decimal::from(self.intervals))
     }
 
     /// `hi − lo` (`fit` only returns axes where this and `lo +` it fit a `Decimal`).
@@ -223,7 +224,7 @@ impl Axis {
 
 /// The largest multiple of `step` at or below `value`.
 fn floor_to(value: Decimal, step: Decimal) -> Option<Decimal> {
-    value.checked_div(step)?.floor().checked_mul(step)
+    value.over(step)?.floor().times(step)
 }
 
 /// 1, 2, 2.5, 5 × 10ⁿ, from the first one at or above a starting value, upwards.
@@ -249,12 +250,12 @@ impl NiceSteps {
         let ten = Decimal::TEN;
         let mut power = Decimal::ONE;
         while power > at_least {
-            power = power.checked_div(ten)?;
+            power = power.over(ten)?;
             if power.is_zero() {
                 return None;
             }
         }
-        while power.checked_mul(ten)? <= at_least {
+        while power.times(ten)? <= at_least {
             power *= ten;
         }
         let mut steps = NiceSteps { power, index: 0 };
@@ -265,14 +266,14 @@ impl NiceSteps {
     }
 
     fn current(&self) -> Option<Decimal> {
-        MANTISSAS[self.index].checked_mul(self.power)
+        MANTISSAS[self.index].times(self.power)
     }
 
     fn advance(&mut self) -> Option<()> {
         self.index += 1;
         if self.index == MANTISSAS.len() {
             self.index = 0;
-            self.power = self.power.checked_mul(Decimal::TEN)?;
+            self.power = self.power.times(Decimal::TEN)?;
         }
         Some(())
     }
@@ -327,9 +328,9 @@ impl Scaled {
             .map(|(i, p)| {
                 let above = p
                     .value
-                    .checked_sub(axis.lo)?
-                    .checked_mul(height)?
-                    .checked_div(span)?
+                    .minus(axis.lo)?
+                    .times(height)?
+                    .over(span)?
                     .round()
                     .to_i64()?;
                 Some((x_of(i, n), HEIGHT - above))

@@ -6,10 +6,13 @@ mod balances;
 mod csv;
 
 use leptos::prelude::*;
+use pocket_shared::checked::Checked;
 use pocket_shared::tastytrade::{Position, PriceSource, SymbolParts};
 use rust_decimal::Decimal;
+use wasm_bindgen::JsCast;
 
-use crate::components::{loaded, CsvButton, Empty};
+use crate::components::dom::{self, dom_view, El};
+use crate::components::{loaded, CsvButton};
 use crate::data::Data;
 use crate::format;
 use balances::BalancesHeadline;
@@ -74,7 +77,7 @@ fn checked_total(
         }
         total = Some(match (total, value) {
             (None, v) => v,
-            (Some(Some(t)), Some(v)) => t.checked_add(v),
+            (Some(Some(t)), Some(v)) => t.plus(v),
             _ => None,
         });
     }
@@ -113,23 +116,20 @@ fn dte_label(dte: i64) -> String {
     }
 }
 
-fn pl_span(value: Option<Decimal>, testid: &'static str) -> impl IntoView {
-    view! {
-        <span class=format::pl_class(value) data-testid=testid>
-            {signed_money(value)}
-        </span>
-    }
+fn pl_span(value: Option<Decimal>, testid: &str) -> El {
+    El::leaf("span", format::pl_class(value), &signed_money(value)).attr("data-testid", testid)
 }
 
-fn position_rows(row: Row, index: usize) -> impl IntoView {
+/// `<span>{label} {figure}</span>`
+fn labelled(label: &str, figure: El) -> El {
+    El::new("span", "").text(label).text(" ").child(figure)
+}
+
+/// A position's row and, below it, its details (shown by tapping the symbol).
+fn position_rows(row: Row, index: usize) -> [El; 2] {
     let p = &row.position;
     let parts = SymbolParts::parse(&p.symbol);
-    let kind = p
-        .instrument_type
-        .as_ref()
-        .map(|t| t.short_label().to_owned());
-    let qty = p.signed_quantity();
-    let qty_text = format::quantity_signed(qty);
+    let qty_text = format::quantity_signed(p.signed_quantity());
     let mark = p.current_price();
     let pct = row
         .open_pl
@@ -139,7 +139,6 @@ fn position_rows(row: Row, index: usize) -> impl IntoView {
     let long = qty_text.chars().count() > 14
         || mark.is_some_and(|(m, _)| format::price(m).chars().count() > 14);
     let detail_id = format!("position-detail-{index}");
-    let open = RwSignal::new(false);
     let details = [
         ("Average open", p.average_open_price.map(format::price)),
         ("Previous close", p.close_price.map(format::price)),
@@ -153,150 +152,171 @@ fn position_rows(row: Row, index: usize) -> impl IntoView {
         ("Opened", p.opened_on().map(format::date)),
     ]
     .into_iter()
-    .filter_map(|(k, v)| Some((k, v?)))
-    .map(|(k, v)| view! { <div class="stat"><dt>{k}</dt><dd>{v}</dd></div> })
-    .collect_view();
+    .filter_map(|(k, v)| {
+        Some(
+            El::new("div", "stat")
+                .child(El::leaf("dt", "", k))
+                .child(El::leaf("dd", "", &v?)),
+        )
+    });
 
-    view! {
-        <tr
-            class="position-row"
-            class:long-numbers=long
-            class:open=move || open.get()
-            data-testid="position-row"
-            data-symbol=p.symbol.clone()
-        >
-            <th scope="row" class="sym-cell">
-                <button
-                    type="button"
-                    class="row-toggle"
-                    aria-expanded=move || open.get().to_string()
-                    aria-controls=detail_id.clone()
-                    on:click=move |_| open.update(|o| *o = !*o)
-                >
-                    <span class="sym-title">{parts.title()}</span>
-                    {parts.subtitle().map(|s| view! { <span class="sym-sub">{s}</span> })}
-                    <span class="sym-tags">
-                        {kind.map(|k| view! { <span class="kind">{k}</span> })}
-                        {row.dte.map(|d| view! {
-                            <span class="dte" data-testid="position-dte">{dte_label(d)}</span>
-                        })}
-                    </span>
-                </button>
-            </th>
-            <td class="num cell-qty" data-label="Qty">
-                <span class="qty" data-testid="position-quantity">{qty_text}</span>
-            </td>
-            <td class="num cell-mark" data-label="Mark">
-                {match mark {
-                    Some((price, PriceSource::Mark)) => view! { <span>{format::price(price)}</span> }.into_any(),
-                    Some((price, PriceSource::Close)) => view! {
-                        <span title="Previous close (no live mark)">
-                            {format::price(price)}
-                            <small class="tag">"close"</small>
-                        </span>
-                    }
-                    .into_any(),
-                    None => view! { <span class="muted">"—"</span> }.into_any(),
-                }}
-            </td>
-            <td class="num cell-day" data-label="Day P/L">
-                {pl_span(row.day_pl, "position-day-pl")}
-            </td>
-            <td class="num cell-pl" data-label="Open P/L">
-                <span
-                    class=format::pl_class(row.open_pl)
-                    data-testid="position-pl"
-                    title=overflow.then_some("Too large to compute")
-                >
-                    {signed_money(row.open_pl)}
-                </span>
-                {pct.map(|t| view! { <small class=format!("pct {}", format::pl_class(row.open_pl))>{t}</small> })}
-            </td>
-        </tr>
-        <tr class="detail-row" id=detail_id hidden=move || !open.get()>
-            <td colspan="5">
-                <dl class="stats">{details}</dl>
-            </td>
-        </tr>
+    let toggle = El::new("button", "row-toggle")
+        .attr("type", "button")
+        .attr("aria-expanded", "false")
+        .attr("aria-controls", &detail_id)
+        .child(El::leaf("span", "sym-title", &parts.title()))
+        .maybe(parts.subtitle().map(|s| El::leaf("span", "sym-sub", &s)))
+        .child(
+            El::new("span", "sym-tags")
+                .maybe(
+                    p.instrument_type
+                        .as_ref()
+                        .map(|t| El::leaf("span", "kind", t.short_label())),
+                )
+                .maybe(row.dte.map(|d| {
+                    El::leaf("span", "dte", &dte_label(d)).attr("data-testid", "position-dte")
+                })),
+        );
+    let mark_cell = match mark {
+        Some((price, PriceSource::Mark)) => El::leaf("span", "", &format::price(price)),
+        Some((price, PriceSource::Close)) => El::leaf("span", "", &format::price(price))
+            .attr("title", "Previous close (no live mark)")
+            .child(El::leaf("small", "tag", "close")),
+        None => El::leaf("span", "muted", "—"),
+    };
+    let mut open_pl = pl_span(row.open_pl, "position-pl");
+    if overflow {
+        open_pl = open_pl.attr("title", "Too large to compute");
     }
+    let cell = |class: &str, label: &str| El::new("td", class).attr("data-label", label);
+    let tr = El::new(
+        "tr",
+        if long {
+            "position-row long-numbers"
+        } else {
+            "position-row"
+        },
+    )
+    .attr("data-testid", "position-row")
+    .attr("data-symbol", &p.symbol)
+    .child(El::new("th", "sym-cell").attr("scope", "row").child(toggle))
+    .child(
+        cell("num cell-qty", "Qty")
+            .child(El::leaf("span", "qty", &qty_text).attr("data-testid", "position-quantity")),
+    )
+    .child(cell("num cell-mark", "Mark").child(mark_cell))
+    .child(cell("num cell-day", "Day P/L").child(pl_span(row.day_pl, "position-day-pl")))
+    .child(
+        cell("num cell-pl", "Open P/L")
+            .child(open_pl)
+            .maybe(pct.map(|t| {
+                El::leaf(
+                    "small",
+                    &format!("pct {}", format::pl_class(row.open_pl)),
+                    &t,
+                )
+            })),
+    );
+    let detail = El::new("tr", "detail-row")
+        .attr("id", &detail_id)
+        .attr("hidden", "")
+        .child(
+            El::new("td", "")
+                .attr("colspan", "5")
+                .child(El::new("dl", "stats").children(details)),
+        );
+    [tr, detail]
 }
 
-fn group_view(g: Group, first_index: usize) -> impl IntoView {
+fn group_view(g: Group, first_index: usize) -> El {
     let open = open_total(&g.rows);
     let day = day_total(&g.rows);
     let count = g.rows.len();
-    let key = g.key.clone();
-    let rows = g
-        .rows
-        .into_iter()
-        .enumerate()
-        .map(|(i, r)| position_rows(r, first_index + i))
-        .collect_view();
-    view! {
-        <tbody class="pos-group" data-testid="position-group" data-underlying=key>
-            <tr class="group-row">
-                <th scope="rowgroup" colspan="5">
-                    <span class="group-name">{g.key}</span>
-                    <span class="muted group-count">
-                        {format!("{count} position{}", if count == 1 { "" } else { "s" })}
-                    </span>
-                    <span class="group-figures">
-                        {day.map(|d| view! { <span>"Day "{pl_span(d, "group-day-pl")}</span> })}
-                        {open.map(|o| view! { <span>"Open "{pl_span(o, "group-pl")}</span> })}
-                    </span>
-                </th>
-            </tr>
-            {rows}
-        </tbody>
-    }
+    let header = El::new("tr", "group-row").child(
+        El::new("th", "")
+            .attr("scope", "rowgroup")
+            .attr("colspan", "5")
+            .child(El::leaf("span", "group-name", &g.key))
+            .child(El::leaf("span", "muted group-count", &plural(count)))
+            .child(
+                El::new("span", "group-figures")
+                    .maybe(day.map(|d| labelled("Day", pl_span(d, "group-day-pl"))))
+                    .maybe(open.map(|o| labelled("Open", pl_span(o, "group-pl")))),
+            ),
+    );
+    let body = El::new("tbody", "pos-group")
+        .attr("data-testid", "position-group")
+        .attr("data-underlying", &g.key)
+        .child(header);
+    g.rows.into_iter().enumerate().fold(body, |body, (i, r)| {
+        body.children(position_rows(r, first_index + i))
+    })
 }
 
-fn positions_view(list: &[Position]) -> AnyView {
+/// `3 positions`
+fn plural(count: usize) -> String {
+    format!("{count} position{}", if count == 1 { "" } else { "s" })
+}
+
+fn positions_view(list: &[Position]) -> El {
     if list.is_empty() {
-        return view! {
-            <Empty
-                title="No open positions"
-                text="This account holds no positions right now."
-                testid="positions-empty"
-            />
-        }
-        .into_any();
+        return dom::empty(
+            "No open positions",
+            "This account holds no positions right now.",
+            "positions-empty",
+        );
     }
     let today = format::today_iso();
     let groups = group(list, &today);
     let all_rows = || groups.iter().flat_map(|g| g.rows.iter());
     let total = open_total(all_rows());
     let day = day_total(all_rows());
-    let count = list.len();
-    let mut next_index = 0;
-    let bodies = groups
+    let summary = El::new("p", "positions-summary")
+        .child(El::leaf("span", "", &plural(list.len())))
+        .maybe(day.map(|t| labelled("Day", pl_span(t, "positions-day-pl"))))
+        .maybe(total.map(|t| labelled("Open", pl_span(t, "positions-total-pl"))));
+    let head = ["Symbol", "Qty", "Mark", "Day P/L", "Open P/L"]
         .into_iter()
-        .map(|g| {
+        .enumerate()
+        .map(|(i, h)| El::leaf("th", if i == 0 { "" } else { "num" }, h).attr("scope", "col"));
+    let mut next_index = 0;
+    let table = groups.into_iter().fold(
+        El::new("table", "positions-table")
+            .child(El::new("thead", "").child(El::new("tr", "").children(head))),
+        |table, g| {
             let first = next_index;
             next_index += g.rows.len();
-            group_view(g, first)
-        })
-        .collect_view();
-    view! {
-        <p class="positions-summary">
-            <span>{format!("{count} position{}", if count == 1 { "" } else { "s" })}</span>
-            {day.map(|t| view! { <span>"Day " {pl_span(t, "positions-day-pl")}</span> })}
-            {total.map(|t| view! { <span>"Open " {pl_span(t, "positions-total-pl")}</span> })}
-        </p>
-        <table class="positions-table">
-            <thead>
-                <tr>
-                    <th scope="col">"Symbol"</th>
-                    <th scope="col" class="num">"Qty"</th>
-                    <th scope="col" class="num">"Mark"</th>
-                    <th scope="col" class="num">"Day P/L"</th>
-                    <th scope="col" class="num">"Open P/L"</th>
-                </tr>
-            </thead>
-            {bodies}
-        </table>
+            table.child(group_view(g, first))
+        },
+    );
+    El::new("div", "").child(summary).child(table)
+}
+
+/// Tapping a symbol shows or hides its details: one handler for the whole table (the rows are
+/// plain DOM, redrawn whole when the data changes).
+fn toggle_details(ev: web_sys::MouseEvent) {
+    let Some(button) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+        .and_then(|el| el.closest("button.row-toggle").ok().flatten())
+    else {
+        return;
+    };
+    let open = button.get_attribute("aria-expanded").as_deref() != Some("true");
+    let _ = button.set_attribute("aria-expanded", if open { "true" } else { "false" });
+    let detail = button
+        .get_attribute("aria-controls")
+        .and_then(|id| document().get_element_by_id(&id));
+    if let Some(detail) = detail {
+        let _ = if open {
+            detail.remove_attribute("hidden")
+        } else {
+            detail.set_attribute("hidden", "")
+        };
     }
-    .into_any()
+    if let Some(row) = button.closest("tr").ok().flatten() {
+        let _ = row.class_list().toggle_with_force("open", open);
+    }
 }
 
 fn positions_skeleton() -> AnyView {
@@ -320,7 +340,10 @@ pub fn PositionsPage(account: String) -> impl IntoView {
         </div>
         <BalancesHeadline account=account.clone() />
         <section class="card positions" aria-label="Positions">
-            {loaded(positions, positions_skeleton, |list: &Vec<Position>| positions_view(list))}
+            {loaded(positions, positions_skeleton, |_: &Vec<Position>| ())}
+            <div on:click=toggle_details>
+                {dom_view(move || positions.with_ok(|list| positions_view(list)))}
+            </div>
         </section>
     }
 }
