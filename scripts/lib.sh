@@ -47,7 +47,7 @@ WORKER_PIDS=()
 # start_simulator PORT APP_PORT [extra flags…]
 start_simulator() {
   local port="$1" app_port="$2"; shift 2
-  setsid "$ROOT/target/release/pocket-sim" --port "$port" \
+  setsid "${CARGO_TARGET_DIR:-$ROOT/target}/release/pocket-sim" --port "$port" \
     --redirect-uri "http://localhost:$app_port/callback" "$@" >"$LOG_DIR/simulator.log" 2>&1 &
   SIM_PID=$!
   wait_for "http://127.0.0.1:$port/sim/stats" 30 || { cat "$LOG_DIR/simulator.log"; die "simulator did not start"; }
