@@ -434,3 +434,45 @@ test('phone: a first visit fetches only dist/ files (what the size report counts
   assert.ok(statics.some((u) => u.pathname.endsWith('.wasm')), 'the wasm was fetched');
   await context.close();
 });
+
+for (const vp of VIEWPORTS) {
+  test(`${vp.name}: positions grouped by underlying with each group's P/L; a tap shows a row's details`, async () => {
+    const { context, page, errors } = await newPage(browser, vp);
+    await signInThroughSimulator(page, vp);
+    const [first] = demoAccounts().map((a) => a['account-number']);
+    const positions = fixture(`accounts/${first}/positions.json`).data.items;
+    // Expected groups from the fixture: the underlying (a future stands with its options).
+    const key = (p) => (p['instrument-type'] === 'Future' ? p.symbol : p['underlying-symbol'] ?? p.symbol);
+    const sign = (p) => (p['quantity-direction'] === 'Short' ? -1 : 1);
+    const openPl = (p) => cents((Number(p['mark-price']) - Number(p['average-open-price']))
+      * Number(p.quantity) * sign(p) * Number(p.multiplier ?? 1));
+    const groups = new Map();
+    for (const p of positions) groups.set(key(p), [...(groups.get(key(p)) ?? []), p]);
+    await page.waitForSelector('[data-testid=position-group]');
+    const shown = await page.locator('[data-testid=position-group]').evaluateAll(
+      (els) => els.map((e) => e.getAttribute('data-underlying')),
+    );
+    assert.deepEqual(shown, [...groups.keys()], 'groups in order of first appearance');
+    for (const [underlying, rows] of groups) {
+      const group = page.locator(`[data-testid=position-group][data-underlying="${underlying}"]`);
+      assert.equal(await group.locator('[data-testid=position-row]').count(), rows.length, underlying);
+      const pl = await group.locator('[data-testid=group-pl]').innerText();
+      assert.equal(cents(money(pl)), rows.reduce((s, p) => s + openPl(p), 0), `${underlying} group P/L`);
+    }
+    // Tapping a symbol shows its details; tapping again hides them.
+    const row = page.locator('[data-testid=position-row]').first();
+    const toggle = row.locator('button.row-toggle');
+    const detail = page.locator(`#${await toggle.getAttribute('aria-controls')}`);
+    assert.equal(await detail.isVisible(), false);
+    await (vp.hasTouch ? toggle.tap() : toggle.click());
+    await detail.waitFor({ state: 'visible' });
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    assert.match(await detail.innerText(), /Average open/);
+    await shot(page, vp, '10-position-details');
+    await (vp.hasTouch ? toggle.tap() : toggle.click());
+    await detail.waitFor({ state: 'hidden' });
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
