@@ -143,19 +143,57 @@ export const { authorizeCode, signIn, exchange, api } = workerAt(APP_URL);
 
 /**
  * A request whose path is sent byte-for-byte (fetch/URL would normalise `..` and `//` away,
- * which is exactly what an attacker's raw client would not do).
+ * which is exactly what an attacker's raw client would not do). `body` (optional) is sent with a
+ * Content-Length, or chunked without one when `chunked` is set. The answer carries the body and
+ * its chunks with their arrival times (ms since the request started), to see what streams.
  */
-export function rawRequest(method, rawPath, headers = {}) {
+export function rawRequest(method, rawPath, headers = {}, { body, chunked = false } = {}) {
   const { hostname, port } = new URL(APP_URL);
   return new Promise((resolve, reject) => {
+    const started = performance.now();
     const req = http.request({ host: hostname, port, method, path: rawPath, headers }, (res) => {
-      let body = '';
+      const chunks = [];
       res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body }));
+      res.on('data', (c) => chunks.push({ at: performance.now() - started, text: c }));
+      res.on('end', () => resolve({
+        status: res.statusCode, headers: res.headers, body: chunks.map((c) => c.text).join(''), chunks,
+      }));
     });
     req.on('error', reject);
     req.setTimeout(20000, () => req.destroy(new Error('timeout')));
-    req.end();
+    if (body === undefined) {
+      req.end();
+    } else if (chunked) {
+      req.write(body);
+      req.end();
+    } else {
+      req.setHeader('content-length', Buffer.byteLength(body));
+      req.end(body);
+    }
   });
+}
+
+/** The simulator's own answer to an API call, with a fresh token for the demo customer. */
+export async function simApi(path, init = {}) {
+  const { 'refresh-token': refresh } = await simPost('/sim/grants');
+  const token = await fetch(SIM_URL + '/oauth/token', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': 'tastypocket-e2e' },
+    body: JSON.stringify({
+      grant_type: 'refresh_token', refresh_token: refresh,
+      client_id: 'tastypocket-demo', client_secret: DEMO_CLIENT_SECRET,
+    }),
+  });
+  if (token.status !== 200) throw new Error(`sim token: ${token.status}`);
+  const { access_token: access } = await token.json();
+  return fetch(SIM_URL + path, {
+    ...init,
+    headers: { ...(init.headers ?? {}), authorization: `Bearer ${access}`, 'user-agent': 'tastypocket-e2e' },
+  });
+}
+
+/** The inlined bootstrap data of an HTML page (`shared::bff::SignedIn`), or null. */
+export function inlinedData(html) {
+  const m = /<script type="application\/json" id="pocket-bootstrap">([\s\S]*?)<\/script>/.exec(html);
+  return m ? JSON.parse(m[1]) : null;
 }

@@ -34,7 +34,8 @@ test('exchange sets only an opaque __Host- cookie with the right flags', async (
   assert.ok(!attrs.some((a) => a.startsWith('domain')), 'no Domain on a __Host- cookie');
   const id = cookie.slice(SESSION_COOKIE.length + 1);
   assert.match(id, /^[A-Za-z0-9_-]{43,}$/, 'session id is a long random opaque value');
-  assert.deepEqual(Object.keys(body).sort(), ['environment', 'expires-at', 'idle-expires-at', 'signed-in']);
+  // The session, and the first screen's data (e2e/account-api.test.mjs); never a token.
+  assert.deepEqual(Object.keys(body).sort(), ['bootstrap', 'environment', 'expires-at', 'idle-expires-at', 'signed-in']);
   assert.equal(body['signed-in'], true);
   const session = await (await api('/auth/session', cookie)).json();
   assert.equal(session['signed-in'], true);
@@ -119,8 +120,8 @@ test('proxy refuses everything off the allowlist', async () => {
     ['GET', '/api/accounts/5WT00001\\..\\..\\oauth\\token'],
     ['GET', '/api/@evil.example/customers/me'],
     ['GET', '/api/oauth/token'], // unlisted paths
-    ['GET', '/api/accounts/5WT00001/orders'],
-    ['GET', '/api/accounts/5WT00001/transactions'],
+    ['GET', '/api/accounts/5WT00001/documents'],
+    ['GET', '/api/accounts/5WT00001/orders/1/fills'],
     ['GET', '/api/customers/C0000002/accounts'],
     ['GET', '/api/sim/stats'],
     ['POST', '/api/customers/me'], // unlisted methods
@@ -144,7 +145,8 @@ test('proxy refuses everything off the allowlist', async () => {
     assert.match(res.body, /not_allowed|bad_request/, `${method} ${path}: ${res.body}`);
   }
   for (const path of escaping) {
-    const res = await rawRequest('GET', path, headers);
+    // (Not a navigation: a signed-in navigation's page carries the customer's data.)
+    const res = await rawRequest('GET', path, { ...headers, 'sec-fetch-mode': 'cors' });
     assert.doesNotMatch(res.body, /"data"|"error_code"|"grants"|"token-requests"/, `${path} was proxied: ${res.body.slice(0, 200)}`);
   }
   assert.deepEqual(await counters(), before, 'a refused request reached tastytrade');

@@ -65,18 +65,18 @@ pub async fn serve(req: Request, env: &Env, ctx: &Ctx) -> worker::Result<Served>
     );
     let headers = Headers::new();
     for (name, value) in resp.headers().entries() {
-        // The body is rewritten: let the runtime frame it. A page with data is not the asset
-        // the validators describe.
-        let drop = name.eq_ignore_ascii_case("content-length")
-            || (signed_in.is_some()
-                && (name.eq_ignore_ascii_case("etag")
-                    || name.eq_ignore_ascii_case("last-modified")));
-        if !drop {
+        // The body is written back: let the runtime frame it.
+        if !name.eq_ignore_ascii_case("content-length") {
             let _ = headers.append(&name, &value);
         }
     }
     if let Some(sid) = signed_in {
-        if let Some(streamed) = stream_with_data(&text, sid, env, ctx, headers.clone()).await? {
+        // A page with data is not the asset the validators describe.
+        let personal = headers.clone();
+        for validator in ["etag", "last-modified"] {
+            let _ = personal.delete(validator);
+        }
+        if let Some(streamed) = stream_with_data(&text, sid, env, ctx, personal).await? {
             return Ok(Served {
                 resp: streamed,
                 policy: Some(policy),

@@ -28,12 +28,11 @@ pub async fn forward(mut req: Request, rc: RouteContext<Ctx>) -> Result<Response
         ProxyMethod::Get => None,
         // A DELETE names what it deletes in its path; a body would have no defined meaning
         // (RFC 9110 §9.3.5), so none is accepted rather than silently dropped.
-        ProxyMethod::Delete => {
-            if !read_body(&mut req, 0).await?.is_empty() {
-                return Err(AppError::BodyNotAllowed);
-            }
-            None
-        }
+        ProxyMethod::Delete => match read_body(&mut req, 0).await {
+            Ok(body) if body.is_empty() => None,
+            Ok(_) | Err(AppError::PayloadTooLarge) => return Err(AppError::BodyNotAllowed),
+            Err(e) => return Err(e),
+        },
         ProxyMethod::Post | ProxyMethod::Put | ProxyMethod::Patch => {
             let body = read_json_body(&mut req, MAX_PROXY_BODY).await?;
             // JSON in name and in fact: tastytrade never sees bytes the type does not describe.
