@@ -193,34 +193,35 @@ fn is_plain_segment(s: &str) -> bool {
             .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~'))
 }
 
-/// Non-empty and only RFC 3986 `pchar`s (unreserved, sub-delims, `:`, `@`, `%`). Only a
-/// `{name}` segment may use more than [`is_plain_segment`] allows, and [`decode_name`] checks
-/// its escapes.
+/// Non-empty and only RFC 3986 `pchar`s. Only a `{name}` segment may use more than
+/// [`is_plain_segment`] allows, and [`decode_name`] checks its escapes.
 fn is_path_segment(s: &str) -> bool {
-    !s.is_empty()
-        && s.bytes().all(|b| {
-            b.is_ascii_alphanumeric()
-                || matches!(
-                    b,
-                    b'-' | b'_'
-                        | b'.'
-                        | b'~'
-                        | b'%'
-                        | b'!'
-                        | b'$'
-                        | b'&'
-                        | b'\''
-                        | b'('
-                        | b')'
-                        | b'*'
-                        | b'+'
-                        | b','
-                        | b';'
-                        | b'='
-                        | b':'
-                        | b'@'
-                )
-        })
+    !s.is_empty() && s.bytes().all(is_pchar)
+}
+
+/// RFC 3986 `pchar`: unreserved, sub-delims, `:`, `@`, and `%` (escapes are checked apart).
+fn is_pchar(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'.'
+                | b'_'
+                | b'~'
+                | b'%'
+                | b'!'
+                | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'@'
+        )
 }
 
 /// Longest watchlist name accepted, in characters.
@@ -283,31 +284,8 @@ fn is_plain_query(q: &str) -> bool {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
-        let ok = c.is_ascii_alphanumeric()
-            || matches!(
-                c,
-                b'-' | b'.'
-                    | b'_'
-                    | b'~'
-                    | b'!'
-                    | b'$'
-                    | b'&'
-                    | b'\''
-                    | b'('
-                    | b')'
-                    | b'*'
-                    | b'+'
-                    | b','
-                    | b';'
-                    | b'='
-                    | b':'
-                    | b'@'
-                    | b'/'
-                    | b'?'
-                    | b'['
-                    | b']'
-                    | b'%'
-            );
+        // RFC 3986 `query`: pchar, `/` and `?`; `[` `]` too, as clients send `symbol[]=…`.
+        let ok = is_pchar(c) || matches!(c, b'/' | b'?' | b'[' | b']');
         if !ok {
             return false;
         }
