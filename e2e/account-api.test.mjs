@@ -369,8 +369,16 @@ test('a returning visit gets the data inlined in the page: no-store, the same CS
     assert.equal(data['signed-in'], true);
     assert.ok(data['expires-at'] > Date.now());
     checkBootstrap(data.bootstrap, selected);
-    // The page is the shell plus the element, right before </body>.
-    const without = page.body.replace(/<script type="application\/json" id="pocket-bootstrap">[\s\S]*?<\/script>/, '');
+    // Before the data element: a preview of the selected account's net liquidating value, so
+    // the largest figure paints before the app has loaded (the app removes it when it starts).
+    const preview = /<div id="boot-preview"[\s\S]*?<div class="skeleton sk-panel"><\/div><\/div>/.exec(page.body)?.[0];
+    assert.ok(preview, `${path}: preview`);
+    const nlv = fixture(`accounts/${selected}/balances.json`).data['net-liquidating-value'];
+    const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(Number(nlv));
+    assert.ok(preview.includes(`<p class="big-number">${usd}</p>`), `${path}: ${preview}`);
+    // The page is the shell plus those two, right before </body>.
+    const without = page.body.replace(preview, '')
+      .replace(/<script type="application\/json" id="pocket-bootstrap">[\s\S]*?<\/script>/, '');
     assert.equal(without, shell.body, path);
     assert.match(page.body, /<\/script><\/body>\s*<\/html>\s*$/);
   }

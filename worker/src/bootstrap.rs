@@ -119,6 +119,65 @@ pub fn data_element(json: &str) -> String {
     )
 }
 
+/// `1234567.891` → `$1,234,567.89`, `-12.5` → `-$12.50` (en-US): the preview's only formatting.
+/// `None` for anything that is not a plain decimal number.
+pub fn us_dollars(text: &str) -> Option<String> {
+    let (negative, digits) = match text.trim().strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.trim()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let is_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() || whole.len() > 15 || !is_digits(whole) || !is_digits(fraction) {
+        return None;
+    }
+    // Cents, rounded half up from the third decimal (display only; the app shows the exact value).
+    let mut cents: u64 = whole.parse::<u64>().ok()? * 100;
+    let mut f = fraction.bytes().map(|b| u64::from(b - b'0'));
+    cents += f.next().unwrap_or(0) * 10 + f.next().unwrap_or(0);
+    if f.next().unwrap_or(0) >= 5 {
+        cents += 1;
+    }
+    let whole = (cents / 100).to_string();
+    let mut grouped = String::new();
+    for (i, c) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if negative && cents > 0 { "-" } else { "" };
+    Some(format!("{sign}${grouped}.{:02}", cents % 100))
+}
+
+/// `id` of the preview the worker writes into a signed-in page before the data element.
+pub const PREVIEW_ELEMENT_ID: &str = "boot-preview";
+
+/// What a signed-in page shows before the app has started (then the app removes it): the
+/// selected account's net liquidating value, in the same markup and size as the app's headline,
+/// so the largest thing on the screen is painted as soon as this part of the page arrives rather
+/// than after the wasm has loaded. `signed_in` is the page's `shared::bff::SignedIn` JSON; `None`
+/// without the balances of the selected account.
+pub fn preview_element(signed_in: &serde_json::Value) -> Option<String> {
+    let bootstrap = signed_in.get("bootstrap")?;
+    let account = bootstrap.pointer("/positions/account")?.as_str()?;
+    let nlv = bootstrap
+        .get("balances")?
+        .get(account)?
+        .pointer("/data/net-liquidating-value")?;
+    let money = match nlv {
+        serde_json::Value::String(s) => us_dollars(s)?,
+        serde_json::Value::Number(n) => us_dollars(&n.to_string())?,
+        _ => return None,
+    };
+    Some(format!(
+        "<div id=\"{PREVIEW_ELEMENT_ID}\" class=\"boot-preview\" aria-busy=\"true\">\
+         <section class=\"card headline\"><div class=\"headline-main\">\
+         <p class=\"label\">Net liquidating value</p><p class=\"big-number\">{money}</p>\
+         </div></section><div class=\"skeleton sk-panel\"></div></div>"
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,5 +309,64 @@ mod tests {
         assert!(el.starts_with(r#"<script type="application/json" id="pocket-bootstrap">{"#));
         assert!(el.ends_with("}</script>"));
         assert_eq!(el.matches("</script").count(), 1);
+    }
+}
+
+#[cfg(test)]
+mod preview_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn dollars_en_us() {
+        assert_eq!(us_dollars("94898.97").as_deref(), Some("$94,898.97"));
+        assert_eq!(us_dollars("1234567.891").as_deref(), Some("$1,234,567.89"));
+        assert_eq!(us_dollars("1234567.895").as_deref(), Some("$1,234,567.90"));
+        assert_eq!(us_dollars("-12.5").as_deref(), Some("-$12.50"));
+        assert_eq!(us_dollars("0").as_deref(), Some("$0.00"));
+        assert_eq!(us_dollars("-0.001").as_deref(), Some("$0.00"));
+        assert_eq!(us_dollars("999.999").as_deref(), Some("$1,000.00"));
+        for bad in [
+            "",
+            "abc",
+            "1e5",
+            "1,000",
+            "--1",
+            "1.2.3",
+            "79228162514264337593543950335",
+            "<b>1</b>",
+        ] {
+            assert_eq!(us_dollars(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn preview_shows_the_selected_accounts_net_liq() {
+        let signed_in = json!({
+            "signed-in": true, "environment": "simulator",
+            "bootstrap": {
+                "accounts": {"data": {"items": []}},
+                "balances": {
+                    "5WT00001": {"data": {"net-liquidating-value": "94898.97"}},
+                    "5WT00002": {"data": {"net-liquidating-value": 59260.43}}
+                },
+                "positions": {"account": "5WT00002", "body": {"data": {"items": []}}}
+            }
+        });
+        let html = preview_element(&signed_in).unwrap();
+        assert!(
+            html.contains("<p class=\"big-number\">$59,260.43</p>"),
+            "{html}"
+        );
+        assert!(html.starts_with("<div id=\"boot-preview\""));
+        // No balances for the selected account, or no bootstrap at all: no preview.
+        let mut missing = signed_in.clone();
+        missing["bootstrap"]["positions"]["account"] = json!("5WT00003");
+        assert_eq!(preview_element(&missing), None);
+        assert_eq!(preview_element(&json!({"signed-in": true})), None);
+        let mut odd = signed_in;
+        odd["bootstrap"]["balances"]["5WT00002"]["data"]["net-liquidating-value"] =
+            json!("<script>");
+        assert_eq!(preview_element(&odd), None);
     }
 }

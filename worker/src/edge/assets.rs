@@ -9,7 +9,9 @@
 use super::auth::session_cookie_of;
 use super::session::{self, Op};
 use super::{Ctx, ASSETS_BINDING};
-use crate::bootstrap::{account_in_path, data_element, split_before_body_end, wants_inline_data};
+use crate::bootstrap::{
+    account_in_path, data_element, preview_element, split_before_body_end, wants_inline_data,
+};
 use crate::cookie::SessionCookie;
 use crate::crypto::SessionId;
 use crate::csp;
@@ -144,7 +146,13 @@ async fn stream_with_data(
     let account = account_in_path(&ctx.raw_path).map(str::to_owned);
     let rest = async move {
         let mut end = match signed_in_json(&env, &sid, account).await {
-            Some(json) => data_element(&json),
+            Some(json) => {
+                let preview = serde_json::from_str(&json)
+                    .ok()
+                    .and_then(|v| preview_element(&v))
+                    .unwrap_or_default();
+                preview + &data_element(&json)
+            }
             None => String::new(),
         };
         end.push_str(&tail);
