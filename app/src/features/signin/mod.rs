@@ -84,8 +84,12 @@ pub fn SignInPage(
         <div class="signin-brand">
             <BrandMark />
             <h1 id="signin-title">"tastytrade in your pocket"</h1>
-            <p class="muted">
-                "Your accounts, balances and positions at a glance — read-only."
+            // The same words as index.html's boot screen (painted before the app starts), so
+            // the page's largest text is on screen from the first paint.
+            <p class="boot-text">
+                "Balances, positions, orders, activity and history of your tastytrade accounts, \
+                 on your phone. Your tastytrade sign-in stays with the server; the browser \
+                 never holds it."
             </p>
         </div>
     };
@@ -113,8 +117,7 @@ pub fn SignInPage(
                 {intro}
                 {body}
                 <p class="fine-print">
-                    "You sign in on tastytrade's own page; this app never sees your password. "
-                    "Tokens stay on the server side of this app, never in your browser."
+                    "You sign in on tastytrade's own page; this app never sees your password."
                 </p>
             </section>
         </main>
