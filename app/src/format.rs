@@ -177,6 +177,15 @@ pub fn days_between(from: &str, to: &str) -> Option<i64> {
 
 /// `Dec 18, 2026` for a `YYYY-MM-DD` (or ISO date-time) string, in the person's locale.
 pub fn date(iso: &str) -> String {
+    day(
+        iso,
+        &[("year", "numeric"), ("month", "short"), ("day", "numeric")],
+    )
+}
+
+/// The calendar day of `iso` (its first ten characters, read at noon so no time zone moves it)
+/// formatted with `Intl` `options`; `iso` itself when it is not a date.
+fn day(iso: &str, options: &[(&str, &str)]) -> String {
     let Some(day) = iso.get(..10) else {
         return iso.to_owned();
     };
@@ -185,9 +194,9 @@ pub fn date(iso: &str) -> String {
         return iso.to_owned();
     }
     let o = Object::new();
-    let _ = Reflect::set(&o, &"year".into(), &"numeric".into());
-    let _ = Reflect::set(&o, &"month".into(), &"short".into());
-    let _ = Reflect::set(&o, &"day".into(), &"numeric".into());
+    for (k, v) in options {
+        let _ = Reflect::set(&o, &(*k).into(), &(*v).into());
+    }
     date.to_locale_date_string(&locale(), &o).into()
 }
 
@@ -269,21 +278,13 @@ pub fn date_range(from: &str, to: &str) -> String {
 
 /// `Wed, Dec 2, 2026` for a `YYYY-MM-DD` day, in the person's locale (a list's day heading).
 pub fn day_heading(iso: &str) -> String {
-    let Some(day) = iso.get(..10) else {
-        return iso.to_owned();
-    };
-    let date = js_sys::Date::new(&JsValue::from_str(&format!("{day}T12:00:00")));
-    if date.get_time().is_nan() {
-        return iso.to_owned();
-    }
-    let o = Object::new();
-    for (k, v) in [
-        ("weekday", "short"),
-        ("year", "numeric"),
-        ("month", "short"),
-        ("day", "numeric"),
-    ] {
-        let _ = Reflect::set(&o, &k.into(), &v.into());
-    }
-    date.to_locale_date_string(&locale(), &o).into()
+    day(
+        iso,
+        &[
+            ("weekday", "short"),
+            ("year", "numeric"),
+            ("month", "short"),
+            ("day", "numeric"),
+        ],
+    )
 }

@@ -90,51 +90,46 @@ impl Data {
 
     /// `account`'s balances (one cached query per account, shared by every screen).
     pub fn balances(&self, account: &str) -> Query<Balances> {
-        if let Some(q) = self.balances.with_value(|m| find(m, account)) {
-            return q;
-        }
-        let initial = self
-            .seed
-            .try_update_value(|s| s.take_balances(account))
-            .flatten();
-        let number = account.to_owned();
-        let query = self.owner.with_value(|owner| {
-            owner.with(|| {
-                Query::seeded(initial, move |signal| {
-                    Some(fetch_balances(&number, signal.as_ref()))
-                })
-            })
-        });
-        self.balances
-            .update_value(|m| m.push((account.to_owned(), query)));
-        query
+        let seed = self.seed;
+        self.cached(self.balances, account, fetch_balances, move || {
+            seed.try_update_value(|s| s.take_balances(account))
+                .flatten()
+        })
     }
 
     /// `account`'s positions with marks (cached per account).
     pub fn positions(&self, account: &str) -> Query<Vec<Position>> {
-        if let Some(q) = self.positions.with_value(|m| find(m, account)) {
+        let seed = self.seed;
+        self.cached(self.positions, account, fetch_positions, move || {
+            seed.try_update_value(|s| s.take_positions(account))
+                .flatten()
+        })
+    }
+
+    /// The cached query of `account` in `list`, created under the session's owner (so it outlives
+    /// the screen that first asked) from the bootstrap data if there is some.
+    fn cached<T, Fut>(
+        &self,
+        list: StoredValue<Vec<(String, Query<T>)>>,
+        account: &str,
+        fetch: fn(&str, Option<&AbortSignal>) -> Fut,
+        initial: impl FnOnce() -> Option<T>,
+    ) -> Query<T>
+    where
+        T: Send + Sync + 'static,
+        Fut: std::future::Future<Output = Result<T, ApiError>> + 'static,
+    {
+        if let Some(q) = list.with_value(|m| find(m, account)) {
             return q;
         }
-        let initial = self
-            .seed
-            .try_update_value(|s| match s.positions.take() {
-                Some((n, list)) if n == account => Some(list),
-                other => {
-                    s.positions = other;
-                    None
-                }
-            })
-            .flatten();
+        let initial = initial();
         let number = account.to_owned();
         let query = self.owner.with_value(|owner| {
             owner.with(|| {
-                Query::seeded(initial, move |signal| {
-                    Some(fetch_positions(&number, signal.as_ref()))
-                })
+                Query::seeded(initial, move |signal| Some(fetch(&number, signal.as_ref())))
             })
         });
-        self.positions
-            .update_value(|m| m.push((account.to_owned(), query)));
+        list.update_value(|m| m.push((account.to_owned(), query)));
         query
     }
 

@@ -18,6 +18,17 @@ pub struct Seed {
 }
 
 impl Seed {
+    /// Takes the positions of `account` out of the seed (if they are that account's).
+    pub fn take_positions(&mut self, account: &str) -> Option<Vec<Position>> {
+        match self.positions.take() {
+            Some((n, list)) if n == account => Some(list),
+            other => {
+                self.positions = other;
+                None
+            }
+        }
+    }
+
     /// Takes the balances of `account` out of the seed.
     pub fn take_balances(&mut self, account: &str) -> Option<Balances> {
         let i = self.balances.iter().position(|(n, _)| n == account)?;
@@ -82,4 +93,20 @@ pub fn take_inlined() -> Option<SignedIn> {
     let text = element.text_content();
     element.remove();
     serde_json::from_str(&text?).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_are_taken_only_for_their_account_and_once() {
+        let mut seed = Seed {
+            positions: Some(("5WT00002".into(), Vec::new())),
+            ..Seed::default()
+        };
+        assert_eq!(seed.take_positions("5WT00001"), None);
+        assert_eq!(seed.take_positions("5WT00002"), Some(Vec::new()));
+        assert_eq!(seed.take_positions("5WT00002"), None);
+    }
 }
