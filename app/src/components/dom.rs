@@ -10,7 +10,9 @@
 
 use leptos::html::Div;
 use leptos::prelude::*;
-use web_sys::Element;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event};
 
 /// An element being built.
 pub struct El(Element);
@@ -26,6 +28,22 @@ impl El {
             element.set_class_name(class);
         }
         El(element)
+    }
+
+    /// An SVG `<tag class="…">` (`createElementNS`: `createElement` would make an unknown
+    /// HTML element that draws nothing); an empty class is left out.
+    #[inline(never)]
+    pub fn svg(tag: &str, class: &str) -> El {
+        let element = document()
+            .create_element_ns(Some("http://www.w3.org/2000/svg"), tag)
+            .expect("createElementNS accepts a valid tag name");
+        let el = El(element);
+        // SVG's `className` is not a string: the class goes in as an attribute.
+        if class.is_empty() {
+            el
+        } else {
+            el.attr("class", class)
+        }
     }
 
     #[inline(never)]
@@ -47,6 +65,21 @@ impl El {
         self
     }
 
+    /// Calls `handler` for each of `events` on this element, and for those that bubble up to
+    /// it from inside: one listener for several events and for many controls (a typed `on:`
+    /// handler each would cost its own code). It goes with the element: drawn content is
+    /// removed with its view (see [`dom_view`]), and the browser then frees the handler.
+    #[inline(never)]
+    pub fn on(self, events: &[&str], handler: Box<dyn Fn(&Event)>) -> El {
+        let handler = Closure::<dyn Fn(Event)>::new(move |e: Event| handler(&e)).into_js_value();
+        for event in events {
+            let _ = self
+                .0
+                .add_event_listener_with_callback(event, handler.unchecked_ref());
+        }
+        self
+    }
+
     pub fn maybe(self, child: Option<El>) -> El {
         match child {
             Some(c) => self.child(c),
@@ -65,7 +98,19 @@ impl El {
     }
 }
 
-/// The markup of [`super::Empty`], for content built here.
+/// Sets an attribute of an element on screen (one copy of the call for every caller).
+#[inline(never)]
+pub fn set_attr(element: &Element, name: &str, value: &str) {
+    let _ = element.set_attribute(name, value);
+}
+
+/// The first element under `parent` that matches `selector`.
+#[inline(never)]
+pub fn find(parent: &Element, selector: &str) -> Option<Element> {
+    parent.query_selector(selector).ok().flatten()
+}
+
+/// An empty state: a title and a line of explanation.
 pub fn empty(title: &str, text: &str, testid: &str) -> El {
     El::new("div", "empty")
         .attr("data-testid", testid)
@@ -74,7 +119,7 @@ pub fn empty(title: &str, text: &str, testid: &str) -> El {
 }
 
 /// A `<div class="dom-view">` that holds what `build` returns, redrawn whenever a signal that
-/// `build` reads changes.
+/// `build` reads changes, and emptied when the view goes away.
 pub fn dom_view(build: impl Fn() -> Option<El> + 'static) -> impl IntoView {
     redraw(Box::new(build))
 }
@@ -89,6 +134,14 @@ fn redraw(build: Box<dyn Fn() -> Option<El>>) -> impl IntoView {
             if let Some(El(element)) = content {
                 let _ = div.append_with_node_1(&element);
             }
+        }
+    });
+    // With erased components the next screen's markup may reuse this `<div>` in place, and
+    // Leptos only knows about its own children: what was drawn here (and its handlers, which
+    // read this screen's signals) must go with this view.
+    on_cleanup(move || {
+        if let Some(div) = container.try_get_untracked().flatten() {
+            div.set_text_content(None);
         }
     });
     view! { <div class="dom-view" node_ref=container></div> }

@@ -4,14 +4,25 @@
 //! (`preserveAspectRatio="none"`, strokes kept in screen pixels by CSS); the axis and date
 //! labels are HTML beside it, laid out by CSS at the gridlines' even spacing, so nothing needs
 //! an inline style (the CSP has no `'unsafe-inline'` for styles).
+//!
+//! Built with `components::dom` (see there why): the drawing never changes once drawn, and the
+//! readout moves by setting a few texts and attributes from the chart's own handler
+//! ([`Readout`]), so nothing is redrawn and the chart keeps its focus.
 
-use leptos::ev;
-use leptos::prelude::*;
+use std::cell::Cell;
+
 use rust_decimal::Decimal;
 use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, KeyboardEvent, Node, PointerEvent};
 
-use super::series::{self, index_at, key_target, tick_indices, Axis, Point, Range, Scaled};
+use super::series::{gridlines, index_at, is_whole, key_target, tick_indices, Axis, Point, Range};
+use super::series::{Scaled, HEIGHT, WIDTH};
+use super::History;
+use crate::components::dom::{find, set_attr, El};
 use crate::format;
+
+/// `0 0 WIDTH HEIGHT`.
+const VIEW_BOX: &str = "0 0 10000 3000";
 
 /// The readout's date: a time of day for intraday points, a date otherwise.
 pub fn point_date(p: &Point, range: Range) -> String {
@@ -31,122 +42,206 @@ fn tick_label(p: &Point, range: Range) -> String {
 }
 
 fn axis_label(value: Decimal, axis: &Axis) -> String {
-    if axis.step.fract().is_zero() {
+    if is_whole(axis.step) {
         format::money_whole(value)
     } else {
         format::money(value)
     }
 }
 
-/// `<span>text</span>` for each text, escaped.
-fn spans(texts: impl Iterator<Item = String>) -> String {
-    texts
-        .map(|t| {
-            let t = t
-                .replace('&', "&amp;")
-                .replace('<', "&lt;")
-                .replace('>', "&gt;");
-            format!("<span>{t}</span>")
-        })
-        .collect()
-}
-
-/// The fraction of the element's width at the pointer's x (0 = left edge).
-fn pointer_fraction(e: &ev::PointerEvent) -> Option<f64> {
-    let element = e.current_target()?.dyn_into::<web_sys::Element>().ok()?;
-    let rect = element.get_bounding_client_rect();
-    (rect.width() > 0.0).then(|| (f64::from(e.client_x()) - rect.left()) / rect.width())
-}
-
-#[component]
-pub fn Chart(
-    points: Vec<Point>,
-    axis: Axis,
-    scaled: Scaled,
+/// What the readout needs of a chart on screen: its points, where they are drawn, and the point
+/// shown (`None`: at rest on the last one). Owned by the chart's handler.
+struct Readout {
     range: Range,
-    /// `up`, `down` or `flat`: the line's colour.
-    trend: &'static str,
-) -> impl IntoView {
+    points: Vec<Point>,
+    xy: Vec<(i64, i64)>,
+    active: Cell<Option<usize>>,
+}
+
+impl Readout {
+    /// The readout's value and date for point `i`.
+    fn texts(&self, i: usize) -> (String, String) {
+        let p = &self.points[i];
+        (format::money(p.value), point_date(p, self.range))
+    }
+}
+
+/// `<div class="…" aria-hidden="true">` with a `<span>` per label.
+fn labels(class: &str, texts: impl Iterator<Item = String>) -> El {
+    El::new("div", class)
+        .attr("aria-hidden", "true")
+        .children(texts.map(|t| El::leaf("span", "", &t)))
+}
+
+/// The chart of `history` (at least one point) on `axis`; `class` gives the line's colour
+/// (`chart chart-up`, `-down` or `-flat`). The readout rests on the last point.
+pub fn chart(history: &History, axis: &Axis, scaled: &Scaled, class: &str) -> El {
+    let points = &history.points;
     let n = points.len();
     let last = n.saturating_sub(1);
-    // `None`: at rest on the last point.
-    let active = RwSignal::new(None::<usize>);
-    let shown = move || active.get().unwrap_or(last).min(last);
-
-    let points = StoredValue::new(points);
-    let value_text = move |i: usize| points.with_value(|p| format::money(p[i].value));
-    let date_text = move |i: usize| points.with_value(|p| point_date(&p[i], range));
-    let xy = StoredValue::new(scaled.xy.clone());
-
-    let on_pointer = move |e: ev::PointerEvent| {
-        if let Some(i) = pointer_fraction(&e).and_then(|f| index_at(f, n)) {
-            active.set(Some(i));
-        }
+    let readout = Readout {
+        range: history.range,
+        points: points.clone(),
+        xy: scaled.xy.clone(),
+        active: Cell::new(None),
     };
-    let on_leave = move |e: ev::PointerEvent| {
-        // A finger lifted leaves the readout where it was, so it can be read.
-        if e.pointer_type() == "mouse" {
-            active.set(None);
-        }
-    };
-    let on_key = move |e: ev::KeyboardEvent| {
-        if let Some(target) = key_target(&e.key(), active.get_untracked(), n) {
-            e.prevent_default();
-            active.set(target);
-        }
-    };
-
-    // Static parts as markup (numbers and `Intl` text only): far less wasm than a typed view
-    // per gridline and label.
-    let drawing = series::drawing(&scaled, axis.intervals);
-    let y_labels = spans(axis.ticks().into_iter().map(|v| axis_label(v, &axis)));
-    let x_labels = points.with_value(|p| {
-        spans(
-            tick_indices(n)
-                .into_iter()
-                .map(|i| tick_label(&p[i], range)),
-        )
+    let (value, date) = readout.texts(last);
+    let last_text = last.to_string();
+    let label = format!(
+        "Net liquidating value, {}. Use the arrow keys to read each point.",
+        history.range.description()
+    );
+    let width = WIDTH.to_string();
+    let grid = gridlines(axis.intervals).into_iter().map(|y| {
+        let y = y.to_string();
+        El::svg("line", "chart-grid")
+            .attr("x1", "0")
+            .attr("x2", &width)
+            .attr("y1", &y)
+            .attr("y2", &y)
     });
-    // The rule and the dot at the readout's point (only while it is away from rest).
-    let marker = move || {
-        active
-            .get()
-            .and_then(|i| xy.with_value(|xy| xy.get(i).copied()))
-            .map(|(x, y)| series::marker(x, y))
-            .unwrap_or_default()
-    };
+    // The rule and the dot at the readout's point, hidden while it rests.
+    let marker = El::svg("g", "chart-marker")
+        .attr("display", "none")
+        .child(
+            El::svg("line", "chart-rule")
+                .attr("y1", "0")
+                .attr("y2", &HEIGHT.to_string()),
+        )
+        .child(El::svg("path", "chart-dot"));
+    let svg = El::svg("svg", "chart-svg")
+        .attr("viewBox", VIEW_BOX)
+        .attr("preserveAspectRatio", "none")
+        .attr("tabindex", "0")
+        .attr("role", "slider")
+        .attr("aria-label", &label)
+        .attr("aria-valuemin", "0")
+        .attr("aria-valuemax", &last_text)
+        .attr("aria-valuenow", &last_text)
+        .attr("aria-valuetext", &format!("{value}, {date}"))
+        .attr("data-testid", "history-chart")
+        .attr("data-points", &n.to_string())
+        .children(grid)
+        .child(El::svg("path", "chart-area").attr("d", &scaled.area()))
+        .child(El::svg("path", "chart-line").attr("d", &scaled.line()))
+        .child(marker)
+        .on(
+            &["pointerdown", "pointermove", "pointerout", "keydown"],
+            Box::new(move |e| readout_event(e, &readout)),
+        );
+    let readout = El::new("p", "readout")
+        .attr("data-testid", "history-readout")
+        .attr("data-index", &last_text)
+        .child(El::leaf("span", "readout-value", &value).attr("data-testid", "readout-value"))
+        .child(El::leaf("span", "readout-date muted", &date).attr("data-testid", "readout-date"));
+    let y_labels = axis.ticks().into_iter().map(|v| axis_label(v, axis));
+    let x_labels = tick_indices(n)
+        .into_iter()
+        .map(|i| tick_label(&points[i], history.range));
+    El::new("div", class).child(readout).child(
+        El::new("div", "chart-plot")
+            .child(svg)
+            .child(labels("chart-y", y_labels))
+            .child(labels("chart-x", x_labels)),
+    )
+}
 
-    view! {
-        <div class=format!("chart chart-{trend}")>
-            <p class="readout" data-testid="history-readout" data-index=move || shown().to_string()>
-                <span class="readout-value" data-testid="readout-value">{move || value_text(shown())}</span>
-                <span class="readout-date muted" data-testid="readout-date">{move || date_text(shown())}</span>
-            </p>
-            <div class="chart-plot">
-                <svg
-                    class="chart-svg"
-                    viewBox=format!("0 0 {} {}", series::WIDTH, series::HEIGHT)
-                    preserveAspectRatio="none"
-                    tabindex="0"
-                    role="slider"
-                    aria-label=format!("Net liquidating value, {}. Use the arrow keys to read each point.", range.description())
-                    aria-valuemin="0"
-                    aria-valuemax=last.to_string()
-                    aria-valuenow=move || shown().to_string()
-                    aria-valuetext=move || format!("{}, {}", value_text(shown()), date_text(shown()))
-                    data-testid="history-chart"
-                    data-points=n.to_string()
-                    on:pointerdown=on_pointer
-                    on:pointermove=on_pointer
-                    on:pointerleave=on_leave
-                    on:keydown=on_key
-                >
-                    <g inner_html=drawing />
-                    <g inner_html=marker />
-                </svg>
-                <div class="chart-y" aria-hidden="true" inner_html=y_labels></div>
-                <div class="chart-x" aria-hidden="true" inner_html=x_labels></div>
-            </div>
-        </div>
+/// Where `e` moves the readout of `svg`'s `n` points, now at `active` (`None`: at rest on the
+/// last point): `Some(Some(i))` to point `i`, `Some(None)` back to rest, `None` nowhere.
+fn readout_target(
+    e: &Event,
+    svg: &Element,
+    n: usize,
+    active: Option<usize>,
+) -> Option<Option<usize>> {
+    match e.type_().as_str() {
+        "pointerdown" | "pointermove" => {
+            let e = e.dyn_ref::<PointerEvent>()?;
+            let rect = svg.get_bounding_client_rect();
+            // Not finite for a box of no width: no point then.
+            let fraction = (f64::from(e.client_x()) - rect.left()) / rect.width();
+            index_at(fraction, n).map(Some)
+        }
+        // `pointerleave` does not bubble: a `pointerout` to outside the chart is the leave. A
+        // finger lifted leaves the readout where it was, so it can be read.
+        "pointerout" => {
+            let e = e.dyn_ref::<PointerEvent>()?;
+            let to = e.related_target().and_then(|t| t.dyn_into::<Node>().ok());
+            let left = !to.is_some_and(|to| svg.contains(Some(&to)));
+            (left && e.pointer_type() == "mouse").then_some(None)
+        }
+        "keydown" => {
+            let e = e.dyn_ref::<KeyboardEvent>()?;
+            let target = key_target(&e.key(), active, n)?;
+            e.prevent_default();
+            Some(target)
+        }
+        _ => None,
+    }
+}
+
+/// Moves the readout as `e` (a pointer or key event on the chart) asks.
+fn readout_event(e: &Event, readout: &Readout) {
+    let Some(svg) = e
+        .current_target()
+        .and_then(|t| t.dyn_into::<Element>().ok())
+    else {
+        return;
+    };
+    let active = readout.active.get();
+    let Some(next) = readout_target(e, &svg, readout.points.len(), active) else {
+        return;
+    };
+    if next != active {
+        readout.active.set(next);
+        show(&svg, readout, next);
+    }
+}
+
+/// The readout, the slider's value and the marker at point `active` (`None`: at rest).
+fn show(svg: &Element, readout: &Readout, active: Option<usize>) {
+    let Some(last) = readout.points.len().checked_sub(1) else {
+        return;
+    };
+    let i = active.unwrap_or(last).min(last);
+    let (value, date) = readout.texts(i);
+    let index = i.to_string();
+    set_attr(svg, "aria-valuenow", &index);
+    set_attr(svg, "aria-valuetext", &format!("{value}, {date}"));
+    let chart = svg.closest(".chart").ok().flatten();
+    if let Some(line) = chart.and_then(|c| find(&c, ".readout")) {
+        set_attr(&line, "data-index", &index);
+        for (selector, text) in [(".readout-value", value), (".readout-date", date)] {
+            if let Some(element) = find(&line, selector) {
+                element.set_text_content(Some(&text));
+            }
+        }
+    }
+    let Some(marker) = find(svg, ".chart-marker") else {
+        return;
+    };
+    let at = active.and_then(|i| readout.xy.get(i).copied());
+    let Some((x, y)) = at else {
+        set_attr(&marker, "display", "none");
+        return;
+    };
+    let _ = marker.remove_attribute("display");
+    if let Some(rule) = find(&marker, ".chart-rule") {
+        let x = x.to_string();
+        set_attr(&rule, "x1", &x);
+        set_attr(&rule, "x2", &x);
+    }
+    if let Some(dot) = find(&marker, ".chart-dot") {
+        set_attr(&dot, "d", &format!("M{x} {y}h0"));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_view_box_is_the_drawing_area() {
+        assert_eq!(VIEW_BOX, format!("0 0 {WIDTH} {HEIGHT}"));
     }
 }

@@ -5,17 +5,20 @@
 mod chart;
 mod series;
 
+use leptos::html;
 use leptos::prelude::*;
 use pocket_shared::tastytrade::{Items, NetLiqPoint};
-use web_sys::AbortSignal;
+use wasm_bindgen::JsCast;
+use web_sys::{AbortSignal, Element};
 
 use crate::api::{self, ApiError};
-use crate::components::{loaded, Empty};
+use crate::components::dom::{self, dom_view, El};
+use crate::components::loaded;
 use crate::data::Query;
 use crate::format;
 use crate::router::Router;
 use crate::url::build_query;
-use chart::{point_date, Chart};
+use chart::point_date;
 use series::{Axis, Point, Range, Scaled, Summary};
 
 /// A loaded range.
@@ -43,79 +46,123 @@ fn fetch_history(
     }
 }
 
-/// The segmented control: one button per range, the current one `aria-pressed`.
-fn range_buttons(current: Memo<Range>, router: Router) -> impl IntoView {
-    let buttons = Range::ALL
-        .into_iter()
-        .map(|r| {
-            view! {
-                <button
-                    type="button"
-                    class="segment"
-                    aria-pressed=move || (current.get() == r).to_string()
-                    title=r.description()
-                    data-testid="history-range"
-                    data-range=r.param()
-                    on:click=move |_| router.set_query(&[("range", r.param().to_owned())])
-                >
-                    {r.label()}
-                </button>
-            }
-        })
-        .collect_view();
-    view! {
-        <div class="segmented" role="group" aria-label="Range">
-            {buttons}
-        </div>
+/// The segmented control: one button per range, `current` pressed ([`HistoryPage`] follows
+/// the range from then on); a click on a button goes to its range.
+fn range_group(current: Range, router: Router) -> El {
+    let buttons = Range::ALL.into_iter().map(|r| {
+        El::leaf("button", "segment", r.label())
+            .attr("type", "button")
+            .attr("aria-pressed", pressed_text(r == current))
+            .attr("title", r.description())
+            .attr("data-testid", "history-range")
+            .attr("data-range", r.param())
+    });
+    let pick = move |e: &web_sys::Event| {
+        if let Some(param) = picked_range(e) {
+            router.set_query(&[("range", param)]);
+        }
+    };
+    El::new("div", "segmented")
+        .attr("role", "group")
+        .attr("aria-label", "Range")
+        .children(buttons)
+        .on(&["click"], Box::new(pick))
+}
+
+fn pressed_text(pressed: bool) -> &'static str {
+    if pressed {
+        "true"
+    } else {
+        "false"
     }
 }
 
-fn trend(change: Option<rust_decimal::Decimal>) -> &'static str {
+/// The range of the button `e` clicked, if any.
+fn picked_range(e: &web_sys::Event) -> Option<String> {
+    let target = e.target()?.dyn_into::<Element>().ok()?;
+    target
+        .closest(".segment")
+        .ok()??
+        .get_attribute("data-range")
+}
+
+/// The chart's class: its line is coloured by the change's sign.
+fn chart_class(change: Option<rust_decimal::Decimal>) -> &'static str {
     match change {
-        Some(c) if c.is_sign_positive() && !c.is_zero() => "up",
-        Some(c) if c.is_sign_negative() && !c.is_zero() => "down",
-        _ => "flat",
+        Some(c) if c.is_sign_positive() && !c.is_zero() => "chart chart-up",
+        Some(c) if c.is_sign_negative() && !c.is_zero() => "chart chart-down",
+        _ => "chart chart-flat",
     }
 }
 
-fn stat(label: &'static str, p: &Point, range: Range, testid: &'static str) -> impl IntoView {
-    view! {
-        <div class="stat" data-testid=testid>
-            <dt>{label}</dt>
-            <dd>
-                <span class="stat-value">{format::money(p.value)}</span>
-                <span class="stat-date muted">{point_date(p, range)}</span>
-            </dd>
-        </div>
-    }
+fn stat(label: &str, p: &Point, range: Range, testid: &str) -> El {
+    let value = El::new("dd", "")
+        .child(El::leaf("span", "stat-value", &format::money(p.value)))
+        .child(El::leaf("span", "stat-date muted", &point_date(p, range)));
+    El::new("div", "stat")
+        .attr("data-testid", testid)
+        .child(El::leaf("dt", "", label))
+        .child(value)
 }
 
-fn history_view(history: &History) -> AnyView {
+/// The value, its change over the range and the chart (the figure's caption is apart:
+/// [`caption`]).
+fn history_el(history: &History) -> El {
     let range = history.range;
     let points = &history.points;
     let Some(summary) = Summary::of(points) else {
-        return view! {
-            <Empty
-                title="No history for this range"
-                text=format!("tastytrade has no net liquidating value for the {}.", range.description())
-                testid="history-empty"
-            />
-        }
-        .into_any();
+        let text = format!(
+            "tastytrade has no net liquidating value for the {}.",
+            range.description()
+        );
+        return dom::empty("No history for this range", &text, "history-empty");
     };
     let (first, last) = (&points[summary.first], &points[summary.last]);
+    let tone = format::pl_class(summary.change);
     let change_text = summary
         .change
         .map(format::money_signed)
         .unwrap_or_else(|| "—".into());
     let percent = summary
         .change
-        .and_then(|c| format::ratio_percent_signed(c, first.value));
-    let high = &points[summary.high];
-    let low = &points[summary.low];
+        .and_then(|c| format::ratio_percent_signed(c, first.value))
+        .map(|p| {
+            El::leaf("span", tone, &format!("({p})")).attr("data-testid", "history-change-pct")
+        });
+    let change = El::new("p", "history-change")
+        .child(El::leaf("span", tone, &change_text).attr("data-testid", "history-change"))
+        .maybe(percent)
+        .child(El::leaf("span", "muted", range.description()));
+    let head = El::new("div", "history-head")
+        .child(El::leaf("p", "label", "Net liquidating value"))
+        .child(
+            El::leaf("p", "big-number", &format::money(last.value))
+                .attr("data-testid", "history-value"),
+        )
+        .child(change);
+    let (high, low) = (&points[summary.high], &points[summary.low]);
     let axis = Axis::fit(low.value, high.value);
     let scaled = axis.and_then(|a| Some((a, Scaled::new(points, &a)?)));
-    let caption = format!(
+    let chart = match &scaled {
+        Some((axis, scaled)) => chart::chart(history, axis, scaled, chart_class(summary.change)),
+        None => El::leaf(
+            "p",
+            "muted chart-none",
+            "These amounts are too large to chart.",
+        ),
+    };
+    El::new("div", "history-body").child(head).child(chart)
+}
+
+/// The figure's caption: the figures in words for screen readers, and the start, end, high and
+/// low.
+fn caption(history: &History) -> Option<El> {
+    let range = history.range;
+    let points = &history.points;
+    let summary = Summary::of(points)?;
+    let (first, last) = (&points[summary.first], &points[summary.last]);
+    let (high, low) = (&points[summary.high], &points[summary.low]);
+    let text = format!(
         "Net liquidating value over the {}: {} on {}, {} on {}; high {} on {}, low {} on {}.",
         range.description(),
         format::money(first.value),
@@ -127,36 +174,16 @@ fn history_view(history: &History) -> AnyView {
         format::money(low.value),
         point_date(low, range),
     );
-    view! {
-        <div class="history-head">
-            <p class="label">"Net liquidating value"</p>
-            <p class="big-number" data-testid="history-value">{format::money(last.value)}</p>
-            <p class="history-change">
-                <span class=format::pl_class(summary.change) data-testid="history-change">{change_text}</span>
-                {percent.map(|p| view! {
-                    <span class=format::pl_class(summary.change) data-testid="history-change-pct">{format!("({p})")}</span>
-                })}
-                <span class="muted">{range.description()}</span>
-            </p>
-        </div>
-        {match scaled {
-            Some((axis, scaled)) => view! {
-                <Chart points=points.clone() axis scaled range trend=trend(summary.change) />
-            }
-            .into_any(),
-            None => view! { <p class="muted chart-none">"These amounts are too large to chart."</p> }.into_any(),
-        }}
-        <figcaption data-testid="history-summary">
-            <p class="sr-only">{caption}</p>
-            <dl class="stats history-stats">
-                {stat("Start", first, range, "history-start")}
-                {stat("End", last, range, "history-end")}
-                {stat("High", high, range, "history-high")}
-                {stat("Low", low, range, "history-low")}
-            </dl>
-        </figcaption>
-    }
-    .into_any()
+    let stats = El::new("dl", "stats history-stats")
+        .child(stat("Start", first, range, "history-start"))
+        .child(stat("End", last, range, "history-end"))
+        .child(stat("High", high, range, "history-high"))
+        .child(stat("Low", low, range, "history-low"));
+    Some(
+        El::new("div", "")
+            .child(El::leaf("p", "sr-only", &text))
+            .child(stats),
+    )
 }
 
 fn history_skeleton() -> AnyView {
@@ -170,6 +197,9 @@ fn history_skeleton() -> AnyView {
     .into_any()
 }
 
+/// `loaded`'s render: the figures are drawn by [`history_el`] and [`caption`].
+fn nothing(_: &History) {}
+
 #[component]
 pub fn HistoryPage(account: String) -> impl IntoView {
     let router = Router::expect();
@@ -177,21 +207,49 @@ pub fn HistoryPage(account: String) -> impl IntoView {
     let history =
         Query::new(move |signal| Some(fetch_history(&account, range.get(), signal.as_ref())));
     let pending = history.pending();
-    // The range of the figures on screen (the previous range's stay while the next loads).
-    let shown = move || history.with_ok(|h| h.range.param()).unwrap_or_default();
+    // The few attributes that follow the state, set in one place: far less wasm than a
+    // reactive attribute each.
+    let page = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        let busy = pending.get();
+        let current = range.get().param();
+        // The range of the figures on screen (the previous range's stay while the next loads).
+        let (shown, empty) = history
+            .with_ok(|h| (h.range.param(), h.points.is_empty()))
+            .unwrap_or(("", true));
+        let Some(page) = page.get() else {
+            return;
+        };
+        if let Some(group) = dom::find(&page, ".segmented") {
+            let mut button = group.first_element_child();
+            while let Some(b) = button {
+                let pressed = b.get_attribute("data-range").as_deref() == Some(current);
+                dom::set_attr(&b, "aria-pressed", pressed_text(pressed));
+                button = b.next_element_sibling();
+            }
+        }
+        if let Some(figure) = dom::find(&page, "figure") {
+            let _ = figure.class_list().toggle_with_force("stale", busy);
+            dom::set_attr(&figure, "aria-busy", pressed_text(busy));
+            dom::set_attr(&figure, "data-range", shown);
+            if let Some(summary) = dom::find(&figure, "figcaption") {
+                let _ = summary.toggle_attribute_with_force("hidden", empty);
+            }
+        }
+    });
     view! {
-        <div class="page-head">
-            <h1>"History"</h1>
+        <div class="history-page" node_ref=page>
+            <div class="page-head">
+                <h1>"History"</h1>
+            </div>
+            {dom_view(move || Some(range_group(range.get_untracked(), router)))}
+            <figure class="card history" aria-busy="true" data-testid="history-figure">
+                {loaded(history, history_skeleton, nothing)}
+                {dom_view(move || history.with_ok(history_el))}
+                <figcaption data-testid="history-summary" hidden>
+                    {dom_view(move || history.with_ok(caption).flatten())}
+                </figcaption>
+            </figure>
         </div>
-        {range_buttons(range, router)}
-        <figure
-            class="card history"
-            class:stale=move || pending.get()
-            aria-busy=move || pending.get().to_string()
-            data-testid="history-figure"
-            data-range=shown
-        >
-            {loaded(history, history_skeleton, history_view)}
-        </figure>
     }
 }

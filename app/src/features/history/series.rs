@@ -94,7 +94,7 @@ pub struct Point {
 }
 
 /// The points that have a close and a time we understand, oldest first (tastytrade sends them
-/// in that order; sorting again costs nothing and protects the change figure).
+/// in that order; sorting again protects the change figure).
 pub fn points(items: &[NetLiqPoint]) -> Vec<Point> {
     let mut out: Vec<Point> = items
         .iter()
@@ -108,8 +108,20 @@ pub fn points(items: &[NetLiqPoint]) -> Vec<Point> {
             })
         })
         .collect();
-    out.sort_by_key(|p| p.epoch_ms);
+    sort_by_time(&mut out);
     out
+}
+
+/// A stable insertion sort: one pass over points already in order (as tastytrade sends them),
+/// and a fraction of the wasm of `slice::sort`.
+fn sort_by_time(points: &mut [Point]) {
+    for i in 1..points.len() {
+        let mut j = i;
+        while j > 0 && points[j - 1].epoch_ms > points[j].epoch_ms {
+            points.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
 
 /// The figures of a range.
@@ -149,7 +161,9 @@ impl Summary {
 }
 
 /// A y axis of 3 to 5 equal steps of a round size (1, 2, 2.5 or 5 × 10ⁿ) from `lo`, so its
-/// labels sit at evenly spaced gridlines and read as round amounts.
+/// labels sit at evenly spaced gridlines and read as round amounts. All of its arithmetic is
+/// checked (`pocket_shared::checked`: compiled once, where each operator would carry its own
+/// copy of the 96-bit arithmetic).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Axis {
     pub lo: Decimal,
@@ -165,31 +179,32 @@ impl Axis {
         if span.is_zero() {
             // 1 % of the value (at least a dollar) per step, the value in the middle.
             let step =
-                NiceSteps::from((max.abs() / Decimal::from(50)).max(Decimal::ONE))?.next()?;
+                NiceSteps::from(max.abs().over(Decimal::from(50))?.max(Decimal::ONE))?.next()?;
             let lo = floor_to(min.minus(step.times(Decimal::TWO)?)?, step)?;
             let axis = Axis {
                 lo,
                 step,
                 intervals: 4,
             };
-            lo.plus(axis.height_checked()?)?;
+            lo.plus(axis.height()?)?;
             return Some(axis);
         }
-        let mut best: Option<Axis> = None;
+        let mut best: Option<(Axis, Decimal)> = None;
         for intervals in [4, 5, 3] {
             let Some(axis) = Self::fit_in(min, max, intervals) else {
                 continue;
             };
-            if best.is_none_or(|b| axis.height() < b.height()) {
-                best = Some(axis);
+            let height = axis.height()?;
+            if best.is_none_or(|(_, h)| height < h) {
+                best = Some((axis, height));
             }
         }
-        best
+        best.map(|(axis, _)| axis)
     }
 
     /// The smallest axis of `intervals` round steps holding `min..=max` (`min < max`).
     fn fit_in(min: Decimal, max: Decimal, intervals: u32) -> Option<Axis> {
-        let mut steps = NiceSteps::from((max - min) / Decimal::from(intervals))?;
+        let mut steps = NiceSteps::from(max.minus(min)?.over(Decimal::from(intervals))?)?;
         loop {
             let step = steps.next()?;
             let lo = floor_to(min, step)?;
@@ -198,33 +213,43 @@ impl Axis {
                 step,
                 intervals,
             };
-            if lo.plus(axis.height_checked()?)? >= max {
+            if lo.plus(axis.height()?)? >= max {
                 return Some(axis);
             }
         }
     }
 
-    fn height_checked(&self) -> Option<Decimal> {
-        self.step.times(Decimal::from(self.intervals))
-    }
-
     /// `hi − lo` (`fit` only returns axes where this and `lo +` it fit a `Decimal`).
-    pub fn height(&self) -> Decimal {
-        self.step * Decimal::from(self.intervals)
+    pub fn height(&self) -> Option<Decimal> {
+        self.step.times(Decimal::from(self.intervals))
     }
 
     /// The gridline values, top (highest) first.
     pub fn ticks(&self) -> Vec<Decimal> {
         (0..=self.intervals)
             .rev()
-            .map(|i| self.lo + self.step * Decimal::from(i))
+            .filter_map(|i| self.step.times(Decimal::from(i))?.plus(self.lo))
             .collect()
     }
 }
 
 /// The largest multiple of `step` at or below `value`.
 fn floor_to(value: Decimal, step: Decimal) -> Option<Decimal> {
-    value.over(step)?.floor().times(step)
+    // `Decimal::floor` would bring its own unchecked subtraction: truncate, then step down
+    // from a negative fraction.
+    let quotient = value.over(step)?;
+    let whole = quotient.trunc();
+    let floor = if whole > quotient {
+        whole.minus(Decimal::ONE)?
+    } else {
+        whole
+    };
+    floor.times(step)
+}
+
+/// Whether `value` has no fractional part (without `Decimal::fract`'s unchecked subtraction).
+pub fn is_whole(value: Decimal) -> bool {
+    value.trunc() == value
 }
 
 /// 1, 2, 2.5, 5 × 10ⁿ, from the first one at or above a starting value, upwards.
@@ -255,8 +280,8 @@ impl NiceSteps {
                 return None;
             }
         }
-        while power.times(ten)? <= at_least {
-            power *= ten;
+        while let Some(next) = power.times(ten).filter(|p| *p <= at_least) {
+            power = next;
         }
         let mut steps = NiceSteps { power, index: 0 };
         while steps.current()? < at_least {
@@ -319,7 +344,7 @@ pub fn index_at(fraction: f64, n: usize) -> Option<usize> {
 impl Scaled {
     /// The points on `axis`, computed in `Decimal` and rounded to whole units.
     pub fn new(points: &[Point], axis: &Axis) -> Option<Scaled> {
-        let span = axis.height();
+        let span = axis.height()?;
         let height = Decimal::from(HEIGHT);
         let n = points.len();
         let xy = points
@@ -362,30 +387,10 @@ impl Scaled {
     }
 }
 
-/// The chart's fixed drawing as SVG markup: the gridlines (top to bottom), the area and the
-/// line. Only numbers go in, so it is safe as markup.
-pub fn drawing(scaled: &Scaled, intervals: u32) -> String {
+/// The gridlines' `y`, top to bottom: `intervals` equal steps over the height.
+pub fn gridlines(intervals: u32) -> Vec<i64> {
     let intervals = i64::from(intervals.max(1));
-    let mut out = String::new();
-    for i in 0..=intervals {
-        let y = HEIGHT * i / intervals;
-        out.push_str(&format!(
-            r#"<line class="chart-grid" x1="0" x2="{WIDTH}" y1="{y}" y2="{y}"/>"#
-        ));
-    }
-    out.push_str(&format!(
-        r#"<path class="chart-area" d="{}"/><path class="chart-line" d="{}"/>"#,
-        scaled.area(),
-        scaled.line()
-    ));
-    out
-}
-
-/// The readout's vertical rule and dot at `(x, y)`, as SVG markup.
-pub fn marker(x: i64, y: i64) -> String {
-    format!(
-        r#"<line class="chart-rule" x1="{x}" x2="{x}" y1="0" y2="{HEIGHT}"/><path class="chart-dot" d="M{x} {y}h0"/>"#
-    )
+    (0..=intervals).map(|i| HEIGHT * i / intervals).collect()
 }
 
 /// Indices of the date labels under the chart: first, middle, last (fewer for short series).
@@ -474,6 +479,31 @@ mod tests {
     }
 
     #[test]
+    fn floors_to_a_step() {
+        assert_eq!(floor_to(d("541234.56"), d("2000")), Some(d("540000")));
+        assert_eq!(floor_to(d("-0.37"), d("0.25")), Some(d("-0.5")));
+        assert_eq!(floor_to(d("-0.5"), d("0.25")), Some(d("-0.5")));
+        assert_eq!(floor_to(d("4000"), d("2000")), Some(d("4000")));
+        assert_eq!(floor_to(d("1"), Decimal::ZERO), None);
+        assert!(is_whole(d("2000")) && is_whole(d("-3.00")) && !is_whole(d("2.5")));
+    }
+
+    #[test]
+    fn sorting_by_time_is_stable() {
+        let mut p = series(&["1", "2", "3", "4", "5"]);
+        for (point, t) in p.iter_mut().zip([30, 10, 30, 20, 10]) {
+            point.epoch_ms = t;
+        }
+        sort_by_time(&mut p);
+        let order: Vec<(i64, String)> = p
+            .iter()
+            .map(|p| (p.epoch_ms, p.value.to_string()))
+            .collect();
+        let want = [(10, "2"), (10, "5"), (20, "4"), (30, "1"), (30, "3")];
+        assert_eq!(order, want.map(|(t, v)| (t, v.to_owned())));
+    }
+
+    #[test]
     fn summary_is_last_minus_first_with_high_and_low() {
         let s = Summary::of(&series(&["100.10", "120", "90.05", "110.35"])).unwrap();
         assert_eq!(s.change, Some(d("10.25")));
@@ -500,7 +530,7 @@ mod tests {
         // 6,655.56 / 4 = 1,663.89 → 4 steps of 2,000 from 540,000: 548,000 holds the max.
         let fitted = Axis::fit(d("541234.56"), d("547890.12")).unwrap();
         assert_eq!(fitted, axis("540000", "2000", 4));
-        assert_eq!(fitted.lo + fitted.height(), d("548000"));
+        assert_eq!(fitted.lo + fitted.height().unwrap(), d("548000"));
         assert_eq!(fitted.ticks().first(), Some(&d("548000")));
         assert_eq!(fitted.ticks().len(), 5);
         // 4 steps of 250 from 1,750 fall short, 4 of 500 waste half the height: 5 of 250.
@@ -536,14 +566,10 @@ mod tests {
         // Rounded to the nearest unit: 540,001 is 0.375 units up.
         let near = Scaled::new(&series(&["540001", "547999.99"]), &axis).unwrap();
         assert_eq!(near.xy, vec![(0, 3000), (10000, 0)]);
-        let markup = drawing(&near, 2);
-        assert_eq!(markup.matches("<line").count(), 3);
-        assert!(markup.contains(r#"y1="1500" y2="1500""#), "{markup}");
-        assert!(markup.ends_with(r#"<path class="chart-line" d="M0 3000L10000 0"/>"#));
-        assert_eq!(
-            marker(5000, 2625),
-            r#"<line class="chart-rule" x1="5000" x2="5000" y1="0" y2="3000"/><path class="chart-dot" d="M5000 2625h0"/>"#
-        );
+        assert_eq!(near.line(), "M0 3000L10000 0");
+        assert_eq!(gridlines(2), vec![0, 1500, 3000]);
+        assert_eq!(gridlines(5), vec![0, 600, 1200, 1800, 2400, 3000]);
+        assert_eq!(gridlines(0), vec![0, 3000]);
     }
 
     #[test]
