@@ -68,19 +68,3 @@ pub fn NotFound() -> impl IntoView {
         </section>
     }
 }
-
-/// An empty state: a title and a line of explanation.
-#[component]
-pub fn Empty(
-    title: &'static str,
-    #[prop(into)] text: String,
-    /// `data-testid`.
-    testid: &'static str,
-) -> impl IntoView {
-    view! {
-        <div class="empty" data-testid=testid>
-            <p class="empty-title">{title}</p>
-            <p class="muted">{text}</p>
-        </div>
-    }
-}

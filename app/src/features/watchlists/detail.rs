@@ -2,15 +2,19 @@
 //! "Delete watchlist" (confirmed in the page). One `Mutation` serves every write of the page,
 //! so two edits never race to replace the list; a failure is shown next to what caused it.
 
-use leptos::ev::SubmitEvent;
 use leptos::html;
 use leptos::prelude::*;
 use pocket_shared::tastytrade::{InstrumentType, Watchlist, WatchlistRequest};
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Event, HtmlElement};
 
 use super::edit::{self, KINDS};
-use super::{error_text, fetch_list};
+use super::field_value;
+use super::{clear_field, current_target, error_line, error_text, event_target, fetch_list};
+use super::{nothing, set_busy, set_text};
 use crate::api::{self, Method};
-use crate::components::{loaded, Empty};
+use crate::components::dom::{self, dom_view, El};
+use crate::components::loaded;
 use crate::data::{Mutation, Query};
 use crate::router::{Route, Router};
 
@@ -37,17 +41,8 @@ impl Editor {
         untrack(|| self.list.with_ok(|l| l.clone()).flatten())
     }
 
-    fn busy(&self) -> Signal<bool> {
-        self.writes.busy()
-    }
-
-    /// The error of `origin`, if the last failure came from it (reactive).
-    fn error_for(&self, origin: &Origin) -> Option<String> {
-        self.failure.with(|f| {
-            f.as_ref()
-                .filter(|(o, _)| o == origin)
-                .map(|(_, m)| m.clone())
-        })
+    fn busy(&self) -> bool {
+        self.writes.busy().get_untracked()
     }
 
     fn fail(&self, origin: Origin, message: String) {
@@ -90,210 +85,265 @@ impl Editor {
     }
 }
 
-fn error_line(editor: Editor, origin: Origin, id: String, testid: &'static str) -> impl IntoView {
-    view! {
-        <p class="form-error" id=id role="alert" data-testid=testid>
-            {move || editor.error_for(&origin)}
-        </p>
-    }
+/// What the page's handler ([`on_event`]) is given by each part it draws.
+type Handler = Box<dyn Fn(&Event)>;
+
+/// A button of the page: what it does is in `data-action` (see [`on_event`]).
+fn button(class: &str, text: &str, action: &str, testid: &str) -> El {
+    El::leaf("button", class, text)
+        .attr("type", "button")
+        .attr("data-action", action)
+        .attr("data-testid", testid)
 }
 
-#[component]
-fn AddSymbol(editor: Editor) -> impl IntoView {
-    let symbol = RwSignal::new(String::new());
-    let kind = RwSignal::new(KINDS[0].as_str().to_owned());
-    let busy = editor.busy();
-    let submit = move |e: SubmitEvent| {
-        e.prevent_default();
-        if busy.get_untracked() {
-            return;
-        }
-        let Some(list) = editor.current() else {
-            return;
-        };
-        let kind = InstrumentType::from_wire(&kind.get_untracked());
-        match edit::with_entry(&list, &symbol.get_untracked(), kind) {
-            Ok(request) => editor.save(request, Origin::Add, move || symbol.set(String::new())),
-            Err(message) => editor.fail(Origin::Add, message),
-        }
-    };
+/// "Add symbol": a symbol and its type.
+fn add_form(handler: Handler) -> El {
+    let symbol = El::new("input", "")
+        .attr("id", "wl-symbol")
+        .attr("name", "symbol")
+        .attr("type", "text")
+        .attr("autocomplete", "off")
+        .attr("autocapitalize", "characters")
+        .attr("spellcheck", "false")
+        .attr("placeholder", "AAPL")
+        .attr("aria-describedby", "wl-add-error")
+        .attr("data-testid", "add-symbol-input");
     let options = KINDS
         .iter()
-        .map(|k| view! { <option value=k.as_str()>{k.as_str()}</option> })
-        .collect_view();
-    view! {
-        <form class="card wl-form wl-add" on:submit=submit novalidate aria-label="Add symbol">
-            <div class="wl-fields">
-                <div class="wl-field wl-field-symbol">
-                    <label for="wl-symbol">"Symbol"</label>
-                    <input
-                        id="wl-symbol"
-                        name="symbol"
-                        type="text"
-                        autocomplete="off"
-                        autocapitalize="characters"
-                        spellcheck="false"
-                        placeholder="AAPL"
-                        bind:value=symbol
-                        aria-describedby="wl-add-error"
-                        data-testid="add-symbol-input"
-                    />
-                </div>
-                <div class="wl-field">
-                    <label for="wl-kind">"Type"</label>
-                    <select id="wl-kind" name="instrument-type" bind:value=kind data-testid="add-symbol-type">
-                        {options}
-                    </select>
-                </div>
-                <button
-                    type="submit"
-                    class="btn btn-primary"
-                    aria-busy=move || busy.get().to_string()
-                    data-testid="add-symbol-submit"
-                >
-                    "Add"
-                </button>
-            </div>
-            {error_line(editor, Origin::Add, "wl-add-error".into(), "add-symbol-error")}
-        </form>
+        .map(|k| El::leaf("option", "", k.as_str()).attr("value", k.as_str()));
+    let kind = El::new("select", "")
+        .attr("id", "wl-kind")
+        .attr("name", "instrument-type")
+        .attr("data-testid", "add-symbol-type")
+        .children(options);
+    let add = El::leaf("button", "btn btn-primary", "Add")
+        .attr("type", "submit")
+        .attr("aria-busy", "false")
+        .attr("data-testid", "add-symbol-submit");
+    let fields = El::new("div", "wl-fields")
+        .child(
+            El::new("div", "wl-field wl-field-symbol")
+                .child(El::leaf("label", "", "Symbol").attr("for", "wl-symbol"))
+                .child(symbol),
+        )
+        .child(
+            El::new("div", "wl-field")
+                .child(El::leaf("label", "", "Type").attr("for", "wl-kind"))
+                .child(kind),
+        )
+        .child(add);
+    El::new("form", "card wl-form wl-add")
+        .attr("novalidate", "")
+        .attr("aria-label", "Add symbol")
+        .child(fields)
+        .child(error_line("wl-add-error", "add-symbol-error"))
+        .on(&["submit"], handler)
+}
+
+/// "Delete watchlist", and its confirmation (hidden until asked for).
+fn delete_section(name: &str, handler: Handler) -> El {
+    let question = format!("Delete “{name}”? Its symbols go with it. This can't be undone.");
+    let confirm = button(
+        "btn btn-primary btn-danger",
+        "Delete",
+        "delete",
+        "confirm-delete",
+    )
+    .attr("aria-busy", "false");
+    let actions = El::new("div", "wl-confirm-actions")
+        .child(confirm)
+        .child(button(
+            "btn btn-secondary",
+            "Cancel",
+            "cancel",
+            "cancel-delete",
+        ));
+    let confirmation = El::new("div", "wl-confirm")
+        .attr("role", "group")
+        .attr("aria-labelledby", "wl-confirm-text")
+        .attr("data-testid", "delete-confirm")
+        .attr("hidden", "")
+        .child(El::leaf("p", "", &question).attr("id", "wl-confirm-text"))
+        .child(actions);
+    let ask = button(
+        "btn btn-secondary btn-danger",
+        "Delete watchlist",
+        "ask",
+        "delete-watchlist",
+    );
+    El::new("section", "card wl-danger")
+        .attr("aria-label", "Delete watchlist")
+        .child(ask)
+        .child(confirmation)
+        .child(error_line("wl-delete-error", "delete-watchlist-error"))
+        .on(&["click"], handler)
+}
+
+/// The message of `failure` if it came from `origin` (`""` otherwise).
+fn error_of<'a>(failure: Option<&'a (Origin, String)>, origin: &Origin) -> &'a str {
+    match failure {
+        Some((o, message)) if o == origin => message,
+        _ => "",
     }
 }
 
-fn entries_view(list: &Watchlist, editor: Editor, public: bool) -> AnyView {
+fn busy_text(busy: bool) -> &'static str {
+    if busy {
+        "true"
+    } else {
+        "false"
+    }
+}
+
+/// The symbols, each with "Remove" and the line for its error on the person's own lists (drawn
+/// with the page's current state; [`show_state`] follows it from then on).
+fn entries(
+    list: &Watchlist,
+    public: bool,
+    busy: bool,
+    failure: Option<&(Origin, String)>,
+    handler: Handler,
+) -> El {
     if list.watchlist_entries.is_empty() {
         let text = if public {
             "tastytrade's list is empty right now."
         } else {
             "Add a symbol to start this list."
         };
-        return view! { <Empty title="No symbols yet" text=text testid="watchlist-empty" /> }
-            .into_any();
+        return dom::empty("No symbols yet", text, "watchlist-empty");
     }
-    let busy = editor.busy();
-    let rows = list
-        .watchlist_entries
-        .iter()
-        .enumerate()
-        .map(|(i, entry)| {
-            let symbol = entry.symbol.clone();
-            let kind = entry.instrument_type.as_ref().map(|k| {
-                view! { <span class="kind" title=k.as_str().to_owned()>{k.short_label().to_owned()}</span> }
-            });
-            let remove = (!public).then(|| {
-                let target = symbol.clone();
-                let origin = Origin::Remove(symbol.clone());
-                view! {
-                    <button
-                        type="button"
-                        class="btn btn-ghost btn-sm"
-                        aria-label=format!("Remove {symbol}")
-                        aria-busy=move || busy.get().to_string()
-                        data-testid="remove-symbol"
-                        on:click=move |_| {
-                            if busy.get_untracked() {
-                                return;
-                            }
-                            if let Some(list) = editor.current() {
-                                let request = edit::without_entry(&list, &target);
-                                editor.save(request, Origin::Remove(target.clone()), || ());
-                            }
-                        }
-                    >
-                        "Remove"
-                    </button>
-                    {error_line(editor, origin, format!("wl-remove-error-{i}"), "remove-symbol-error")}
-                }
-            });
-            view! {
-                <li class="wl-entry" data-testid="watchlist-entry" data-symbol=entry.symbol.clone()>
-                    <span class="wl-symbol">{entry.symbol.clone()}</span>
-                    {kind}
-                    {remove}
-                </li>
-            }
-        })
-        .collect_view();
-    view! { <ul class="wl-entries">{rows}</ul> }.into_any()
-}
-
-fn not_found(name: String) -> AnyView {
-    view! {
-        <div class="empty" data-testid="watchlist-not-found">
-            <p class="empty-title">"Watchlist not found"</p>
-            <p class="muted">{format!("There is no watchlist named “{name}”.")}</p>
-            <a class="btn btn-secondary" href=Route::Watchlists.href()>"All watchlists"</a>
-        </div>
-    }
-    .into_any()
-}
-
-/// "Delete watchlist", then an in-page confirmation. Focus moves to the confirmation, and back
-/// to "Delete watchlist" when it is cancelled.
-#[component]
-fn DeleteWatchlist(editor: Editor) -> impl IntoView {
-    let router = Router::expect();
-    let confirming = RwSignal::new(false);
-    let busy = editor.busy();
-    let confirm_button = NodeRef::<html::Button>::new();
-    let delete_button = NodeRef::<html::Button>::new();
-    // Whether the person has been in the confirmation (the page load does not take focus).
-    let asked = StoredValue::new(false);
-    Effect::new(move |_| {
-        let button = if confirming.get() {
-            asked.set_value(true);
-            confirm_button.get()
-        } else {
-            delete_button.get().filter(|_| asked.get_value())
-        };
-        if let Some(button) = button {
-            let _ = button.focus();
+    let rows = list.watchlist_entries.iter().enumerate().map(|(i, entry)| {
+        let symbol = &entry.symbol;
+        let kind = entry
+            .instrument_type
+            .as_ref()
+            .map(|k| El::leaf("span", "kind", k.short_label()).attr("title", k.as_str()));
+        let row = El::new("li", "wl-entry")
+            .attr("data-testid", "watchlist-entry")
+            .attr("data-symbol", symbol)
+            .child(El::leaf("span", "wl-symbol", symbol))
+            .maybe(kind);
+        if public {
+            return row;
         }
+        let remove = button("btn btn-ghost btn-sm", "Remove", "remove", "remove-symbol")
+            .attr("aria-label", &format!("Remove {symbol}"))
+            .attr("aria-busy", busy_text(busy));
+        let error = error_line(&format!("wl-remove-error-{i}"), "remove-symbol-error")
+            .text(error_of(failure, &Origin::Remove(symbol.clone())));
+        row.child(remove).child(error)
     });
-    let name = editor.name.get_value();
-    view! {
-        <section class="card wl-danger" aria-label="Delete watchlist">
-            <Show
-                when=move || confirming.get()
-                fallback=move || view! {
-                    <button
-                        type="button"
-                        class="btn btn-secondary btn-danger"
-                        node_ref=delete_button
-                        data-testid="delete-watchlist"
-                        on:click=move |_| confirming.set(true)
-                    >
-                        "Delete watchlist"
-                    </button>
-                }
-            >
-                <div class="wl-confirm" role="group" aria-labelledby="wl-confirm-text" data-testid="delete-confirm">
-                    <p id="wl-confirm-text">
-                        {format!("Delete “{name}”? Its symbols go with it. This can't be undone.")}
-                    </p>
-                    <div class="wl-confirm-actions">
-                        <button
-                            type="button"
-                            class="btn btn-primary btn-danger"
-                            node_ref=confirm_button
-                            aria-busy=move || busy.get().to_string()
-                            data-testid="confirm-delete"
-                            on:click=move |_| editor.delete(router)
-                        >
-                            {move || if busy.get() { "Deleting…" } else { "Delete" }}
-                        </button>
-                        <button
-                            type="button"
-                            class="btn btn-secondary"
-                            data-testid="cancel-delete"
-                            on:click=move |_| confirming.set(false)
-                        >
-                            "Cancel"
-                        </button>
-                    </div>
-                </div>
-            </Show>
-            {error_line(editor, Origin::Delete, "wl-delete-error".into(), "delete-watchlist-error")}
-        </section>
+    El::new("ul", "wl-entries")
+        .children(rows)
+        .on(&["click"], handler)
+}
+
+/// `Symbols`, with the count of symbols once the list is in.
+fn heading(count: Option<usize>) -> El {
+    let count = count.map(|n| El::leaf("span", "muted wl-count", &edit::count_label(n)));
+    El::new("h2", "")
+        .attr("id", "wl-symbols")
+        .text("Symbols")
+        .maybe(count)
+}
+
+fn not_found(name: &str) -> El {
+    let text = format!("There is no watchlist named “{name}”.");
+    dom::empty("Watchlist not found", &text, "watchlist-not-found").child(
+        El::leaf("a", "btn btn-secondary", "All watchlists")
+            .attr("href", &Route::Watchlists.href()),
+    )
+}
+
+/// The busy state of every write button, and the last failure next to what caused it.
+fn show_state(page: &Element, busy: bool, failure: Option<&(Origin, String)>) {
+    let error = |origin: &Origin| error_of(failure, origin);
+    set_busy(page, "[data-testid=add-symbol-submit]", busy, None);
+    set_text(page, "#wl-add-error", error(&Origin::Add));
+    set_busy(
+        page,
+        "[data-testid=confirm-delete]",
+        busy,
+        Some(("Deleting…", "Delete")),
+    );
+    set_text(page, "#wl-delete-error", error(&Origin::Delete));
+    let mut row = dom::find(page, ".wl-entries").and_then(|list| list.first_element_child());
+    while let Some(r) = row {
+        let symbol = r.get_attribute("data-symbol").unwrap_or_default();
+        set_busy(&r, "button", busy, None);
+        set_text(&r, ".form-error", error(&Origin::Remove(symbol)));
+        row = r.next_element_sibling();
+    }
+}
+
+/// "Delete watchlist" shows the confirmation (`asking`), "Cancel" hides it; focus moves to
+/// what is shown.
+fn ask(section: &Element, asking: bool) {
+    let (Some(ask), Some(confirmation)) = (
+        dom::find(section, "[data-testid=delete-watchlist]"),
+        dom::find(section, "[data-testid=delete-confirm]"),
+    ) else {
+        return;
+    };
+    let _ = ask.toggle_attribute_with_force("hidden", asking);
+    let _ = confirmation.toggle_attribute_with_force("hidden", !asking);
+    let focus = if asking {
+        dom::find(&confirmation, "[data-action=delete]")
+    } else {
+        Some(ask)
+    };
+    if let Some(button) = focus.and_then(|b| b.dyn_into::<HtmlElement>().ok()) {
+        let _ = button.focus();
+    }
+}
+
+/// "Add symbol" was sent: the symbol is checked here, then the list with it is saved.
+fn add(form: &Element, editor: Editor) {
+    let Some(list) = editor.current() else {
+        return;
+    };
+    let symbol = field_value(form, "#wl-symbol");
+    let kind = InstrumentType::from_wire(&field_value(form, "#wl-kind"));
+    match edit::with_entry(&list, &symbol, kind) {
+        Ok(request) => {
+            let form = form.clone();
+            editor.save(request, Origin::Add, move || {
+                clear_field(&form, "#wl-symbol")
+            });
+        }
+        Err(message) => editor.fail(Origin::Add, message),
+    }
+}
+
+/// Every button and form of the page: the add form's submit, and clicks in the list and the
+/// delete section (`e`'s current target is the form, list or section).
+fn on_event(e: &Event, editor: Editor, router: Router) {
+    let (Some(target), Some(part)) = (event_target(e), current_target(e)) else {
+        return;
+    };
+    if e.type_() == "submit" {
+        e.prevent_default();
+        if !editor.busy() {
+            add(&part, editor);
+        }
+        return;
+    }
+    let Some(button) = target.closest("[data-action]").ok().flatten() else {
+        return;
+    };
+    match button.get_attribute("data-action").as_deref() {
+        Some("remove") if !editor.busy() => {
+            let row = button.closest("[data-symbol]").ok().flatten();
+            let symbol = row.and_then(|r| r.get_attribute("data-symbol"));
+            if let (Some(list), Some(symbol)) = (editor.current(), symbol) {
+                let request = edit::without_entry(&list, &symbol);
+                editor.save(request, Origin::Remove(symbol), || ());
+            }
+        }
+        Some("ask") => ask(&part, true),
+        Some("cancel") => ask(&part, false),
+        Some("delete") => editor.delete(router),
+        _ => {}
     }
 }
 
@@ -304,6 +354,7 @@ fn entries_skeleton() -> AnyView {
 
 #[component]
 pub fn WatchlistPage(name: String, #[prop(optional)] public: bool) -> impl IntoView {
+    let router = Router::expect();
     let list = Query::new({
         let name = name.clone();
         move |signal| Some(fetch_list(&name, public, signal.as_ref()))
@@ -314,34 +365,50 @@ pub fn WatchlistPage(name: String, #[prop(optional)] public: bool) -> impl IntoV
         writes: Mutation::new(),
         failure: RwSignal::new(None),
     };
-    let found = Memo::new(move |_| list.with_ok(Option::is_some).unwrap_or(false));
-    let title = name.clone();
+    // The person's own list, once it is in: it can be changed.
+    let editable = Memo::new(move |_| !public && list.with_ok(Option::is_some).unwrap_or(false));
+    let busy = editor.writes.busy();
+    let page = NodeRef::<html::Div>::new();
+    Effect::new(move |_| {
+        let busy = busy.get();
+        if let Some(page) = page.get() {
+            editor
+                .failure
+                .with(|failure| show_state(&page, busy, failure.as_ref()));
+        }
+    });
+    let handler = move |e: &Event| on_event(e, editor, router);
+    let symbols = dom_view(move || {
+        let busy = busy.get_untracked();
+        list.with_ok(|found| match found {
+            Some(l) => editor.failure.with_untracked(|failure| {
+                entries(l, public, busy, failure.as_ref(), Box::new(handler))
+            }),
+            None => editor.name.with_value(|name| not_found(name)),
+        })
+    });
+    let count = move || list.with_ok(|l| l.as_ref().map(|l| l.watchlist_entries.len()));
     view! {
-        <a class="back-link" href=Route::Watchlists.href() data-testid="watchlists-back">"‹ Watchlists"</a>
-        <div class="page-head">
-            <h1 data-testid="watchlist-title">{title}</h1>
-            {public.then(|| view! { <span class="badge wl-public-badge">"tastytrade"</span> })}
-        </div>
-        <Show when=move || found.get() && !public>
-            <AddSymbol editor />
-        </Show>
-        <section class="card wl-section" aria-labelledby="wl-symbols" data-testid="watchlist-symbols">
-            <h2 id="wl-symbols">
-                "Symbols"
-                {move || list.with_ok(|l| l.as_ref().map(|l| view! {
-                    <span class="muted wl-count">{edit::count_label(l.watchlist_entries.len())}</span>
-                })).flatten()}
-            </h2>
-            {loaded(list, entries_skeleton, move |found: &Option<Watchlist>| match found {
-                Some(l) => entries_view(l, editor, public),
-                None => not_found(editor.name.get_value()),
+        <div class="wl-page" node_ref=page>
+            <a class="back-link" href=Route::Watchlists.href() data-testid="watchlists-back">"‹ Watchlists"</a>
+            <div class="page-head">
+                <h1 data-testid="watchlist-title">{name.clone()}</h1>
+                {public.then(|| view! { <span class="badge wl-public-badge">"tastytrade"</span> })}
+            </div>
+            {dom_view(move || editable.get().then(|| add_form(Box::new(handler))))}
+            <section class="card wl-section" aria-labelledby="wl-symbols" data-testid="watchlist-symbols">
+                {dom_view(move || Some(heading(count().flatten())))}
+                {loaded(list, entries_skeleton, nothing)}
+                {symbols}
+            </section>
+            {public.then(|| view! {
+                <p class="muted wl-note">"A list curated by tastytrade. It can't be changed here."</p>
             })}
-        </section>
-        {public.then(|| view! {
-            <p class="muted wl-note">"A list curated by tastytrade. It can't be changed here."</p>
-        })}
-        <Show when=move || found.get() && !public>
-            <DeleteWatchlist editor />
-        </Show>
+            {dom_view(move || {
+                editable
+                    .get()
+                    .then(|| editor.name.with_value(|n| delete_section(n, Box::new(handler))))
+            })}
+        </div>
     }
 }

@@ -2,15 +2,21 @@
 //! (`/watchlists`), one list with its symbols (`/watchlists/{name}`, `/watchlists/public/{name}`);
 //! create, add and remove symbols, delete. Every change is a full `PUT` of the list through
 //! `Mutation` (never sent twice, never retried), and the screen shows tastytrade's answer.
+//!
+//! The screens are built with `components::dom` (see there why): lists, forms and the
+//! confirmation are drawn by a few non-generic calls, each with one listener for all its
+//! controls (`El::on`), and one effect per page keeps busy states and errors on screen.
 
 mod detail;
 mod edit;
 mod index;
 
 use pocket_shared::tastytrade::{Items, Watchlist};
-use web_sys::AbortSignal;
+use wasm_bindgen::JsValue;
+use web_sys::{AbortSignal, Element};
 
 use crate::api::{self, ApiError};
+use crate::components::dom::{self, El};
 
 pub use detail::WatchlistPage;
 pub use index::WatchlistsPage;
@@ -56,4 +62,57 @@ fn error_text(error: &ApiError) -> String {
         ApiError::Tastytrade { message, .. } => message.clone(),
         other => other.to_string(),
     }
+}
+
+/// `loaded`'s render: the content is drawn with `components::dom` beside it.
+fn nothing<T>(_: &T) {}
+
+/// What is typed in the field `selector` under `parent` (`""` if there is none).
+fn field_value(parent: &Element, selector: &str) -> String {
+    dom::find(parent, selector)
+        .and_then(|field| js_sys::Reflect::get(&field, &JsValue::from_str("value")).ok())
+        .and_then(|value| value.as_string())
+        .unwrap_or_default()
+}
+
+/// Empties the field `selector` under `parent`.
+fn clear_field(parent: &Element, selector: &str) {
+    if let Some(field) = dom::find(parent, selector) {
+        let _ = js_sys::Reflect::set(&field, &JsValue::from_str("value"), &JsValue::from_str(""));
+    }
+}
+
+/// The text of the element `selector` under `parent` (`""` empties it).
+fn set_text(parent: &Element, selector: &str, text: &str) {
+    if let Some(element) = dom::find(parent, selector) {
+        element.set_text_content(Some(text));
+    }
+}
+
+/// `aria-busy` of the button `selector` under `parent`, and its text while busy or not.
+fn set_busy(parent: &Element, selector: &str, busy: bool, texts: Option<(&str, &str)>) {
+    if let Some(button) = dom::find(parent, selector) {
+        dom::set_attr(&button, "aria-busy", if busy { "true" } else { "false" });
+        if let Some((busy_text, idle_text)) = texts {
+            button.set_text_content(Some(if busy { busy_text } else { idle_text }));
+        }
+    }
+}
+
+/// The line under a form where its error shows (a live region, empty until then).
+fn error_line(id: &str, testid: &str) -> El {
+    El::new("p", "form-error")
+        .attr("id", id)
+        .attr("role", "alert")
+        .attr("data-testid", testid)
+}
+
+/// The element `e` happened on.
+fn event_target(e: &web_sys::Event) -> Option<Element> {
+    wasm_bindgen::JsCast::dyn_into(e.target()?).ok()
+}
+
+/// The element whose handler gets `e`.
+fn current_target(e: &web_sys::Event) -> Option<Element> {
+    wasm_bindgen::JsCast::dyn_into(e.current_target()?).ok()
 }
