@@ -11,7 +11,7 @@ use web_sys::{Element, Event, HtmlElement};
 use super::edit::{self, KINDS};
 use super::field_value;
 use super::{clear_field, current_target, error_line, error_text, event_target, fetch_list};
-use super::{nothing, set_busy, set_text};
+use super::{nothing, set_busy, set_text, Saved};
 use crate::api::{self, Method};
 use crate::components::dom::{self, dom_view, El};
 use crate::components::loaded;
@@ -50,7 +50,8 @@ impl Editor {
     }
 
     /// `PUT`s `request` (the whole list); the screen then shows tastytrade's answer.
-    fn save(&self, request: WatchlistRequest, origin: Origin, saved: impl FnOnce() + 'static) {
+    /// `saved` runs once the list is saved (boxed: one copy of this for every caller).
+    fn save(&self, request: WatchlistRequest, origin: Origin, saved: Box<dyn FnOnce()>) {
         let Ok(body) = serde_json::to_string(&request) else {
             return;
         };
@@ -58,13 +59,14 @@ impl Editor {
         let write = self.name.with_value(|name| {
             api::write::<Watchlist>(Method::PUT, &["watchlists", name], Some(body))
         });
-        let started = self.writes.run(write, move |result| match result {
+        let done: Saved = Box::new(move |result| match result {
             Ok(list) => {
                 this.list.set(Some(list));
                 saved();
             }
             Err(e) => this.fail(origin, error_text(&e)),
         });
+        let started = self.writes.run(write, done);
         if started {
             self.failure.set(None);
         }
@@ -307,9 +309,8 @@ fn add(form: &Element, editor: Editor) {
     match edit::with_entry(&list, &symbol, kind) {
         Ok(request) => {
             let form = form.clone();
-            editor.save(request, Origin::Add, move || {
-                clear_field(&form, "#wl-symbol")
-            });
+            let clear = move || clear_field(&form, "#wl-symbol");
+            editor.save(request, Origin::Add, Box::new(clear));
         }
         Err(message) => editor.fail(Origin::Add, message),
     }
@@ -337,7 +338,7 @@ fn on_event(e: &Event, editor: Editor, router: Router) {
             let symbol = row.and_then(|r| r.get_attribute("data-symbol"));
             if let (Some(list), Some(symbol)) = (editor.current(), symbol) {
                 let request = edit::without_entry(&list, &symbol);
-                editor.save(request, Origin::Remove(symbol), || ());
+                editor.save(request, Origin::Remove(symbol), Box::new(|| ()));
             }
         }
         Some("ask") => ask(&part, true),

@@ -6,8 +6,8 @@ use pocket_shared::tastytrade::{Watchlist, WatchlistRequest};
 use web_sys::{Element, Event};
 
 use super::edit::{check_name, count_label, entry_count};
-use super::set_text;
 use super::{current_target, error_line, error_text, fetch_lists, field_value, nothing, set_busy};
+use super::{set_text, Saved};
 use crate::api::{self, Method};
 use crate::components::dom::{self, dom_view, El};
 use crate::components::loaded;
@@ -124,20 +124,19 @@ fn create(
         return;
     };
     problem.set(None);
-    writes.run(
-        api::write::<Watchlist>(Method::POST, &["watchlists"], Some(body)),
-        move |result| match result {
-            Ok(list) => {
-                let created = if list.name.is_empty() {
-                    valid
-                } else {
-                    list.name
-                };
-                router.push(&Route::Watchlist(created).href());
-            }
-            Err(e) => _ = problem.try_set(Some(error_text(&e))),
-        },
-    );
+    let done: Saved = Box::new(move |result| match result {
+        Ok(list) => {
+            let created = if list.name.is_empty() {
+                valid
+            } else {
+                list.name
+            };
+            router.push(&Route::Watchlist(created).href());
+        }
+        Err(e) => _ = problem.try_set(Some(error_text(&e))),
+    });
+    let write = api::write::<Watchlist>(Method::POST, &["watchlists"], Some(body));
+    writes.run(write, done);
 }
 
 #[component]

@@ -55,6 +55,10 @@ fn fetch_list(
     }
 }
 
+/// What to do with the answer to a write that returns the list: boxed, so that creating and
+/// saving share one copy of `Mutation::run`.
+type Saved = Box<dyn FnOnce(Result<Watchlist, ApiError>)>;
+
 /// What to show next to a form after a failed write: tastytrade's own words (its message
 /// with the `errors[]` reasons) when it refused, else what went wrong on the way.
 fn error_text(error: &ApiError) -> String {
