@@ -5,4 +5,5 @@
 
 pub mod bff;
 pub mod checked;
+pub mod risk;
 pub mod tastytrade;

@@ -213,7 +213,11 @@ impl Position {
     /// result does not fit a `Decimal` (values come from the network: arithmetic is checked, as
     /// an overflow would panic and, with `panic = "abort"`, stop the whole app).
     pub fn unrealized_pl(&self) -> Option<Decimal> {
-        let (price, _) = self.current_price()?;
+        self.unrealized_pl_at(self.current_price()?.0)
+    }
+
+    /// [`Position::unrealized_pl`] at `price` (a live mark from the stream).
+    pub fn unrealized_pl_at(&self, price: Decimal) -> Option<Decimal> {
         let open = self.average_open_price?;
         price
             .minus(open)?
@@ -243,7 +247,11 @@ impl Position {
     /// Market value with sign (shorts negative): price × signed quantity × multiplier; `None`
     /// on overflow.
     pub fn market_value(&self) -> Option<Decimal> {
-        let (price, _) = self.current_price()?;
+        self.market_value_at(self.current_price()?.0)
+    }
+
+    /// [`Position::market_value`] at `price`.
+    pub fn market_value_at(&self, price: Decimal) -> Option<Decimal> {
         price
             .times(self.signed_quantity())?
             .times(self.multiplier_or_one())
@@ -267,11 +275,21 @@ impl Position {
     /// open price instead when the position was opened today, plus today's realized gain.
     /// `None` without a live mark or a base price, or when it does not fit a `Decimal`.
     pub fn day_pl(&self, opened_today: bool) -> Option<Decimal> {
-        let mark = self.mark_price?;
+        self.day_pl_at(self.mark_price?, self.close_price, opened_today)
+    }
+
+    /// [`Position::day_pl`] at a live `mark`, against `previous_close` (the stream's, which may
+    /// be newer than the position's `close-price`).
+    pub fn day_pl_at(
+        &self,
+        mark: Decimal,
+        previous_close: Option<Decimal>,
+        opened_today: bool,
+    ) -> Option<Decimal> {
         let base = if opened_today {
             self.average_open_price?
         } else {
-            self.close_price?
+            previous_close?
         };
         let unrealized = mark
             .minus(base)?
