@@ -75,6 +75,15 @@ pub const ALLOWLIST: &[(ProxyMethod, &str)] = &[
     (ProxyMethod::Delete, "/watchlists/{name}"),
     (ProxyMethod::Get, "/public-watchlists"),
     (ProxyMethod::Get, "/public-watchlists/{name}"),
+    // Market data (§6.9): the DXLink quote token (market data only: the one credential the app
+    // may hold), metrics, REST quote snapshots and market sessions.
+    (ProxyMethod::Get, "/api-quote-tokens"),
+    (ProxyMethod::Get, "/market-metrics"),
+    (ProxyMethod::Get, "/market-data/by-type"),
+    (ProxyMethod::Get, "/market-time/sessions/current"),
+    // Streamer symbols of futures and future options (not derivable; §6.9).
+    (ProxyMethod::Get, "/instruments/futures"),
+    (ProxyMethod::Get, "/instruments/future-options"),
 ];
 
 /// Path prefix of proxied calls (`shared::bff::API_PREFIX`).
@@ -401,6 +410,50 @@ mod tests {
         assert_eq!(
             ok("GET", &format!("{H}/api/customers/me?")),
             "/customers/me"
+        );
+    }
+
+    #[test]
+    fn market_data_reads_pass_and_nothing_else_on_them() {
+        assert_eq!(
+            ok("GET", &format!("{H}/api/api-quote-tokens")),
+            "/api-quote-tokens"
+        );
+        assert_eq!(
+            ok("GET", &format!("{H}/api/market-metrics?symbols=AAPL,SPY")),
+            "/market-metrics?symbols=AAPL,SPY"
+        );
+        assert_eq!(
+            ok(
+                "GET",
+                &format!("{H}/api/market-data/by-type?equity[]=AAPL&equity-option[]=x")
+            ),
+            "/market-data/by-type?equity[]=AAPL&equity-option[]=x"
+        );
+        assert_eq!(
+            ok(
+                "GET",
+                &format!("{H}/api/market-time/sessions/current?instrument-collections[]=Equity")
+            ),
+            "/market-time/sessions/current?instrument-collections[]=Equity"
+        );
+        assert_eq!(
+            ok(
+                "GET",
+                &format!("{H}/api/instruments/futures?symbol[]=%2FESZ6")
+            ),
+            "/instruments/futures?symbol[]=%2FESZ6"
+        );
+        for method in ["POST", "PUT", "DELETE"] {
+            assert_eq!(
+                refused(method, &format!("{H}/api/api-quote-tokens")),
+                Refusal::MethodNotAllowed
+            );
+        }
+        // Not the streamer token reserved for tastytrade's own apps (docs/tastytrade.md §6.9).
+        assert_eq!(
+            refused("GET", &format!("{H}/api/quote-streamer-tokens")),
+            Refusal::UnknownPath
         );
     }
 
