@@ -87,6 +87,11 @@ pub struct SessionInfo {
     /// Epoch milliseconds when the session ends if unused (idle timeout); moves with each use.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub idle_expires_at: Option<i64>,
+    /// The DXLink URLs this deployment allows, e.g. `wss://*.dxfeed.com` (the worker's CSP
+    /// `connect-src` carries the same): the app connects to a quote token's `dxlink-url` only
+    /// when `dxlink::MarketDataUrlPolicy` of this pattern allows it, and never without one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dxlink_url_pattern: Option<String>,
 }
 
 /// `id` of the JSON data element the worker appends to the HTML shell of a returning signed-in
@@ -188,11 +193,25 @@ mod tests {
             environment: Environment::Simulator,
             expires_at: Some(1),
             idle_expires_at: Some(2),
+            dxlink_url_pattern: None,
         };
         let json = serde_json::to_string(&info).unwrap();
         assert_eq!(
             json,
             r#"{"signed-in":true,"environment":"simulator","expires-at":1,"idle-expires-at":2}"#
+        );
+        let with_pattern = SessionInfo {
+            dxlink_url_pattern: Some("wss://*.dxfeed.com".into()),
+            ..info
+        };
+        let json = serde_json::to_string(&with_pattern).unwrap();
+        assert!(
+            json.ends_with(r#","dxlink-url-pattern":"wss://*.dxfeed.com"}"#),
+            "{json}"
+        );
+        assert_eq!(
+            serde_json::from_str::<SessionInfo>(&json).unwrap(),
+            with_pattern
         );
     }
 
@@ -203,6 +222,7 @@ mod tests {
             environment: Environment::Simulator,
             expires_at: Some(1),
             idle_expires_at: None,
+            dxlink_url_pattern: None,
         };
         let bare = SignedIn {
             session: session.clone(),

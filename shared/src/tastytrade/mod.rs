@@ -8,9 +8,12 @@ mod customer;
 pub mod de;
 mod envelope;
 mod history;
+mod market_metrics;
+mod market_time;
 mod oauth;
 mod orders;
 mod positions;
+mod quote_token;
 mod symbol;
 mod trading_status;
 mod transactions;
@@ -21,9 +24,12 @@ pub use balances::{Balances, BalancesResponse, OneOrFirst};
 pub use customer::{Customer, MarginType, PermittedAccountType};
 pub use envelope::{ApiError, ApiErrorBody, ApiErrorItem, Envelope, ErrorCode, Items, Pagination};
 pub use history::{BalanceSnapshot, NetLiqPoint, TimeOfDay, UtcTime};
+pub use market_metrics::{percent, Earnings, MarketMetric};
+pub use market_time::{MarketSession, NextSession};
 pub use oauth::{Secret, TokenError, TokenResponse};
 pub use orders::{Fill, Order, OrderAction, OrderLeg, OrderStatus, OrderType, TimeInForce};
 pub use positions::{InstrumentType, Position, PriceEffect, PriceSource, QuantityDirection};
+pub use quote_token::ApiQuoteToken;
 pub use symbol::{future_month, OptionRight, SymbolDate, SymbolParts};
 pub use trading_status::{MarginGroup, MarginRequirements, TradingStatus};
 pub use transactions::{TotalFees, Transaction, TransactionType};
@@ -65,3 +71,9 @@ pub type WatchlistResponse = Envelope<Watchlist>;
 pub type TradingStatusResponse = Envelope<TradingStatus>;
 /// `GET /margin/accounts/{n}/requirements`.
 pub type MarginRequirementsResponse = Envelope<MarginRequirements>;
+/// `GET /api-quote-tokens` (docs/tastytrade.md §6.9).
+pub type ApiQuoteTokenResponse = Envelope<ApiQuoteToken>;
+/// `GET /market-metrics?symbols=…` (docs/tastytrade.md §6.9).
+pub type MarketMetricsResponse = Envelope<Items<MarketMetric>>;
+/// `GET /market-time/sessions/current?instrument-collections[]=Equity` (one item or a list).
+pub type MarketSessionResponse = Envelope<OneOrFirst<MarketSession>>;

@@ -201,6 +201,7 @@ pub async fn session(req: Request, rc: RouteContext<Ctx>) -> Result<Response, Ap
                 environment: cfg.environment,
                 expires_at: None,
                 idle_expires_at: None,
+                dxlink_url_pattern: None,
             },
         );
         Ok(if clear {
