@@ -120,9 +120,11 @@ pub async fn customer_account(
 }
 
 /// The balances fixture dated to the simulator's today: `snapshot-date` is today and
-/// `updated-at` keeps its time of day on the last trading day. Every amount is as written.
+/// `updated-at` keeps its time of day on the last trading day. The amounts that depend on
+/// marks follow the market (`live::mark_balances`); the rest are as written.
 pub fn current_balances(sim: &SimState, account: &AccountFixtures) -> Value {
     let mut body = account.balances.clone();
+    crate::live::mark_balances(&sim.market(), &account.positions, &mut body["data"]);
     let data = &mut body["data"];
     data["snapshot-date"] = Value::String(sim.today().to_string());
     if let Some(updated) = data["updated-at"].as_str().and_then(|u| u.get(10..)) {
@@ -176,6 +178,7 @@ pub async fn positions(
         if empty {
             items.clear();
         }
+        crate::live::mark_positions(&sim.market(), items, include_marks);
         if !include_marks {
             // Marks are only sent when asked for (docs/tastytrade.md §6.3).
             for item in items.iter_mut().filter_map(Value::as_object_mut) {

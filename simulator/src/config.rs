@@ -49,6 +49,19 @@ pub struct Cli {
     /// Answer 429 once an access token makes more than N API requests in a second (0 = off).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub rate_limit_per_second: u32,
+    /// Seed of the simulated market's price walks (same seed, same prices tick by tick).
+    #[arg(long, value_name = "N", default_value_t = crate::market::DEFAULT_SEED)]
+    pub market_seed: u64,
+    /// Price ticks per second (0 = prices stay where they are; hooks can change it).
+    #[arg(long, value_name = "N", default_value_t = crate::market::DEFAULT_TICKS_PER_SEC)]
+    pub ticks_per_sec: f64,
+    /// Lifetime of `/api-quote-tokens` tokens in seconds (tastytrade: 24 h).
+    #[arg(long, value_name = "SECS", default_value_t = 86_400)]
+    pub quote_token_ttl_secs: u64,
+    /// The `dxlink-url` handed out with quote tokens; default `ws://<host>:<port>/dxlink` of
+    /// this listener (127.0.0.1 when bound to every address).
+    #[arg(long, value_name = "URL")]
+    pub dxlink_url: Option<String>,
 }
 
 /// Everything the server needs besides the listener.
@@ -64,6 +77,22 @@ pub struct Config {
     /// The simulated today; `None` = the UTC date when the state is built.
     pub today: Option<Date>,
     pub rate_limit_per_second: u32,
+    pub market_seed: u64,
+    pub ticks_per_sec: f64,
+    pub quote_token_ttl: u64,
+    /// Where quote tokens send DXLink clients (from the configuration, never from a request's
+    /// `Host` header, which a client controls).
+    pub dxlink_url: String,
+}
+
+/// `ws://host:port/dxlink` for a listener; an unspecified bind address becomes 127.0.0.1.
+pub fn dxlink_url_for(addr: std::net::SocketAddr) -> String {
+    let ip = if addr.ip().is_unspecified() {
+        std::net::IpAddr::from([127, 0, 0, 1])
+    } else {
+        addr.ip()
+    };
+    format!("ws://{}/dxlink", std::net::SocketAddr::new(ip, addr.port()))
 }
 
 impl Default for Config {
@@ -77,6 +106,10 @@ impl Default for Config {
             log_requests: true,
             today: None,
             rate_limit_per_second: 0,
+            market_seed: crate::market::DEFAULT_SEED,
+            ticks_per_sec: crate::market::DEFAULT_TICKS_PER_SEC,
+            quote_token_ttl: 86_400,
+            dxlink_url: "ws://127.0.0.1:7878/dxlink".to_owned(),
         }
     }
 }
@@ -113,8 +146,21 @@ impl TryFrom<&Cli> for Config {
             log_requests: !cli.quiet,
             today: cli.today,
             rate_limit_per_second: cli.rate_limit_per_second,
+            market_seed: cli.market_seed,
+            ticks_per_sec: cli.ticks_per_sec,
+            quote_token_ttl: cli.quote_token_ttl_secs,
             ..Config::default()
         };
+        if !(0.0..=1000.0).contains(&cli.ticks_per_sec) {
+            return Err("--ticks-per-sec must be between 0 and 1000".to_owned());
+        }
+        if let Some(url) = &cli.dxlink_url {
+            let parsed = url::Url::parse(url).map_err(|e| format!("--dxlink-url {url:?}: {e}"))?;
+            if !matches!(parsed.scheme(), "ws" | "wss") {
+                return Err(format!("--dxlink-url {url:?}: must be ws or wss"));
+            }
+            config.dxlink_url = url.clone();
+        }
         for uri in &cli.redirect_uris {
             config.add_redirect_uri(uri)?;
         }

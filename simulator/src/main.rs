@@ -14,13 +14,6 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let sim = match SimState::new(config.clone()) {
-        Ok(s) => s,
-        Err(e) => {
-            eprintln!("pocket-sim: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
     let listener = match TcpListener::bind((cli.host.as_str(), cli.port)).await {
         Ok(l) => l,
         Err(e) => {
@@ -30,6 +23,17 @@ async fn main() -> ExitCode {
     };
     let addr = match listener.local_addr() {
         Ok(a) => a,
+        Err(e) => {
+            eprintln!("pocket-sim: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut config = config;
+    if cli.dxlink_url.is_none() {
+        config.dxlink_url = pocket_sim::config::dxlink_url_for(addr);
+    }
+    let sim = match SimState::new(config.clone()) {
+        Ok(s) => s,
         Err(e) => {
             eprintln!("pocket-sim: {e}");
             return ExitCode::FAILURE;

@@ -13,8 +13,10 @@ use serde_json::Value;
 
 use crate::config::Config;
 use crate::dates::Date;
+use crate::dxlink::Registry;
 use crate::fixtures::Fixtures;
 use crate::ledger::Ledger;
+use crate::market::Market;
 
 /// The part of the configuration `/sim/config` may change; `/sim/reset` restores it.
 #[derive(Debug, Clone)]
@@ -32,6 +34,8 @@ pub struct Settings {
     pub today: Date,
     /// API requests one access token may make per second before getting 429 (0 = no limit).
     pub rate_limit_per_second: u32,
+    /// Lifetime of `/api-quote-tokens` tokens, seconds.
+    pub quote_token_ttl: u64,
 }
 
 impl From<&Config> for Settings {
@@ -45,6 +49,7 @@ impl From<&Config> for Settings {
             empty_positions: BTreeSet::new(),
             today: c.today.unwrap_or_else(Date::today_utc),
             rate_limit_per_second: c.rate_limit_per_second,
+            quote_token_ttl: c.quote_token_ttl,
         }
     }
 }
@@ -144,11 +149,19 @@ pub struct Session {
     pub customer_id: String,
 }
 
+/// A market-data token from `/api-quote-tokens`: it opens the DXLink stream and nothing else.
+#[derive(Debug, Clone)]
+pub struct QuoteGrant {
+    pub customer_id: String,
+    pub expires_at: Instant,
+}
+
 #[derive(Default)]
 struct Store {
     codes: HashMap<String, CodeGrant>,
     access: HashMap<String, AccessGrant>,
     refresh: HashMap<String, RefreshGrant>,
+    quote: HashMap<String, QuoteGrant>,
 }
 
 struct Inner {
@@ -164,6 +177,10 @@ struct Inner {
     throttle: Mutex<HashMap<String, (Instant, u32)>>,
     /// The demo customer's private watchlists, in wire form, in creation order.
     watchlists: Mutex<Vec<Value>>,
+    /// The simulated market, built on first use (see `crate::live`).
+    market: Mutex<Option<Market>>,
+    /// Open DXLink sockets and their counters.
+    dxlink: Registry,
 }
 
 /// Cheap to clone; all clones share the same simulator.
@@ -208,6 +225,8 @@ impl SimState {
             ledger: Mutex::new(None),
             throttle: Mutex::new(HashMap::new()),
             watchlists: Mutex::new(watchlists),
+            market: Mutex::new(None),
+            dxlink: Registry::default(),
         })))
     }
 
@@ -283,6 +302,65 @@ impl SimState {
         if let Ok(seeds) = crate::watchlists::seeds(&self.0.fixtures) {
             *lock(&self.0.watchlists) = seeds;
         }
+        // The market starts again from its first tick, with the command line's settings.
+        *lock(&self.0.market) = None;
+    }
+
+    /// The market's slot (`None` until first built); `crate::live` builds and advances it.
+    pub fn market_slot(&self) -> MutexGuard<'_, Option<Market>> {
+        lock(&self.0.market)
+    }
+
+    pub fn dxlink(&self) -> &Registry {
+        &self.0.dxlink
+    }
+
+    /// Issues a quote token for `customer_id`; returns it with its lifetime in seconds.
+    pub fn issue_quote_token(&self, customer_id: &str) -> (String, u64) {
+        let ttl = lock(&self.0.settings).quote_token_ttl;
+        let token = random_token();
+        let now = Instant::now();
+        let mut store = lock(&self.0.store);
+        store.quote.retain(|_, g| g.expires_at > now);
+        store.quote.insert(
+            token.clone(),
+            QuoteGrant {
+                customer_id: customer_id.to_owned(),
+                expires_at: now + Duration::from_secs(ttl),
+            },
+        );
+        (token, ttl)
+    }
+
+    /// The customer a live quote token belongs to.
+    pub fn quote_grant(&self, token: &str) -> Option<QuoteGrant> {
+        let store = lock(&self.0.store);
+        store
+            .quote
+            .get(token)
+            .filter(|g| Instant::now() < g.expires_at)
+            .cloned()
+    }
+
+    /// Every live quote token (for tests that look for it where it may not be).
+    pub fn issued_quote_tokens(&self) -> Vec<String> {
+        let now = Instant::now();
+        let store = lock(&self.0.store);
+        store
+            .quote
+            .iter()
+            .filter(|(_, g)| g.expires_at > now)
+            .map(|(t, _)| t.clone())
+            .collect()
+    }
+
+    /// Expires every quote token issued so far; returns how many were still live.
+    pub fn expire_quote_tokens(&self) -> usize {
+        let now = Instant::now();
+        let mut store = lock(&self.0.store);
+        let live = store.quote.values().filter(|g| g.expires_at > now).count();
+        store.quote.clear();
+        live
     }
 
     pub fn is_registered_redirect(&self, uri: &str) -> bool {

@@ -7,7 +7,7 @@
 
 mod book;
 mod netliq;
-mod rng;
+pub mod rng;
 mod scripts;
 pub mod symbols;
 

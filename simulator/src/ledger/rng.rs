@@ -1,6 +1,7 @@
 //! A tiny deterministic generator (SplitMix64), so the history is the same on every machine and
 //! every run for a given "today", whatever crate versions are in the lock file.
 
+#[derive(Debug, Clone)]
 pub struct Rng(u64);
 
 /// FNV-1a over the parts: a stable seed from names such as `("5WT00001", "net-liq")`.

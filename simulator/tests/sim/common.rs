@@ -75,9 +75,12 @@ impl Resp {
     }
 }
 
+/// Quiet, and with a frozen market (0 ticks a second): REST marks stay the fixtures' marks,
+/// so tests compare against the fixture files. Market tests step the market by hook.
 pub fn quiet_config() -> Config {
     Config {
         log_requests: false,
+        ticks_per_sec: 0.0,
         ..Config::default()
     }
 }

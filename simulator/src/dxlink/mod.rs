@@ -1,0 +1,5 @@
+//! DXLink market-data WebSocket (placeholder while the protocol is written).
+
+mod registry;
+
+pub use registry::Registry;

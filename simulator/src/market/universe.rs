@@ -1,0 +1,332 @@
+//! Builds the market for a today: the catalog's listings, the instruments the fixtures, the
+//! ledger and the watchlists hold (fixture positions start exactly at their fixture mark and
+//! close price), option chains, and each underlying's day so far.
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use crate::dates::{Date, MS_PER_DAY};
+use crate::ledger::rng::{seed, Rng};
+use crate::ledger::symbols::describe;
+use crate::market::catalog::{self, Kind, Listing};
+use crate::market::history::{self, Bar};
+use crate::market::options::{Chain, OptionSpec};
+use crate::market::symbols::{future_option_streamer, OptionName};
+use crate::market::{gauss, Control, Day, Instrument, Market, Session, Underlying};
+
+/// An instrument someone holds or watches: a fixture position (with its mark and close), a
+/// ledger order leg or a watchlist entry (without).
+#[derive(Debug, Clone, Default)]
+pub struct Holding {
+    pub symbol: String,
+    pub instrument_type: String,
+    pub underlying_symbol: String,
+    pub mark: Option<f64>,
+    pub close: Option<f64>,
+    pub multiplier: Option<f64>,
+    pub expires_ms: Option<i64>,
+}
+
+/// Where an underlying's generated history starts and ends.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin {
+    pub open: f64,
+    pub start: f64,
+    pub prev_close: f64,
+}
+
+fn round_to(price: f64, tick: f64) -> f64 {
+    ((price / tick).round() * tick).max(tick)
+}
+
+/// An equity option on underlying `i` (100 shares, penny ticks, PM-settled at 16:00 ET).
+pub fn equity_option(i: usize, name: &OptionName, listing: &Listing) -> OptionSpec {
+    let occ = name.occ();
+    OptionSpec {
+        symbol: name.streamer(),
+        description: describe(&occ, "Equity Option"),
+        rest_symbol: occ,
+        underlying: i,
+        expiration: name.expiration,
+        expires_ms: name.expiration.at_et(16, 0, 0, 0),
+        call: name.call,
+        strike: name.strike,
+        on_future: false,
+        multiplier: 100.0 * listing.multiplier,
+        tick: 0.01,
+        iv_offset: 0.0,
+        basis: 0.0,
+        prev_close: None,
+    }
+}
+
+struct Builder {
+    listings: Vec<Listing>,
+    /// Fixture (mark, close) per listing index.
+    fixed: HashMap<usize, (f64, f64)>,
+    by_symbol: HashMap<String, usize>,
+    by_rest: HashMap<String, usize>,
+}
+
+impl Builder {
+    fn add(&mut self, listing: Listing) -> usize {
+        let i = self.listings.len();
+        self.by_symbol.insert(listing.symbol.clone(), i);
+        self.by_rest.insert(listing.rest_symbol.clone(), i);
+        self.listings.push(listing);
+        i
+    }
+
+    /// The underlying for a held equity or future, added when the catalog lacks it.
+    fn held_underlying(&mut self, h: &Holding, today: Date) -> Option<usize> {
+        if let Some(&i) = self.by_rest.get(&h.symbol) {
+            return Some(i);
+        }
+        let mark = h.mark?;
+        let listing = match h.instrument_type.as_str() {
+            "Equity" => Listing {
+                symbol: h.symbol.clone(),
+                rest_symbol: h.symbol.clone(),
+                description: h.symbol.clone(),
+                kind: Kind::Stock,
+                price: mark,
+                vol: 0.3,
+                beta: 1.0,
+                daily_volume: 1e6,
+                tick: 0.01,
+                multiplier: 1.0,
+                sector: "",
+                optionable: true,
+                exchange: "Q",
+            },
+            "Future" => {
+                let streamer = catalog::future_streamer_symbol(&h.symbol, today)?;
+                let root: String = h.underlying_symbol.clone();
+                let (description, vol, tick, multiplier) = catalog::future_root(&root)?;
+                Listing {
+                    symbol: streamer,
+                    rest_symbol: h.symbol.clone(),
+                    description,
+                    kind: Kind::Future,
+                    price: mark,
+                    vol,
+                    beta: 1.0,
+                    daily_volume: 1e6,
+                    tick,
+                    multiplier,
+                    sector: "",
+                    optionable: false,
+                    exchange: "X",
+                }
+            }
+            _ => return None,
+        };
+        Some(self.add(listing))
+    }
+}
+
+/// The day so far for an underlying starting at `start` (on its tick grid): the open, the
+/// range and volume of the generated session, the 52-week range of the daily history.
+fn day_so_far(
+    listing: &Listing,
+    market_seed: u64,
+    session: Session,
+    start_ms: i64,
+    origin: Origin,
+) -> (Day, Bar) {
+    let bars = history::intraday(
+        listing,
+        market_seed,
+        session.date,
+        session.open_ms,
+        start_ms,
+        origin.open,
+        origin.start,
+    );
+    let daily = history::daily(listing, market_seed, session.date, origin.prev_close);
+    let high = bars.iter().map(|b| b.high).fold(origin.start, f64::max);
+    let low = bars.iter().map(|b| b.low).fold(origin.start, f64::min);
+    let current = *bars.last().unwrap_or(&Bar::flat(start_ms, origin.start));
+    let day = Day {
+        open: origin.open,
+        high,
+        low,
+        volume: bars.iter().map(|b| b.volume).sum(),
+        turnover: bars.iter().map(|b| b.turnover).sum(),
+        prev_close: origin.prev_close,
+        prev_volume: daily.last().map_or(0.0, |b| b.volume),
+        high_52: daily.iter().map(|b| b.high).fold(high, f64::max),
+        low_52: daily.iter().map(|b| b.low).fold(low, f64::min),
+    };
+    (day, current)
+}
+
+/// The market for `today` at wall-clock time of day `wall_ms` (epoch ms), with everything
+/// in `holdings` known and fixture positions starting at their marks.
+pub fn build(
+    today: Date,
+    market_seed: u64,
+    control: Control,
+    wall_ms: i64,
+    holdings: &[Holding],
+) -> Market {
+    let started = Instant::now();
+    let start_ms = today.start_ms() + wall_ms.rem_euclid(MS_PER_DAY);
+    let session = Session::containing(start_ms);
+    let mut b = Builder {
+        listings: Vec::new(),
+        fixed: HashMap::new(),
+        by_symbol: HashMap::new(),
+        by_rest: HashMap::new(),
+    };
+    for listing in catalog::tickers()
+        .into_iter()
+        .chain(catalog::futures(today))
+        .chain(catalog::load_universe())
+    {
+        b.add(listing);
+    }
+    for h in holdings {
+        if !matches!(h.instrument_type.as_str(), "Equity" | "Future" | "Index") {
+            continue;
+        }
+        if let Some(i) = b.held_underlying(h, today) {
+            if let (Some(mark), Some(close)) = (h.mark, h.close) {
+                b.fixed.insert(i, (mark, close));
+            }
+        }
+    }
+
+    let mut under = Vec::with_capacity(b.listings.len());
+    let mut origins = Vec::with_capacity(b.listings.len());
+    for (i, mut listing) in b.listings.clone().into_iter().enumerate() {
+        let (start, prev_close) = match b.fixed.get(&i) {
+            Some(&(mark, close)) => (mark, close),
+            None => {
+                let start = round_to(listing.price, listing.tick);
+                let mut rng = Rng::new(seed(&[&market_seed.to_string(), &listing.symbol, "prev"]));
+                let daily = listing.vol / 252f64.sqrt();
+                (
+                    start,
+                    round_to(start * (-daily * gauss(&mut rng)).exp(), listing.tick),
+                )
+            }
+        };
+        listing.price = start;
+        let open = history::opening_price(&listing, market_seed, session.date, prev_close);
+        let origin = Origin {
+            open,
+            start,
+            prev_close,
+        };
+        let (day, current) = day_so_far(&listing, market_seed, session, start_ms, origin);
+        let rng = Rng::new(seed(&[&market_seed.to_string(), &listing.symbol, "walk"]));
+        under.push(Underlying::new(listing, rng, start, day, current, start_ms));
+        origins.push(origin);
+    }
+
+    let chains: HashMap<usize, Chain> = under
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| u.listing.optionable && !u.listing.symbol.starts_with("LD"))
+        .map(|(i, u)| (i, Chain::around(u.listing.price, today)))
+        .collect();
+
+    let mut by_rest: HashMap<String, Instrument> = b
+        .by_rest
+        .iter()
+        .map(|(s, &i)| (s.clone(), Instrument::Underlying(i)))
+        .collect();
+    let mut held_options = HashMap::new();
+    for h in holdings {
+        let Some(mut spec) = held_option(h, &b, &under, today) else {
+            continue;
+        };
+        if let Some(mark) = h.mark {
+            let u = &under[spec.underlying];
+            spec.calibrate(u.listing.vol * super::IV_PREMIUM, u.mark(), start_ms, mark);
+            spec.prev_close = h.close;
+        }
+        by_rest.insert(
+            spec.rest_symbol.clone(),
+            Instrument::Option(Box::new(spec.clone())),
+        );
+        // A fixture's calibration wins over a bare ledger mention of the same option.
+        if h.mark.is_some() || !held_options.contains_key(&spec.symbol) {
+            held_options.insert(spec.symbol.clone(), spec);
+        }
+    }
+    // The REST index points at the same (calibrated) specs as the streamer index.
+    for spec in held_options.values() {
+        by_rest.insert(
+            spec.rest_symbol.clone(),
+            Instrument::Option(Box::new(spec.clone())),
+        );
+    }
+
+    Market {
+        seed: market_seed,
+        today,
+        control,
+        start_ms,
+        started,
+        session,
+        tick: 0,
+        anchor: (started, 0),
+        tick_ms: start_ms,
+        by_symbol: b.by_symbol,
+        by_rest,
+        under,
+        held_options,
+        chains,
+        option_pins: HashMap::new(),
+        origins,
+    }
+}
+
+/// The option a holding names, if its underlying is known and it hasn't expired long ago.
+fn held_option(h: &Holding, b: &Builder, under: &[Underlying], today: Date) -> Option<OptionSpec> {
+    match h.instrument_type.as_str() {
+        "Equity Option" => {
+            let name = OptionName::from_occ(&h.symbol)?;
+            let &i = b.by_symbol.get(&name.root)?;
+            // Fixture positions are kept whatever their date; ledger legs only while live.
+            if h.mark.is_none() && name.expiration < today {
+                return None;
+            }
+            let mut spec = equity_option(i, &name, &under[i].listing);
+            if let Some(ms) = h.expires_ms {
+                spec.expires_ms = ms;
+            }
+            Some(spec)
+        }
+        "Future Option" => {
+            let &i = b.by_rest.get(&h.underlying_symbol)?;
+            let future = &under[i].listing;
+            let (symbol, expiration, call, strike) =
+                future_option_streamer(&h.symbol, &future.symbol)?;
+            if h.mark.is_none() && expiration < today {
+                return None;
+            }
+            Some(OptionSpec {
+                symbol,
+                rest_symbol: h.symbol.clone(),
+                underlying: i,
+                expiration,
+                expires_ms: h
+                    .expires_ms
+                    .unwrap_or_else(|| expiration.at_et(16, 0, 0, 0)),
+                call,
+                strike,
+                on_future: true,
+                multiplier: h.multiplier.unwrap_or(future.multiplier),
+                tick: 0.05,
+                iv_offset: 0.0,
+                basis: 0.0,
+                prev_close: None,
+                description: describe(&h.symbol, "Future Option"),
+            })
+        }
+        _ => None,
+    }
+}
