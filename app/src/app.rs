@@ -31,6 +31,8 @@ impl Online {
 pub fn App() -> impl IntoView {
     AuthState::provide();
     SeedSlot::provide();
+    // Connects only once a view subscribes, and only while signed in.
+    crate::stream::provide();
     let online = Online::provide();
     let router = Router::provide();
     // The callback stands alone; everything else needs a session.

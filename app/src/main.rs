@@ -7,6 +7,7 @@
 //!   navigation).
 //! - [`features`]: one folder per screen, with all of its code.
 //! - [`components`]: generic pieces (loading, empty and error states, CSV download, …).
+//! - [`stream`]: live market data over DXLink, one signal per symbol and event type.
 
 mod api;
 mod app;
@@ -17,6 +18,7 @@ mod format;
 mod router;
 mod shell;
 mod state;
+mod stream;
 mod url;
 
 /// Removes what the page showed before the app started (index.html's `#boot`, the worker's

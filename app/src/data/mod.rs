@@ -22,7 +22,7 @@ use web_sys::AbortSignal;
 use crate::api::{self, ApiError};
 pub use mutation::Mutation;
 pub use paged::Paged;
-pub use query::Query;
+pub use query::{backoff_secs, Query};
 pub use seed::{take_inlined, Seed, SeedSlot};
 
 /// The app-wide refresh signal.

@@ -1,0 +1,161 @@
+//! Live market data: the app's one DXLink client (docs/tastytrade.md §6.9).
+//!
+//! A view asks for what it shows — `stream::quote("SPY")`, `stream::greeks(".SPY261218C600")`,
+//! `stream::candles("SPY{=5m}", from)` — and gets a signal that follows the market while the
+//! view lives: the subscription is released when the view is cleaned up, so what is streamed
+//! follows what is on screen. Views asking for the same thing share one subscription and one
+//! signal. Call these inside a component (they register a cleanup on the current owner).
+//!
+//! - [`session`]: the protocol state machine (pure, natively tested).
+//! - [`subscriptions`]: the ref-counted wanted set and its diffs (pure).
+//! - [`store`]: one signal per (event type, symbol), candle series.
+//! - `runtime`: token, URL policy, socket, reconnects, visibility, market hours.
+//! - [`StreamStatus`]: the status line (`data-testid="stream-status"`).
+
+// The screens subscribe in the next step of issue 7 (positions, watchlists, quote screen) and
+// the top bar places the status line; until then the public API has no caller.
+#![allow(dead_code)]
+
+pub mod session;
+pub mod store;
+pub mod subscriptions;
+
+mod runtime;
+mod socket;
+mod status;
+
+use leptos::prelude::*;
+use pocket_shared::dxlink::{
+    Candle, Event, EventType, Greeks, Profile, Quote, Subscription, Summary, Trade,
+};
+
+pub use runtime::provide;
+#[allow(unused_imports)]
+pub use status::StreamStatus;
+
+/// The stream as the status line shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    /// Nothing on screen needs live data (or nobody is signed in).
+    Idle,
+    Connecting,
+    Live,
+    /// Connected, but no data for the subscriptions for 15 s.
+    Stale,
+    /// Connected while the equity market is closed (quotes do not move).
+    MarketClosed,
+    /// The tab has been hidden for a minute: closed until it is visible.
+    Paused,
+    /// The connection failed or ended; the next attempt is scheduled.
+    Retrying {
+        reason: String,
+    },
+    /// Will not connect: the address is not allowed, or none is configured.
+    Refused {
+        reason: String,
+    },
+}
+
+impl Status {
+    /// The `data-state` value.
+    pub fn key(&self) -> &'static str {
+        match self {
+            Status::Idle => "idle",
+            Status::Connecting => "connecting",
+            Status::Live => "live",
+            Status::Stale => "stale",
+            Status::MarketClosed => "market-closed",
+            Status::Paused => "paused",
+            Status::Retrying { .. } => "retrying",
+            Status::Refused { .. } => "refused",
+        }
+    }
+
+    pub fn label(&self) -> &'static str {
+        match self {
+            Status::Idle => "",
+            Status::Connecting => "Connecting…",
+            Status::Live => "Live",
+            Status::Stale => "Stale",
+            Status::MarketClosed => "Market closed",
+            Status::Paused => "Paused",
+            Status::Retrying { .. } => "Reconnecting…",
+            Status::Refused { .. } => "Live data off",
+        }
+    }
+
+    /// Why (retrying, refused).
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Status::Retrying { reason } | Status::Refused { reason } => Some(reason),
+            _ => None,
+        }
+    }
+}
+
+/// The stream's status (`Idle` when the stream was not provided).
+pub fn status() -> Signal<Status> {
+    runtime::with(|rt| rt.status.into()).unwrap_or_else(|| Signal::stored(Status::Idle))
+}
+
+/// The latest-event signal for (`event_type`, `symbol`), subscribed while the view lives.
+#[inline(never)]
+fn latest(event_type: EventType, symbol: &str) -> store::Latest {
+    runtime::hold(Subscription::new(event_type, symbol));
+    runtime::with(|rt| rt.store.latest(&rt.owner, event_type, symbol))
+        .unwrap_or_else(|| RwSignal::new(None))
+}
+
+macro_rules! latest_signal {
+    ($(#[$doc:meta])* $name:ident, $variant:ident) => {
+        $(#[$doc])*
+        pub fn $name(symbol: &str) -> Signal<Option<$variant>> {
+            let latest = latest(EventType::$variant, symbol);
+            Signal::derive(move || {
+                latest.with(|event| match event {
+                    Some(Event::$variant(e)) => Some(e.clone()),
+                    _ => None,
+                })
+            })
+        }
+    };
+}
+
+latest_signal!(
+    /// Bid and ask of `symbol` (a streamer symbol: `SPY`, `.SPY261218C600`, `/ESZ26:XCME`).
+    quote,
+    Quote
+);
+latest_signal!(
+    /// Last trade, change and day volume of `symbol`.
+    trade,
+    Trade
+);
+latest_signal!(
+    /// Greeks and implied volatility of option `symbol`.
+    greeks,
+    Greeks
+);
+latest_signal!(
+    /// Day open/high/low, previous close and open interest of `symbol`.
+    summary,
+    Summary
+);
+latest_signal!(
+    /// Description, trading status and 52-week range of `symbol`.
+    profile,
+    Profile
+);
+
+/// The bars of candle symbol `symbol` (`SPY{=5m}`) from `from_time` (epoch ms), oldest first:
+/// the history, then the live bar as it changes.
+pub fn candles(symbol: &str, from_time: i64) -> Signal<Vec<Candle>> {
+    runtime::hold(Subscription {
+        event_type: EventType::Candle,
+        symbol: symbol.to_owned(),
+        from_time: Some(from_time),
+    });
+    runtime::with(|rt| rt.store.candles(&rt.owner, symbol))
+        .unwrap_or_else(|| RwSignal::new(Vec::new()))
+        .into()
+}
