@@ -20,12 +20,12 @@ use crate::state::{check_today, FailNext, Failure, Settings, SimState};
 const MAX_LATENCY_MS: u64 = 60_000;
 const GRANT_SCOPE: &str = "read trade";
 
-fn bad_request(message: &str) -> Response {
+pub fn bad_request(message: &str) -> Response {
     api_error(StatusCode::BAD_REQUEST, "invalid_request", message)
 }
 
 /// Hook bodies are small JSON objects; an empty body means `{}`.
-fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, String> {
+pub fn parse_body<T: for<'de> Deserialize<'de>>(body: &[u8]) -> Result<T, String> {
     let body = if body.trim_ascii().is_empty() {
         b"{}".as_slice()
     } else {
@@ -57,6 +57,7 @@ fn config_json(sim: &SimState, s: &Settings) -> Value {
         "redirect-uris": sim.config().redirect_uris,
         "today": s.today.to_string(),
         "rate-limit-per-second": s.rate_limit_per_second,
+        "quote-token-ttl": s.quote_token_ttl,
     })
 }
 
@@ -84,6 +85,7 @@ struct ConfigUpdate {
     empty_positions: Option<Vec<String>>,
     today: Option<String>,
     rate_limit_per_second: Option<u32>,
+    quote_token_ttl: Option<u64>,
 }
 
 pub async fn set_config(State(sim): State<SimState>, body: Bytes) -> Response {
@@ -126,6 +128,9 @@ pub async fn set_config(State(sim): State<SimState>, body: Bytes) -> Response {
         }
         if let Some(v) = update.rate_limit_per_second {
             s.rate_limit_per_second = v;
+        }
+        if let Some(v) = update.quote_token_ttl {
+            s.quote_token_ttl = v;
         }
     });
     json_response(StatusCode::OK, &config_json(&sim, &settings))
@@ -235,9 +240,10 @@ pub async fn fail_next(State(sim): State<SimState>, body: Bytes) -> Response {
 /// hook is still loopback-only like the others.
 pub async fn issued_tokens(State(sim): State<SimState>) -> Response {
     let (access, refresh) = sim.issued_tokens();
+    let quote = sim.issued_quote_tokens();
     let mut resp = json_response(
         StatusCode::OK,
-        &json!({ "access-tokens": access, "refresh-tokens": refresh }),
+        &json!({ "access-tokens": access, "refresh-tokens": refresh, "quote-tokens": quote }),
     );
     no_store(resp.headers_mut());
     resp

@@ -13,6 +13,8 @@ mod html;
 pub mod ledger;
 mod live;
 pub mod market;
+mod market_hooks;
+mod marketdata;
 mod oauth;
 mod orders;
 mod query;
@@ -82,6 +84,10 @@ pub fn router(sim: SimState) -> Router {
         )
         .route("/public-watchlists", get(watchlists::public_list))
         .route("/public-watchlists/{name}", get(watchlists::public_get))
+        .route("/api-quote-tokens", get(marketdata::quote_token))
+        .route("/market-metrics", get(marketdata::metrics))
+        .route("/market-data/by-type", get(marketdata::by_type))
+        .route("/market-time/sessions/current", get(marketdata::sessions))
         .fallback(api::fallback)
         .layer(middleware::from_fn_with_state(sim.clone(), api::api_gate))
         .with_state(sim.clone());
@@ -105,6 +111,21 @@ pub fn router(sim: SimState) -> Router {
         .route("/sim/revoke-grants", post(hooks::revoke_grants))
         .route("/sim/grants", post(hooks::mint_grant))
         .route("/sim/issued-tokens", get(hooks::issued_tokens))
+        .route("/sim/market", get(market_hooks::get))
+        .route("/sim/market/pause", post(market_hooks::pause))
+        .route("/sim/market/resume", post(market_hooks::resume))
+        .route("/sim/market/reset", post(market_hooks::reset))
+        .route("/sim/market/pin", post(market_hooks::pin))
+        .route("/sim/market/tick-rate", post(market_hooks::tick_rate))
+        .route("/sim/market/step", post(market_hooks::step))
+        .route("/sim/market/session", post(market_hooks::session))
+        .route("/sim/market/auth-delay", post(market_hooks::auth_delay))
+        .route("/sim/market/drop-sockets", post(market_hooks::drop_sockets))
+        .route("/sim/market/stats", get(market_hooks::stats))
+        .route(
+            "/sim/market/expire-quote-tokens",
+            post(market_hooks::expire_quote_tokens),
+        )
         .layer(middleware::from_fn(hooks::guard));
 
     Router::new()
@@ -164,8 +185,9 @@ pub fn banner(config: &Config, base: &str) -> String {
         format!("  API base         {base}  (e.g. {base}/customers/me/accounts)"),
         format!("  create grant     {base}/grants"),
         format!(
-            "  test hooks       {base}/sim/{{stats,reset,config,fail-next,expire-access-tokens,revoke-grants,grants,issued-tokens}} (loopback only)"
+            "  test hooks       {base}/sim/{{stats,reset,config,fail-next,expire-access-tokens,revoke-grants,grants,issued-tokens,market/*}} (loopback only)"
         ),
+        format!("  DXLink           {}", config.dxlink_url),
         format!("  client id        {}", config::CLIENT_ID),
         format!("  client secret    {}", config::CLIENT_SECRET),
     ];
@@ -188,6 +210,10 @@ pub fn banner(config: &Config, base: &str) -> String {
             0 => "off".to_owned(),
             n => format!("{n}/s per token"),
         }
+    ));
+    lines.push(format!(
+        "  market           seed {}, {} ticks/s, quote tokens live {}s",
+        config.market_seed, config.ticks_per_sec, config.quote_token_ttl
     ));
     if let Some(today) = config.today {
         lines.push(format!(

@@ -31,7 +31,7 @@ impl DerefMut for MarketGuard<'_> {
     }
 }
 
-fn wall_ms() -> i64 {
+pub fn wall_ms() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)

@@ -5,6 +5,7 @@ mod common;
 mod fixtures;
 mod history;
 mod hooks;
+mod marketdata;
 mod oauth;
 mod orders;
 mod status;
