@@ -4,6 +4,7 @@
 use crate::crypto::SessionKey;
 use crate::secret::Secret;
 use pocket_shared::bff::{AuthConfig, Environment};
+use pocket_shared::dxlink::MarketDataUrlPolicy;
 
 pub const DEFAULT_IDLE_SECS: i64 = 12 * 60 * 60;
 pub const DEFAULT_MAX_SECS: i64 = 7 * 24 * 60 * 60;
@@ -46,6 +47,11 @@ pub struct Config {
     pub api_timeout_ms: u32,
     /// Most upstream API calls one session starts in any second (`shaping`).
     pub upstream_rate_per_sec: u32,
+    /// Which DXLink URLs the app may open (`DXLINK_URL_PATTERN`, a
+    /// `shared::dxlink::MarketDataUrlPolicy` pattern): the simulator's own listener by default
+    /// against the simulator, `wss://*.dxfeed.com` against tastytrade (docs/tastytrade.md §6.9).
+    /// Also the CSP's `connect-src` for it.
+    pub dxlink_url_pattern: String,
 }
 
 /// Secrets (`.dev.vars` locally, `wrangler secret put` when deployed).
@@ -107,6 +113,32 @@ fn scope(lookup: &impl Fn(&str) -> Option<String>) -> Result<String, ConfigError
         .ok_or(ConfigError("TT_SCOPE"))
 }
 
+/// Where tastytrade's DXLink feeds live (sandbox and production; docs/tastytrade.md §6.9).
+pub const DXFEED_URL_PATTERN: &str = "wss://*.dxfeed.com";
+
+/// `DXLINK_URL_PATTERN`, checked; by default `ws://` + the simulator's host and port (its
+/// `dxlink-url` is on the API listener), or [`DXFEED_URL_PATTERN`].
+fn dxlink_url_pattern(
+    lookup: &impl Fn(&str) -> Option<String>,
+    environment: Environment,
+    api_base: &str,
+) -> Result<String, ConfigError> {
+    let pattern = match optional(lookup, "DXLINK_URL_PATTERN") {
+        Some(p) => p,
+        None if environment == Environment::Simulator => {
+            let authority = api_base
+                .split_once("://")
+                .map_or(api_base, |(_, rest)| rest);
+            let secure = api_base.starts_with("https://");
+            format!("{}://{authority}", if secure { "wss" } else { "ws" })
+        }
+        None => DXFEED_URL_PATTERN.to_owned(),
+    };
+    MarketDataUrlPolicy::parse(&pattern)
+        .map(|_| pattern)
+        .map_err(|_| ConfigError("DXLINK_URL_PATTERN"))
+}
+
 impl Config {
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
         let environment = match required(&lookup, "TT_ENVIRONMENT")?.as_str() {
@@ -155,6 +187,7 @@ impl Config {
                 .filter(|n| UPSTREAM_RATE_RANGE.contains(n))
                 .ok_or(ConfigError("UPSTREAM_RATE_PER_SEC"))?,
         };
+        let dxlink_url_pattern = dxlink_url_pattern(&lookup, environment, &api_base)?;
         Ok(Self {
             environment,
             authorize_url,
@@ -167,6 +200,7 @@ impl Config {
             token_timeout_ms: timeout.unwrap_or(DEFAULT_TOKEN_TIMEOUT_MS),
             api_timeout_ms: timeout.unwrap_or(DEFAULT_API_TIMEOUT_MS),
             upstream_rate_per_sec,
+            dxlink_url_pattern,
         })
     }
 
@@ -268,6 +302,30 @@ mod tests {
         let a = c.auth_config("tastypocket-demo", "http://localhost:8787");
         assert_eq!(a.redirect_uri, "http://localhost:8787/callback");
         assert_eq!(a.scope, "read trade openid");
+    }
+
+    #[test]
+    fn dxlink_pattern_defaults_by_environment_and_is_checked() {
+        let c = Config::from_lookup(lookup(SIM)).unwrap();
+        assert_eq!(c.dxlink_url_pattern, "ws://127.0.0.1:7878");
+        let mut sandbox = SIM.to_vec();
+        sandbox[0] = ("TT_ENVIRONMENT", "sandbox");
+        sandbox[2] = ("TT_API_BASE", "https://api.cert.tastyworks.com");
+        let c = Config::from_lookup(lookup(&sandbox)).unwrap();
+        assert_eq!(c.dxlink_url_pattern, DXFEED_URL_PATTERN);
+        let mut custom = sandbox.clone();
+        custom.push(("DXLINK_URL_PATTERN", "wss://*.example-feed.net"));
+        let c = Config::from_lookup(lookup(&custom)).unwrap();
+        assert_eq!(c.dxlink_url_pattern, "wss://*.example-feed.net");
+        for bad in ["https://*.dxfeed.com", "wss://*", "wss://a.com/path", "*"] {
+            let mut bad_env = sandbox.clone();
+            bad_env.push(("DXLINK_URL_PATTERN", bad));
+            assert_eq!(
+                Config::from_lookup(lookup(&bad_env)).unwrap_err().0,
+                "DXLINK_URL_PATTERN",
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -5,8 +5,13 @@
 use crate::crypto::sha256_base64;
 
 /// Policy for HTML documents; `script_hashes`/`style_hashes` are complete sources
-/// (`'sha256-…'`).
-pub fn document_policy(script_hashes: &[String], style_hashes: &[String]) -> String {
+/// (`'sha256-…'`); `dxlink` is the one other place the page may connect to (the market-data
+/// feed, `Config::dxlink_url_pattern`, a valid CSP host source by construction).
+pub fn document_policy(
+    script_hashes: &[String],
+    style_hashes: &[String],
+    dxlink: Option<&str>,
+) -> String {
     let mut script_src = String::from("'self' 'wasm-unsafe-eval'");
     for h in script_hashes {
         script_src.push(' ');
@@ -17,16 +22,21 @@ pub fn document_policy(script_hashes: &[String], style_hashes: &[String]) -> Str
         style_src.push(' ');
         style_src.push_str(h);
     }
+    let mut connect_src = String::from("'self'");
+    if let Some(pattern) = dxlink {
+        connect_src.push(' ');
+        connect_src.push_str(pattern);
+    }
     format!(
         "default-src 'self'; script-src {script_src}; style-src {style_src}; \
-         img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; \
+         img-src 'self' data:; font-src 'self'; connect-src {connect_src}; object-src 'none'; \
          base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
     )
 }
 
 /// Policy for everything that is not an HTML page (scripts, wasm, CSS, JSON).
 pub fn static_policy() -> String {
-    document_policy(&[], &[])
+    document_policy(&[], &[], None)
 }
 
 /// Policy for the worker's own JSON endpoints: nothing may load from them.
@@ -291,7 +301,7 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
 
     #[test]
     fn policy_has_every_directive() {
-        let p = document_policy(&["'sha256-AAA='".into()], &[]);
+        let p = document_policy(&["'sha256-AAA='".into()], &[], None);
         for d in [
             "default-src 'self'",
             "script-src 'self' 'wasm-unsafe-eval' 'sha256-AAA='",
@@ -307,5 +317,15 @@ dispatchEvent(new CustomEvent("TrunkApplicationStarted", {detail: {wasm}}));
         }
         assert!(!p.contains("unsafe-inline"));
         assert!(!static_policy().contains("sha256"));
+    }
+
+    #[test]
+    fn the_market_data_feed_is_the_one_other_connect_source() {
+        let p = document_policy(&[], &[], Some("wss://*.dxfeed.com"));
+        assert!(
+            p.split("; ")
+                .any(|x| x == "connect-src 'self' wss://*.dxfeed.com"),
+            "{p}"
+        );
     }
 }

@@ -61,9 +61,12 @@ pub async fn serve(req: Request, env: &Env, ctx: &Ctx) -> worker::Result<Served>
     let text = String::from_utf8_lossy(&body).into_owned();
     // The policy of the page as built: the inlined data is a JSON data block, never executed,
     // so it needs no hash (and `csp::inline_hashes` would skip it anyway).
+    // Without a valid configuration no page can sign in or stream: no feed to allow then.
+    let dxlink = super::load_config(env).ok().map(|c| c.dxlink_url_pattern);
     let policy = csp::document_policy(
         &csp::inline_hashes(&text, "script"),
         &csp::inline_hashes(&text, "style"),
+        dxlink.as_deref(),
     );
     let headers = Headers::new();
     for (name, value) in resp.headers().entries() {

@@ -214,8 +214,7 @@ fn info(cfg: &Config, times: SessionTimes) -> SessionInfo {
         environment: cfg.environment,
         expires_at: Some(times.expires_at(lifetimes(cfg))),
         idle_expires_at: Some(times.idle_expires_at(lifetimes(cfg))),
-        // Filled from the environment by the lead (issue 7): until then the app never connects.
-        dxlink_url_pattern: None,
+        dxlink_url_pattern: Some(cfg.dxlink_url_pattern.clone()),
     }
 }
 
