@@ -171,6 +171,30 @@ impl SymbolParts {
         }
     }
 
+    /// The DXLink streamer symbol where it can be derived (docs/tastytrade.md §6.9): equities
+    /// as they are, equity options `.SPY260804C500` (root, `YYMMDD`, `C`/`P`, strike without
+    /// trailing zeros, as the SDKs derive it). Futures and future options carry an exchange
+    /// (`/ESZ26:XCME`): `None`, their instrument lookup says.
+    pub fn streamer_symbol(&self) -> Option<String> {
+        match self {
+            SymbolParts::EquityOption {
+                root,
+                expiration: e,
+                right,
+                strike,
+            } => Some(format!(
+                ".{root}{:02}{:02}{:02}{}{}",
+                e.year % 100,
+                e.month,
+                e.day,
+                &right.label()[..1],
+                strike.normalize()
+            )),
+            SymbolParts::Other(s) if !s.is_empty() => Some(s.clone()),
+            _ => None,
+        }
+    }
+
     /// One compact line with the expiration, as order tickets write legs: `SPY 12/18/26 700C`,
     /// `/ESZ6 9/18/26 9100C`; other symbols as [`SymbolParts::title`].
     pub fn compact(&self) -> String {
@@ -273,4 +297,29 @@ fn parse_future_option(s: &str) -> Option<SymbolParts> {
         right,
         strike: strike.normalize(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::SymbolParts;
+
+    #[test]
+    fn streamer_symbols_as_the_sdks_derive_them() {
+        let cases = [
+            ("SPY   260804C00500000", Some(".SPY260804C500")),
+            ("AAPL  230818C00197500", Some(".AAPL230818C197.5")),
+            ("SPXW  260918P05000000", Some(".SPXW260918P5000")),
+            ("AAPL", Some("AAPL")),
+            ("BRK/B", Some("BRK/B")),
+            ("/ESZ6", None),
+            ("./ESZ6 EW3U6 260918C9100", None),
+        ];
+        for (symbol, streamer) in cases {
+            assert_eq!(
+                SymbolParts::parse(symbol).streamer_symbol().as_deref(),
+                streamer,
+                "{symbol}"
+            );
+        }
+    }
 }
