@@ -134,6 +134,7 @@ pub fn router(sim: SimState) -> Router {
             get(oauth::authorize_get).post(oauth::authorize_post),
         )
         .route("/oauth/token", post(oauth::token))
+        .route("/dxlink", get(dxlink::upgrade))
         .merge(hooks)
         .fallback_service(api)
         .layer(middleware::from_fn_with_state(sim.clone(), log_request))

@@ -565,5 +565,8 @@ async fn issued_tokens_lists_what_the_simulator_honours() {
     assert_eq!(body["refresh-tokens"], json!([refresh]));
     sim.post_json("/sim/revoke-grants", &json!({})).await;
     let body = sim.get("/sim/issued-tokens").await.json();
-    assert_eq!(body, json!({"access-tokens": [], "refresh-tokens": []}));
+    assert_eq!(
+        body,
+        json!({"access-tokens": [], "refresh-tokens": [], "quote-tokens": []})
+    );
 }

@@ -2,6 +2,9 @@
 
 mod api;
 mod common;
+mod dxlink_feed;
+mod dxlink_market;
+mod dxlink_session;
 mod fixtures;
 mod history;
 mod hooks;
@@ -12,3 +15,4 @@ mod status;
 mod token;
 mod transactions;
 mod watchlists;
+mod wsclient;
