@@ -320,6 +320,21 @@ pub fn get<T: DeserializeOwned + 'static>(
     async move { Ok(request.await?.data) }
 }
 
+/// `GET /api/<parts…>?<query>`: the whole body of a 2xx answer, for a caller that reads it
+/// itself (the stream reads its few answers from one `serde_json::Value` parse, so this
+/// request machinery is compiled once for all of them).
+pub fn get_text(
+    parts: &[&str],
+    query: &str,
+) -> impl Future<Output = Result<String, ApiError>> + 'static {
+    let builder = request(Method::GET, &api_path(parts, query), None);
+    async move {
+        let reply = send(builder, None).await?;
+        reply.success()?;
+        Ok(reply.body)
+    }
+}
+
 /// `GET` of one page of a paginated list.
 pub fn get_page<T: DeserializeOwned + 'static>(
     parts: &[&str],

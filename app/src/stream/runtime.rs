@@ -18,7 +18,8 @@ use std::time::Duration;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use pocket_shared::dxlink::{MarketDataUrlPolicy, Subscription};
-use pocket_shared::tastytrade::{ApiQuoteToken, MarketSession, OneOrFirst};
+use pocket_shared::tastytrade::{ApiQuoteToken, MarketSession};
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::VisibilityState;
@@ -220,36 +221,44 @@ impl Runtime {
     fn fetch_token(&mut self) {
         self.token = None;
         let generation = self.set_phase(Phase::FetchingToken);
-        let request = api::get::<ApiQuoteToken>(&["api-quote-tokens"], "", None);
-        spawn_local(async move {
-            let result = request.await;
-            with(move |rt| rt.token_arrived(generation, result));
-        });
+        fetch(
+            &["api-quote-tokens"],
+            "",
+            Box::new(move |rt, answer| rt.token_arrived(generation, answer)),
+        );
     }
 
     #[inline(never)]
-    fn token_arrived(&mut self, generation: u32, result: Result<ApiQuoteToken, ApiError>) {
+    fn token_arrived(&mut self, generation: u32, answer: Result<Value, ApiError>) {
         if generation != self.generation {
             return;
         }
-        match result {
-            Ok(token) => {
+        match answer.map(|data| ApiQuoteToken::from_json(&data)) {
+            Ok(Some(token)) => {
                 let renew = renew_at(&token, now_ms());
                 self.token = Some((token, renew));
                 self.connect();
             }
-            Err(ApiError::SessionEnded { revoked }) => {
+            // Never the body's text in a message: it holds the token.
+            Ok(None) | Err(ApiError::Decode(_)) => {
+                self.retry("The market-data token could not be read.".into(), None)
+            }
+            Err(e) => self.failed(e),
+        }
+    }
+
+    /// A failed request: a session that ended ends the stream (and the app says so, as for
+    /// every call); anything else is retried.
+    fn failed(&mut self, error: ApiError) {
+        match error {
+            ApiError::SessionEnded { revoked } => {
                 self.stop();
                 self.auth.end(revoked);
             }
-            Err(ApiError::RateLimited { retry_after_secs }) => {
+            ApiError::RateLimited { retry_after_secs } => {
                 self.retry("tastytrade is busy.".into(), retry_after_secs)
             }
-            // A decoding error's text may quote the body; the body holds the token.
-            Err(ApiError::Decode(_)) => {
-                self.retry("The market-data token could not be read.".into(), None)
-            }
-            Err(e) => self.retry(e.to_string(), None),
+            e => self.retry(e.to_string(), None),
         }
     }
 
@@ -273,7 +282,7 @@ impl Runtime {
             Some(Ok(policy)) if !policy.allows(&url) => Some(format!(
                 "The market-data address {} is not one this deployment allows ({}).",
                 host_for_display(&url),
-                policy.as_csp_source()
+                pattern.as_deref().unwrap_or_default()
             )),
             Some(Ok(_)) => None,
         };
@@ -410,20 +419,16 @@ impl Runtime {
             return;
         }
         self.market_next_check = now.saturating_add(MARKET_RECHECK_MS);
-        let request = api::get::<OneOrFirst<MarketSession>>(
+        fetch(
             &["market-time", "sessions", "current"],
             "instrument-collections[]=Equity",
-            None,
+            Box::new(Runtime::market_arrived),
         );
-        spawn_local(async move {
-            let result = request.await;
-            with(move |rt| rt.market_arrived(result));
-        });
     }
 
-    fn market_arrived(&mut self, result: Result<OneOrFirst<MarketSession>, ApiError>) {
-        match result {
-            Ok(OneOrFirst(session)) => {
+    fn market_arrived(&mut self, answer: Result<Value, ApiError>) {
+        match answer.map(|data| MarketSession::from_json(&data)) {
+            Ok(Some(session)) => {
                 let now = now_ms();
                 self.market_closed = session.is_closed();
                 self.market_next_check = session
@@ -438,7 +443,7 @@ impl Runtime {
                 self.auth.end(revoked);
             }
             // Unknown: say nothing about the market; asked again later.
-            Err(_) => {}
+            _ => {}
         }
     }
 
@@ -467,11 +472,37 @@ impl Runtime {
     }
 }
 
+/// What to do with an answer's `data`; boxed so that [`fetch`]'s future is compiled once.
+type Answer = Box<dyn FnOnce(&mut Runtime, Result<Value, ApiError>)>;
+
+/// `GET /api/<parts>?<query>` through the app's API client, then `then` with the answer's
+/// `data` (one copy of the request and its JSON parse for every answer the stream reads).
+fn fetch(parts: &[&str], query: &str, then: Answer) {
+    let request = api::get_text(parts, query);
+    spawn_local(async move {
+        let answer = request.await.and_then(|body| {
+            let mut value: Value =
+                serde_json::from_str(&body).map_err(|e| ApiError::Decode(e.to_string()))?;
+            Ok(value
+                .get_mut("data")
+                .map(Value::take)
+                .unwrap_or(Value::Null))
+        });
+        with(move |rt| then(rt, answer));
+    });
+}
+
 /// `scheme://host[:port]` of `url` for a message (no userinfo, path or query), shortened.
 fn host_for_display(url: &str) -> String {
-    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    // Character patterns only: a `"://"` pattern would bring the substring searcher along.
+    let (scheme, rest) = match url.split_once(':') {
+        Some((scheme, rest)) => (scheme, rest.trim_start_matches('/')),
+        None => ("", url),
+    };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = authority
+        .rfind('@')
+        .map_or(authority, |at| &authority[at + 1..]);
     let mut shown = format!("{scheme}://{host}");
     if shown.len() > 80 {
         let mut end = 80;

@@ -5,36 +5,54 @@
 //! after the current task, so a view reading several of the signals set here updates once per
 //! message, not once per event.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use pocket_shared::dxlink::{Candle, Event, EventType};
 
 /// The newest event of one kind for one symbol.
 pub type Latest = RwSignal<Option<Event>>;
 
+/// Sorted by key (a vector: smaller in the wasm than a map, and as fast at this size).
 #[derive(Default)]
 pub struct Store {
-    latest: BTreeMap<(EventType, String), Latest>,
-    candles: BTreeMap<String, RwSignal<Vec<Candle>>>,
+    latest: Vec<((EventType, String), Latest)>,
+    candles: Vec<(String, RwSignal<Vec<Candle>>)>,
 }
 
 impl Store {
+    fn find_latest(&self, event_type: EventType, symbol: &str) -> Result<usize, usize> {
+        self.latest
+            .binary_search_by(|((t, s), _)| (*t, s.as_str()).cmp(&(event_type, symbol)))
+    }
+
+    fn find_candles(&self, symbol: &str) -> Result<usize, usize> {
+        self.candles
+            .binary_search_by(|(s, _)| s.as_str().cmp(symbol))
+    }
+
     /// The signal for (`event_type`, `symbol`), created under `owner` (the stream's, so it
     /// outlives the view that asked first and keeps the last value for the next one).
     pub fn latest(&mut self, owner: &Owner, event_type: EventType, symbol: &str) -> Latest {
-        *self
-            .latest
-            .entry((event_type, symbol.to_owned()))
-            .or_insert_with(|| owner.with(|| RwSignal::new(None)))
+        match self.find_latest(event_type, symbol) {
+            Ok(i) => self.latest[i].1,
+            Err(i) => {
+                let signal = owner.with(|| RwSignal::new(None));
+                self.latest
+                    .insert(i, ((event_type, symbol.to_owned()), signal));
+                signal
+            }
+        }
     }
 
     /// The series of candle symbol `symbol` (`AAPL{=5m}`), oldest first.
     pub fn candles(&mut self, owner: &Owner, symbol: &str) -> RwSignal<Vec<Candle>> {
-        *self
-            .candles
-            .entry(symbol.to_owned())
-            .or_insert_with(|| owner.with(|| RwSignal::new(Vec::new())))
+        match self.find_candles(symbol) {
+            Ok(i) => self.candles[i].1,
+            Err(i) => {
+                let signal = owner.with(|| RwSignal::new(Vec::new()));
+                self.candles.insert(i, (symbol.to_owned(), signal));
+                signal
+            }
+        }
     }
 
     /// Publishes one message's events.
@@ -42,14 +60,11 @@ impl Store {
     pub fn apply(&self, events: Vec<Event>) {
         for event in events {
             if let Event::Candle(candle) = event {
-                if let Some(series) = self.candles.get(&candle.symbol) {
-                    series.update(|list| merge_candle(list, candle));
+                if let Ok(i) = self.find_candles(&candle.symbol) {
+                    self.candles[i].1.update(|list| merge_candle(list, candle));
                 }
-            } else if let Some(signal) = self
-                .latest
-                .get(&(event.event_type(), event.symbol().to_owned()))
-            {
-                signal.set(Some(event));
+            } else if let Ok(i) = self.find_latest(event.event_type(), event.symbol()) {
+                self.latest[i].1.set(Some(event));
             }
         }
     }

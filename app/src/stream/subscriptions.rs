@@ -6,41 +6,50 @@
 //! [`MAX_MESSAGE_BYTES`]; on a new connection the first message carries `reset: true` and the
 //! whole set, so nothing is ever subscribed twice (docs/tastytrade.md §6.9).
 
-use std::collections::{BTreeMap, BTreeSet};
-
 use pocket_shared::dxlink::{feed_subscriptions, EventType, Subscription};
 
 /// Oversized messages close the socket with 1009; the official JS client chunks at about 8 KB
 /// (streaming-and-trading.md §5).
 pub const MAX_MESSAGE_BYTES: usize = 8000;
 
-/// Reference-counted subscriptions wanted by the views on screen.
+// Sorted vectors rather than B-tree maps: a few hundred entries at most, and much less wasm.
+
+/// Reference-counted subscriptions wanted by the views on screen, sorted.
 #[derive(Debug, Default)]
 pub struct Wanted {
-    counts: BTreeMap<Subscription, u32>,
+    counts: Vec<(Subscription, u32)>,
 }
 
 impl Wanted {
+    fn find(&self, subscription: &Subscription) -> Result<usize, usize> {
+        self.counts.binary_search_by(|(s, _)| s.cmp(subscription))
+    }
+
     /// One more holder of `subscription`; `true` when it was not wanted before.
     pub fn acquire(&mut self, subscription: Subscription) -> bool {
-        let count = self.counts.entry(subscription).or_insert(0);
-        *count += 1;
-        *count == 1
+        match self.find(&subscription) {
+            Ok(i) => {
+                self.counts[i].1 += 1;
+                false
+            }
+            Err(i) => {
+                self.counts.insert(i, (subscription, 1));
+                true
+            }
+        }
     }
 
     /// One holder fewer; `true` when nobody wants it any more.
     pub fn release(&mut self, subscription: &Subscription) -> bool {
-        match self.counts.get_mut(subscription) {
-            Some(count) if *count > 1 => {
-                *count -= 1;
-                false
-            }
-            Some(_) => {
-                self.counts.remove(subscription);
-                true
-            }
-            None => false,
+        let Ok(i) = self.find(subscription) else {
+            return false;
+        };
+        self.counts[i].1 -= 1;
+        if self.counts[i].1 == 0 {
+            self.counts.remove(i);
+            return true;
         }
+        false
     }
 
     pub fn is_empty(&self) -> bool {
@@ -50,15 +59,16 @@ impl Wanted {
     /// The wanted subscriptions of one kind of channel: candles (history) or everything else.
     fn of(&self, history: bool) -> impl Iterator<Item = &Subscription> {
         self.counts
-            .keys()
+            .iter()
+            .map(|(s, _)| s)
             .filter(move |s| (s.event_type == EventType::Candle) == history)
     }
 }
 
-/// What one channel of the current connection is subscribed to.
+/// What one channel of the current connection is subscribed to, sorted.
 #[derive(Debug, Default)]
 pub struct Subscribed {
-    set: BTreeSet<Subscription>,
+    set: Vec<Subscription>,
     /// Whether anything was sent on this connection yet (the first message resets).
     started: bool,
 }
@@ -66,29 +76,24 @@ pub struct Subscribed {
 impl Subscribed {
     /// The messages that bring `channel` (candles when `history`) to what `wanted` holds; the
     /// first call on a connection sends `reset: true` with everything.
+    #[inline(never)]
     pub fn sync(&mut self, channel: u32, history: bool, wanted: &Wanted) -> Vec<String> {
-        let mut add = Vec::new();
-        for subscription in wanted.of(history) {
-            if !self.set.contains(subscription) {
-                add.push(subscription.clone());
-            }
-        }
-        let remove: Vec<Subscription> = self
-            .set
-            .iter()
-            .filter(|s| !wanted.counts.contains_key(*s))
-            .cloned()
-            .collect();
+        let target: Vec<Subscription> = wanted.of(history).cloned().collect();
+        let missing = |from: &[Subscription], other: &[Subscription]| -> Vec<Subscription> {
+            from.iter()
+                .filter(|s| other.binary_search(s).is_err())
+                .cloned()
+                .collect()
+        };
+        let add = missing(&target, &self.set);
+        let remove = missing(&self.set, &target);
         let reset = !self.started;
         if reset && add.is_empty() {
             // Nothing to ask for yet: the first real subscription will reset.
             return Vec::new();
         }
         self.started = true;
-        for s in &remove {
-            self.set.remove(s);
-        }
-        self.set.extend(add.iter().cloned());
+        self.set = target;
         feed_subscriptions(channel, reset, &add, &remove, MAX_MESSAGE_BYTES)
     }
 

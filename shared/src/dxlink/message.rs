@@ -380,7 +380,11 @@ impl ServerMessage {
             },
             "FEED_DATA" => ServerMessage::FeedData {
                 channel,
-                data: object.remove("data").unwrap_or(Value::Null),
+                // Taken, not removed: `Map::remove` would add a B-tree removal to the wasm.
+                data: object
+                    .get_mut("data")
+                    .map(Value::take)
+                    .unwrap_or(Value::Null),
             },
             "KEEPALIVE" => ServerMessage::Keepalive,
             "ERROR" => ServerMessage::Error {

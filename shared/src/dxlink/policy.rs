@@ -109,13 +109,9 @@ impl<'a> Parts<'a> {
         {
             return None;
         }
-        let (scheme, after) = text.split_once("://")?;
-        let secure = if scheme.eq_ignore_ascii_case("wss") {
-            true
-        } else if scheme.eq_ignore_ascii_case("ws") {
-            false
-        } else {
-            return None;
+        let (secure, after) = match strip_prefix_ignore_case(text, "wss://") {
+            Some(after) => (true, after),
+            None => (false, strip_prefix_ignore_case(text, "ws://")?),
         };
         let end = after.find(['/', '?', '#']).unwrap_or(after.len());
         let (authority, rest) = after.split_at(end);
@@ -139,6 +135,14 @@ impl<'a> Parts<'a> {
             rest,
         })
     }
+}
+
+/// `s` without `prefix` (ASCII case-insensitive). Plain byte comparison: a `&str` pattern
+/// would bring the two-way substring searcher into the wasm.
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = s.get(..prefix.len())?;
+    head.eq_ignore_ascii_case(prefix)
+        .then(|| &s[prefix.len()..])
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

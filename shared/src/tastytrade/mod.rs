@@ -25,7 +25,7 @@ pub use customer::{Customer, MarginType, PermittedAccountType};
 pub use envelope::{ApiError, ApiErrorBody, ApiErrorItem, Envelope, ErrorCode, Items, Pagination};
 pub use history::{BalanceSnapshot, NetLiqPoint, TimeOfDay, UtcTime};
 pub use market_metrics::{percent, Earnings, MarketMetric};
-pub use market_time::{MarketSession, NextSession};
+pub use market_time::MarketSession;
 pub use oauth::{Secret, TokenError, TokenResponse};
 pub use orders::{Fill, Order, OrderAction, OrderLeg, OrderStatus, OrderType, TimeInForce};
 pub use positions::{InstrumentType, Position, PriceEffect, PriceSource, QuantityDirection};
@@ -71,9 +71,5 @@ pub type WatchlistResponse = Envelope<Watchlist>;
 pub type TradingStatusResponse = Envelope<TradingStatus>;
 /// `GET /margin/accounts/{n}/requirements`.
 pub type MarginRequirementsResponse = Envelope<MarginRequirements>;
-/// `GET /api-quote-tokens` (docs/tastytrade.md §6.9).
-pub type ApiQuoteTokenResponse = Envelope<ApiQuoteToken>;
 /// `GET /market-metrics?symbols=…` (docs/tastytrade.md §6.9).
 pub type MarketMetricsResponse = Envelope<Items<MarketMetric>>;
-/// `GET /market-time/sessions/current?instrument-collections[]=Equity` (one item or a list).
-pub type MarketSessionResponse = Envelope<OneOrFirst<MarketSession>>;
