@@ -142,3 +142,60 @@ test('JS SDK: a wrong client secret fails the token request', { skip }, async ()
   assert.equal(f.status, 401, f.text);
   assert.equal(f.data?.error_code, 'invalid_client', f.text);
 });
+
+/** Waits until `ready()` holds (polling), or fails with `what` after `ms`. */
+async function until(ready, ms, what) {
+  const deadline = Date.now() + ms;
+  while (!ready()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// The SDK's QuoteStreamer: it fetches /api-quote-tokens and opens the dxlink-url it names (the
+// simulator's /dxlink), sends SETUP and AUTH together, opens one AUTO channel, asks for no
+// fields (the server's defaults, announced in FEED_CONFIG) with a 10 s aggregation period,
+// and subscribes Quote, Trade, Summary, Profile, Greeks and Underlying for every symbol.
+// QuoteStreamer.disconnect() only removes listeners and the SDK has no way to close its
+// socket, so run.sh runs this file with --test-force-exit.
+test('JS SDK: QuoteStreamer streams quotes, Greeks and candles', { skip }, async () => {
+  assert.equal(typeof WebSocket, 'function', 'the SDK needs a global WebSocket (run.sh)');
+  const tt = client();
+  const events = [];
+  tt.quoteStreamer.addEventListener((batch) => events.push(...batch));
+  await call('quoteStreamer.connect', tt.quoteStreamer.connect());
+  assert.match(tt.quoteStreamer.dxLinkUrl, /^ws:\/\/127\.0\.0\.1:\d+\/dxlink$/);
+
+  const option = '.SPY261218C700';
+  tt.quoteStreamer.subscribe(['SPY', 'AAPL', option]);
+  tt.quoteStreamer.subscribeCandles('AAPL', Date.now() - 2 * 3_600_000, 5, 'm');
+  const find = (type, symbol) => events.find((e) => e.eventType === type && e.eventSymbol === symbol);
+  const wanted = [['Quote', 'SPY'], ['Quote', 'AAPL'], ['Trade', 'SPY'], ['Summary', 'AAPL'],
+    ['Profile', 'AAPL'], ['Quote', option], ['Greeks', option], ['Candle', 'AAPL{=5m}']];
+  await until(() => wanted.every(([t, s]) => find(t, s)), 15_000,
+    () => `${wanted.filter(([t, s]) => !find(t, s)).map((w) => w.join(' '))}`);
+
+  // A frozen market (run.sh: --ticks-per-sec 0): the stream's midpoint is the fixture mark.
+  const aapl = find('Quote', 'AAPL');
+  assert.ok(aapl.bidPrice < aapl.askPrice);
+  assert.ok(Math.abs((aapl.bidPrice + aapl.askPrice) / 2 - 245.36) < 1e-9, JSON.stringify(aapl));
+  assert.equal(typeof aapl.bidExchangeCode, 'string');
+  const greeks = find('Greeks', option);
+  assert.ok(greeks.delta > 0 && greeks.delta < 1, `delta ${greeks.delta}`);
+  assert.ok(greeks.volatility > 0 && greeks.volatility < 3, `volatility ${greeks.volatility}`);
+  assert.equal(find('Summary', 'AAPL').openInterest, 0);
+  assert.equal(find('Profile', 'AAPL').description, 'Apple Inc.');
+  const candle = find('Candle', 'AAPL{=5m}');
+  assert.equal(candle.close, 245.36);
+  assert.equal(candle.eventFlags & 0x04, 0x04, 'the newest candle begins the snapshot');
+  // What the simulator doesn't serve stays silent: Greeks of a stock, Underlying events.
+  assert.equal(find('Greeks', 'SPY'), undefined);
+  assert.ok(!events.some((e) => e.eventType === 'Underlying'));
+
+  // One socket, every subscription once: 6 types × 3 symbols + 1 candle.
+  const stats = await simJson('GET', '/sim/market/stats');
+  assert.equal(stats['open-sockets'], 1);
+  assert.equal(stats.sockets[0].subscriptions, 19);
+  assert.equal(stats.sockets[0]['duplicate-adds'], 0);
+  tt.quoteStreamer.disconnect();
+});

@@ -3,6 +3,12 @@ scripts/setup.sh) against the simulator, unmodified. The only change is its base
 reads the module constant `tastytrade.session.API_URL` when a Session is built, so the test sets
 that constant to the simulator (SDK_SIM_URL, set by e2e/sdk/run.sh).
 
+Streaming: the SDK's own DXLinkStreamer fetches a quote token from /api-quote-tokens and
+connects to the dxlink-url it names (the simulator's /dxlink): Quote, Greeks and Candle arrive
+through the SDK's parsers. The simulator runs with a frozen market (run.sh: --ticks-per-sec 0),
+so REST values equal the fixtures; the streaming test moves prices with the step hook and
+resets the market when it ends.
+
 Run: SDK_SIM_URL=http://127.0.0.1:PORT .tools/py-sdk/bin/python e2e/sdk/python_sdk_test.py
 Expected values come from simulator/fixtures/. Tokens are never printed.
 """
@@ -15,15 +21,19 @@ import pathlib
 import sys
 import unittest
 import urllib.request
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import tastytrade
 import tastytrade.session
-from tastytrade import Account, Session
+from tastytrade import Account, DXLinkStreamer, Session
+from tastytrade.dxfeed import Candle, Greeks, Quote
 from tastytrade.utils import TastytradeError
 
 SIM = os.environ.get("SDK_SIM_URL", "")
 SECRET = os.environ.get("DEMO_CLIENT_SECRET", "demo-secret-not-for-production")
+# How long the streaming test waits for any one event.
+EVENT_WAIT = 10
 FIXTURES = pathlib.Path(__file__).resolve().parents[2] / "simulator" / "fixtures"
 PINNED = "13.2.3"
 
@@ -141,6 +151,61 @@ class PythonSdkTest(unittest.TestCase):
         # One token refresh served everything; 1 + 2 per account + 2 API requests.
         self.assertEqual(end["grants"]["refresh-token"] - start["grants"]["refresh-token"], 1)
         self.assertEqual(end["api-requests"] - start["api-requests"], 1 + 2 * len(numbers) + 2)
+
+    @run_async
+    async def test_streamer_quotes_greeks_and_candles(self):
+        option = ".SPY261218C700"  # a fixture position's streamer symbol
+        try:
+            async with self.session() as session:
+                async with DXLinkStreamer(session) as streamer:
+                    # One channel per type, as this SDK does it; no reset, no FEED_CONFIG wait.
+                    await streamer.subscribe(Quote, ["SPY", "AAPL"])
+                    await streamer.subscribe(Greeks, [option])
+                    start = datetime.now() - timedelta(hours=2)
+                    await streamer.subscribe_candle(["AAPL"], "5m", start)
+
+                    quotes = {}
+                    while len(quotes) < 2:
+                        q = await asyncio.wait_for(streamer.get_event(Quote), EVENT_WAIT)
+                        quotes[q.event_symbol] = q
+                    for q in quotes.values():
+                        self.assertIsInstance(q.bid_price, Decimal)
+                        self.assertLess(q.bid_price, q.ask_price)
+                        self.assertIsInstance(q.bid_exchange_code, str)
+                    # A frozen market: the stream's midpoint is the REST (fixture) mark.
+                    aapl = quotes["AAPL"]
+                    # (The SDK makes Decimals from JSON floats, so compare within float noise.)
+                    mid = (aapl.bid_price + aapl.ask_price) / 2
+                    self.assertLess(abs(mid - Decimal("245.36")), Decimal("1e-9"))
+
+                    greeks = await asyncio.wait_for(streamer.get_event(Greeks), EVENT_WAIT)
+                    self.assertEqual(greeks.event_symbol, option)
+                    self.assertTrue(0 < greeks.delta < 1, greeks.delta)
+                    self.assertGreater(greeks.gamma, 0)
+                    self.assertLess(greeks.theta, 0)
+                    self.assertTrue(0 < greeks.volatility < 3, greeks.volatility)
+                    # The fixture mark (14.55) is the model price the option started at.
+                    self.assertLess(abs(greeks.price - Decimal("14.55")), Decimal("0.005"))
+
+                    candle = await asyncio.wait_for(streamer.get_event(Candle), EVENT_WAIT)
+                    self.assertEqual(candle.event_symbol, "AAPL{=5m,tho=true}")
+                    self.assertTrue(candle.snapshot_begin, "history starts with the newest")
+                    self.assertLess(abs(candle.close - Decimal("245.36")), Decimal("1e-9"))
+                    self.assertGreaterEqual(candle.time, int(start.timestamp() * 1000) - 300_000)
+                    older = await asyncio.wait_for(streamer.get_event(Candle), EVENT_WAIT)
+                    self.assertLess(older.time, candle.time)
+
+                    # Live: the market steps, new quotes follow.
+                    before = quotes["SPY"]
+                    sim("POST", "/sim/market/step", {"ticks": 10})
+                    while True:
+                        q = await asyncio.wait_for(streamer.get_event(Quote), EVENT_WAIT)
+                        if q.event_symbol == "SPY":
+                            break
+                    self.assertNotEqual(q.bid_time, before.bid_time)
+        finally:
+            # The other tests compare REST values with the fixtures.
+            sim("POST", "/sim/market/reset", {})
 
     @run_async
     async def test_foreign_account_is_refused(self):

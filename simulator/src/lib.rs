@@ -10,6 +10,7 @@ pub mod fixtures;
 mod history;
 mod hooks;
 mod html;
+mod instruments;
 pub mod ledger;
 mod live;
 pub mod market;
@@ -88,6 +89,11 @@ pub fn router(sim: SimState) -> Router {
         .route("/market-metrics", get(marketdata::metrics))
         .route("/market-data/by-type", get(marketdata::by_type))
         .route("/market-time/sessions/current", get(marketdata::sessions))
+        .route("/instruments/futures", get(instruments::futures))
+        .route(
+            "/instruments/future-options",
+            get(instruments::future_options),
+        )
         .fallback(api::fallback)
         .layer(middleware::from_fn_with_state(sim.clone(), api::api_gate))
         .with_state(sim.clone());

@@ -172,24 +172,74 @@ pub fn future_symbols(root: &str, year: i32, month: u32, exchange: &str) -> (Str
     )
 }
 
-/// The streamer symbol of a REST future symbol (`/ESZ6` → `/ESZ26:XCME`), choosing the
-/// decade that puts the contract nearest after `today`.
-pub fn future_streamer_symbol(rest: &str, today: Date) -> Option<String> {
-    let body = rest.strip_prefix('/')?;
-    let (root_and_code, digit) = body.split_at(body.len().checked_sub(1)?);
-    let digit: i32 = digit.parse().ok()?;
-    let code = root_and_code.chars().last()?;
-    let root = &root_and_code[..root_and_code.len() - code.len_utf8()];
-    let month = MONTH_CODES.iter().position(|&c| c == code)? as u32 + 1;
-    let (_, exchange) = FUTURES
-        .iter()
-        .find(|f| f.0.strip_prefix('/') == Some(root))
-        .map(|f| (f.0, f.6))?;
-    let mut year = today.year() - today.year().rem_euclid(10) + digit;
-    if year < today.year() - 1 {
-        year += 10;
+/// A futures contract named by its REST symbol (`/ESZ6`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FutureContract {
+    /// `/ES`
+    pub root: String,
+    pub year: i32,
+    pub month: u32,
+    pub exchange: &'static str,
+    pub description: &'static str,
+    pub tick: f64,
+    pub multiplier: f64,
+    quarterly: bool,
+}
+
+impl FutureContract {
+    /// Parses `/ESZ6` for a root the catalog lists, choosing the decade that puts the contract
+    /// nearest after `today`.
+    pub fn parse(rest: &str, today: Date) -> Option<Self> {
+        let body = rest.strip_prefix('/')?;
+        let (root_and_code, digit) = body.split_at(body.len().checked_sub(1)?);
+        let digit: i32 = digit.parse().ok()?;
+        let code = root_and_code.chars().last()?;
+        let root = &root_and_code[..root_and_code.len() - code.len_utf8()];
+        let month = MONTH_CODES.iter().position(|&c| c == code)? as u32 + 1;
+        let row = FUTURES
+            .iter()
+            .find(|f| f.0.strip_prefix('/') == Some(root))?;
+        let mut year = today.year() - today.year().rem_euclid(10) + digit;
+        if year < today.year() - 1 {
+            year += 10;
+        }
+        Some(Self {
+            root: row.0.to_owned(),
+            year,
+            month,
+            exchange: row.6,
+            description: row.1,
+            tick: row.4,
+            multiplier: row.5,
+            quarterly: row.7,
+        })
     }
-    Some(future_symbols(&format!("/{root}"), year, month, exchange).1)
+
+    /// `/ESZ26:XCME`
+    pub fn streamer_symbol(&self) -> String {
+        future_symbols(&self.root, self.year, self.month, self.exchange).1
+    }
+
+    /// The last trading day: the third Friday of the month for the index futures; for crude,
+    /// the 20th of the month before (a simplification of the CME rule).
+    pub fn expiration(&self) -> Date {
+        if self.quarterly {
+            return Date::nth_weekday(self.year, self.month, 5, 3);
+        }
+        let (y, m) = if self.month == 1 {
+            (self.year - 1, 12)
+        } else {
+            (self.year, self.month - 1)
+        };
+        Date::from_ymd(y, m, 20)
+            .unwrap_or_else(|| Date::nth_weekday(y, m, 5, 3))
+            .on_or_before_trading()
+    }
+}
+
+/// The streamer symbol of a REST future symbol (`/ESZ6` → `/ESZ26:XCME`).
+pub fn future_streamer_symbol(rest: &str, today: Date) -> Option<String> {
+    FutureContract::parse(rest, today).map(|c| c.streamer_symbol())
 }
 
 fn front_month(day: Date) -> (i32, u32) {
@@ -237,14 +287,6 @@ pub fn futures(today: Date) -> Vec<Listing> {
 /// The well-known tickers and indices.
 pub fn tickers() -> Vec<Listing> {
     TICKERS.iter().map(listing).collect()
-}
-
-/// A future root's listing parameters, to add a fixture contract that isn't the front one.
-pub fn future_root(root: &str) -> Option<(String, f64, f64, f64)> {
-    FUTURES
-        .iter()
-        .find(|f| f.0 == root)
-        .map(|f| (f.1.to_owned(), f.3, f.4, f.5))
 }
 
 /// `LD0001`…`LD1000`: deterministic prices, volatilities and betas from the symbol alone.

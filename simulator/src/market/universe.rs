@@ -100,23 +100,15 @@ impl Builder {
                 exchange: "Q",
             },
             "Future" => {
-                let streamer = catalog::future_streamer_symbol(&h.symbol, today)?;
-                let root: String = h.underlying_symbol.clone();
-                let (description, vol, tick, multiplier) = catalog::future_root(&root)?;
+                let contract = catalog::FutureContract::parse(&h.symbol, today)?;
+                let front = catalog::futures(today).into_iter().find(|f| {
+                    f.rest_symbol.get(..f.rest_symbol.len() - 2) == Some(&contract.root)
+                })?;
                 Listing {
-                    symbol: streamer,
+                    symbol: contract.streamer_symbol(),
                     rest_symbol: h.symbol.clone(),
-                    description,
-                    kind: Kind::Future,
                     price: mark,
-                    vol,
-                    beta: 1.0,
-                    daily_volume: 1e6,
-                    tick,
-                    multiplier,
-                    sector: "",
-                    optionable: false,
-                    exchange: "X",
+                    ..front
                 }
             }
             _ => return None,

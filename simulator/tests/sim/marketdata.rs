@@ -299,3 +299,38 @@ async fn steps_move_prices_deterministically_and_reset_restores_them() {
     assert_eq!(state["ticks-per-sec"], 0.0);
     assert_eq!(state["paused"], false);
 }
+
+#[tokio::test]
+async fn futures_instruments_name_their_streamer_symbols() {
+    let sim = Sim::on("2026-12-02");
+    let (token, _) = sim.login().await;
+    let body = sim
+        .ok(
+            "/instruments/futures?symbol[]=%2FESZ6&symbol[]=%2FZZZ6&product-code[]=MES",
+            &token,
+        )
+        .await;
+    assert_eq!(body["context"], "/instruments/futures");
+    let items = items(&body);
+    let symbols: Vec<&str> = items
+        .iter()
+        .map(|i| i["symbol"].as_str().unwrap())
+        .collect();
+    assert_eq!(symbols, ["/ESZ6", "/MESZ6"]);
+    assert_eq!(items[0]["streamer-symbol"], "/ESZ26:XCME");
+    assert_eq!(items[0]["expiration-date"], "2026-12-18");
+    assert_eq!(items[0]["future-product"]["root-symbol"], "/ES");
+    assert_eq!(items[1]["streamer-symbol"], "/MESZ26:XCME");
+
+    let options = sim
+        .ok(
+            "/instruments/future-options?symbol[]=.%2FESZ6%20EW4Z6%20261224C7000&symbol[]=nope",
+            &token,
+        )
+        .await;
+    let options = crate::common::items(&options);
+    assert_eq!(options.len(), 1);
+    assert_eq!(options[0]["streamer-symbol"], "./EW4Z26C7000:XCME");
+    assert_eq!(options[0]["underlying-symbol"], "/ESZ6");
+    assert_eq!(options[0]["strike-price"], "7000.0");
+}
