@@ -24,6 +24,9 @@ mod runtime;
 mod socket;
 mod status;
 
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod e2e;
+
 use leptos::prelude::*;
 use pocket_shared::dxlink::{
     Candle, Event, EventType, Greeks, Profile, Quote, Subscription, Summary, Trade,
