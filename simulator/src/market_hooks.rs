@@ -39,6 +39,9 @@ fn state_json(m: &Market) -> Value {
     })
 }
 
+/// A hook's answer, or the 400 its body earned.
+type Hooked = Result<Response, Response>;
+
 fn answer(m: &Market) -> Response {
     json_response(StatusCode::OK, &state_json(m))
 }
@@ -92,28 +95,25 @@ fn streamer_symbol(m: &Market, symbol: &str) -> Option<String> {
 
 /// Pins a price: the underlying stays there (its options reprice from it), or an option's
 /// own price stays there (its volatility is implied from it). REST marks show it too.
-pub async fn pin(State(sim): State<SimState>, body: Bytes) -> Response {
-    let req: PinRequest = match parse_body(&body) {
-        Ok(r) => r,
-        Err(e) => return bad_request(&e),
-    };
+pub async fn pin(State(sim): State<SimState>, body: Bytes) -> Hooked {
+    let req: PinRequest = parse_body(&body).map_err(|e| bad_request(&e))?;
     let price = match req.price {
         None => None,
         Some(Price::Number(p)) => Some(p),
         Some(Price::Text(t)) => match t.trim().parse::<f64>() {
             Ok(p) => Some(p),
-            Err(_) => return bad_request("price must be a number"),
+            Err(_) => return Err(bad_request("price must be a number")),
         },
     };
     if price.is_some_and(|p| !(p.is_finite() && p > 0.0)) {
-        return bad_request("price must be a positive number");
+        return Err(bad_request("price must be a positive number"));
     }
     let mut m = sim.market();
     let Some(symbol) = streamer_symbol(&m, &req.symbol) else {
-        return bad_request(&format!("unknown symbol {:?}", req.symbol));
+        return Err(bad_request(&format!("unknown symbol {:?}", req.symbol)));
     };
     m.pin(&symbol, price);
-    answer(&m)
+    Ok(answer(&m))
 }
 
 #[derive(Deserialize)]
@@ -122,17 +122,16 @@ struct TickRate {
     ticks_per_sec: f64,
 }
 
-pub async fn tick_rate(State(sim): State<SimState>, body: Bytes) -> Response {
-    let req: TickRate = match parse_body(&body) {
-        Ok(r) => r,
-        Err(e) => return bad_request(&e),
-    };
+pub async fn tick_rate(State(sim): State<SimState>, body: Bytes) -> Hooked {
+    let req: TickRate = parse_body(&body).map_err(|e| bad_request(&e))?;
     if !(0.0..=MAX_TICKS_PER_SEC).contains(&req.ticks_per_sec) {
-        return bad_request(&format!("ticks-per-sec must be 0 to {MAX_TICKS_PER_SEC}"));
+        return Err(bad_request(&format!(
+            "ticks-per-sec must be 0 to {MAX_TICKS_PER_SEC}"
+        )));
     }
     let mut m = sim.market();
     m.set_control(Instant::now(), |c| c.ticks_per_sec = req.ticks_per_sec);
-    answer(&m)
+    Ok(answer(&m))
 }
 
 #[derive(Deserialize)]
@@ -142,18 +141,15 @@ struct Step {
 }
 
 /// Applies ticks now, whatever the rate or pause: deterministic movement for tests.
-pub async fn step(State(sim): State<SimState>, body: Bytes) -> Response {
-    let req: Step = match parse_body(&body) {
-        Ok(r) => r,
-        Err(e) => return bad_request(&e),
-    };
+pub async fn step(State(sim): State<SimState>, body: Bytes) -> Hooked {
+    let req: Step = parse_body(&body).map_err(|e| bad_request(&e))?;
     let n = req.ticks.unwrap_or(1);
     if n > MAX_STEP {
-        return bad_request(&format!("ticks must be at most {MAX_STEP}"));
+        return Err(bad_request(&format!("ticks must be at most {MAX_STEP}")));
     }
     let mut m = sim.market();
     m.step(n, Instant::now());
-    answer(&m)
+    Ok(answer(&m))
 }
 
 #[derive(Deserialize)]
@@ -163,19 +159,20 @@ struct SessionState {
 }
 
 /// The market hours: `Open` or `Closed` (a closed market doesn't move).
-pub async fn session(State(sim): State<SimState>, body: Bytes) -> Response {
-    let req: SessionState = match parse_body(&body) {
-        Ok(r) => r,
-        Err(e) => return bad_request(&e),
-    };
+pub async fn session(State(sim): State<SimState>, body: Bytes) -> Hooked {
+    let req: SessionState = parse_body(&body).map_err(|e| bad_request(&e))?;
     let open = match req.state.as_str() {
         "Open" => true,
         "Closed" => false,
-        other => return bad_request(&format!("state must be Open or Closed, not {other:?}")),
+        other => {
+            return Err(bad_request(&format!(
+                "state must be Open or Closed, not {other:?}"
+            )))
+        }
     };
     let mut m = sim.market();
     m.set_control(Instant::now(), |c| c.open = open);
-    answer(&m)
+    Ok(answer(&m))
 }
 
 #[derive(Deserialize)]
@@ -185,17 +182,16 @@ struct AuthDelay {
 }
 
 /// Delays `AUTH_STATE AUTHORIZED` on sockets that authorize from now on.
-pub async fn auth_delay(State(sim): State<SimState>, body: Bytes) -> Response {
-    let req: AuthDelay = match parse_body(&body) {
-        Ok(r) => r,
-        Err(e) => return bad_request(&e),
-    };
+pub async fn auth_delay(State(sim): State<SimState>, body: Bytes) -> Hooked {
+    let req: AuthDelay = parse_body(&body).map_err(|e| bad_request(&e))?;
     if req.ms > MAX_AUTH_DELAY_MS {
-        return bad_request(&format!("ms must be at most {MAX_AUTH_DELAY_MS}"));
+        return Err(bad_request(&format!(
+            "ms must be at most {MAX_AUTH_DELAY_MS}"
+        )));
     }
     let mut m = sim.market();
     m.set_control(Instant::now(), |c| c.auth_delay_ms = req.ms);
-    answer(&m)
+    Ok(answer(&m))
 }
 
 /// Closes every DXLink socket without a close frame, as a network drop would.

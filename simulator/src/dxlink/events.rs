@@ -357,3 +357,61 @@ pub fn empty_candle(symbol: &str, fields: &[String]) -> Vec<Value> {
     }
     values
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn non_finite_numbers_are_strings() {
+        assert_eq!(num(f64::NAN), json!("NaN"));
+        assert_eq!(num(f64::INFINITY), json!("Infinity"));
+        assert_eq!(num(f64::NEG_INFINITY), json!("-Infinity"));
+        assert_eq!(num(1.5), json!(1.5));
+    }
+
+    #[test]
+    fn candles_follow_the_requested_fields() {
+        let mut bar = Bar::flat(1_764_688_200_000, 245.0);
+        bar.update(246.0, 100.0);
+        let fields = names(&[
+            "eventSymbol",
+            "time",
+            "eventFlags",
+            "close",
+            "vwap",
+            "VWAP",
+            "odd",
+        ]);
+        let values = candle("AAPL{=5m}", &bar, SNAPSHOT_BEGIN, &fields);
+        assert_eq!(
+            values,
+            vec![
+                json!("AAPL{=5m}"),
+                json!(1_764_688_200_000i64),
+                json!(4),
+                json!(246.0),
+                json!(246.0),
+                json!(246.0),
+                json!("NaN"),
+            ]
+        );
+        let empty = empty_candle("X{=1d}", &names(&["eventFlags", "count", "open"]));
+        assert_eq!(empty, vec![json!(14), json!(0), json!("NaN")]);
+    }
+
+    #[test]
+    fn every_type_has_defaults_and_a_name_it_parses_back() {
+        for t in EventType::ALL {
+            assert_eq!(EventType::parse(t.name()), Some(t));
+            assert!(t
+                .default_fields()
+                .starts_with(&["eventType", "eventSymbol"]));
+        }
+        assert_eq!(EventType::parse("TimeAndSale"), None);
+    }
+}

@@ -373,3 +373,57 @@ fn hash_bar(bar: &Bar) -> u64 {
     bar.time.hash(&mut h);
     h.finish()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn setup_checks_what_it_is_given() {
+        let mut ch = Channel::default();
+        let config = ch
+            .setup(
+                3,
+                &json!({"acceptAggregationPeriod": 120, "acceptDataFormat": "FULL",
+                "acceptEventFields": {"Greeks": ["eventSymbol", "delta"], "Order": ["x"]}}),
+            )
+            .unwrap();
+        assert_eq!(config["aggregationPeriod"], 60.0, "clamped");
+        assert_eq!(config["dataFormat"], "FULL");
+        assert_eq!(
+            config["eventFields"],
+            json!({"Greeks": ["eventSymbol", "delta"]})
+        );
+        assert!(ch.setup(3, &json!({"acceptDataFormat": "XML"})).is_err());
+        assert!(ch
+            .setup(3, &json!({"acceptAggregationPeriod": -1}))
+            .is_err());
+        assert!(ch
+            .setup(3, &json!({"acceptEventFields": {"Quote": [1]}}))
+            .is_err());
+        // Nothing given: nothing changes, and the answer says so.
+        let same = ch.setup(3, &json!({})).unwrap();
+        assert_eq!(same["dataFormat"], "FULL");
+        assert!(same.get("eventFields").is_none());
+    }
+
+    #[test]
+    fn subscriptions_reset_remove_add_and_count_duplicates() {
+        let mut ch = Channel::default();
+        let add = |s: &str| json!({"type": "Quote", "symbol": s});
+        ch.subscribe(&json!({"add": [add("A"), add("B"), add("A")]}))
+            .unwrap();
+        assert_eq!(ch.subscriptions(), 2);
+        let change = ch
+            .subscribe(&json!({"remove": [add("B")], "add": [add("A")]}))
+            .unwrap();
+        assert_eq!((change.added, change.duplicates), (1, 1));
+        assert_eq!(ch.subscriptions(), 1);
+        ch.subscribe(&json!({"reset": true, "add": [add("C")]}))
+            .unwrap();
+        assert_eq!(ch.subscriptions(), 1);
+        assert!(ch.subs.contains_key(&("Quote".to_owned(), "C".to_owned())));
+        assert!(ch.subscribe(&json!({"add": [{"symbol": "C"}]})).is_err());
+        assert!(ch.subscribe(&json!({"add": {"type": "Quote"}})).is_err());
+    }
+}

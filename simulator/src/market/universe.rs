@@ -82,14 +82,14 @@ impl Builder {
         if let Some(&i) = self.by_rest.get(&h.symbol) {
             return Some(i);
         }
-        let mark = h.mark?;
         let listing = match h.instrument_type.as_str() {
             "Equity" => Listing {
                 symbol: h.symbol.clone(),
                 rest_symbol: h.symbol.clone(),
                 description: h.symbol.clone(),
                 kind: Kind::Stock,
-                price: mark,
+                // An unlisted equity needs a price to start from: only fixture positions have one.
+                price: h.mark?,
                 vol: 0.3,
                 beta: 1.0,
                 daily_volume: 1e6,
@@ -101,13 +101,18 @@ impl Builder {
             },
             "Future" => {
                 let contract = catalog::FutureContract::parse(&h.symbol, today)?;
+                // Ledger legs and watchlist entries only while the contract trades.
+                if h.mark.is_none() && contract.expiration() < today {
+                    return None;
+                }
                 let front = catalog::futures(today).into_iter().find(|f| {
                     f.rest_symbol.get(..f.rest_symbol.len() - 2) == Some(&contract.root)
                 })?;
+                // Another month of a listed root starts at the front month's price.
                 Listing {
                     symbol: contract.streamer_symbol(),
                     rest_symbol: h.symbol.clone(),
-                    price: mark,
+                    price: h.mark.unwrap_or(front.price),
                     ..front
                 }
             }
