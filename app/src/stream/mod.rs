@@ -101,22 +101,26 @@ pub fn status() -> Signal<Status> {
     runtime::with(|rt| rt.status.into()).unwrap_or_else(|| Signal::stored(Status::Idle))
 }
 
-/// The latest-event signal for (`event_type`, `symbol`), subscribed while the view lives.
+/// The slot of (`event_type`, `symbol`), subscribed while the calling view lives.
 #[inline(never)]
-fn latest(event_type: EventType, symbol: &str) -> store::Latest {
-    runtime::hold(Subscription::new(event_type, symbol));
-    runtime::with(|rt| rt.store.latest(&rt.owner, event_type, symbol))
-        .unwrap_or_else(|| RwSignal::new(None))
+fn slot(event_type: EventType, symbol: &str, from_time: Option<i64>) -> RwSignal<store::Slot> {
+    runtime::hold(Subscription {
+        event_type,
+        symbol: symbol.to_owned(),
+        from_time,
+    });
+    runtime::with(|rt| rt.store.slot(&rt.owner, event_type, symbol))
+        .unwrap_or_else(|| RwSignal::new(store::Slot::Empty))
 }
 
 macro_rules! latest_signal {
     ($(#[$doc:meta])* $name:ident, $variant:ident) => {
         $(#[$doc])*
         pub fn $name(symbol: &str) -> Signal<Option<$variant>> {
-            let latest = latest(EventType::$variant, symbol);
+            let slot = slot(EventType::$variant, symbol, None);
             Signal::derive(move || {
-                latest.with(|event| match event {
-                    Some(Event::$variant(e)) => Some(e.clone()),
+                slot.with(|slot| match slot {
+                    store::Slot::Latest(Event::$variant(e)) => Some(e.clone()),
                     _ => None,
                 })
             })
@@ -153,12 +157,11 @@ latest_signal!(
 /// The bars of candle symbol `symbol` (`SPY{=5m}`) from `from_time` (epoch ms), oldest first:
 /// the history, then the live bar as it changes.
 pub fn candles(symbol: &str, from_time: i64) -> Signal<Vec<Candle>> {
-    runtime::hold(Subscription {
-        event_type: EventType::Candle,
-        symbol: symbol.to_owned(),
-        from_time: Some(from_time),
-    });
-    runtime::with(|rt| rt.store.candles(&rt.owner, symbol))
-        .unwrap_or_else(|| RwSignal::new(Vec::new()))
-        .into()
+    let slot = slot(EventType::Candle, symbol, Some(from_time));
+    Signal::derive(move || {
+        slot.with(|slot| match slot {
+            store::Slot::Series(list) => list.clone(),
+            _ => Vec::new(),
+        })
+    })
 }

@@ -496,7 +496,7 @@ fn fetch(parts: &[&str], query: &str, then: Answer) {
 fn host_for_display(url: &str) -> String {
     // Character patterns only: a `"://"` pattern would bring the substring searcher along.
     let (scheme, rest) = match url.split_once(':') {
-        Some((scheme, rest)) => (scheme, rest.trim_start_matches('/')),
+        Some((scheme, rest)) => (scheme, rest.strip_prefix("//").unwrap_or(rest)),
         None => ("", url),
     };
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");

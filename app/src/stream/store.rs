@@ -1,55 +1,47 @@
-//! The latest event per (event type, symbol), one Leptos signal each, created when a view first
-//! asks; and each candle symbol's series. Events for keys nobody asked for are dropped.
+//! One Leptos signal per (event type, symbol), created when a view first asks: the latest event,
+//! or for candles the series. Events for keys nobody asked for are dropped.
 //!
 //! A `FEED_DATA` message's events are applied in one synchronous pass: Leptos 0.8 runs effects
 //! after the current task, so a view reading several of the signals set here updates once per
-//! message, not once per event.
+//! message, not once per event. All slots share one signal type, so the signal machinery is
+//! compiled once.
 
 use leptos::prelude::*;
 use pocket_shared::dxlink::{Candle, Event, EventType};
 
-/// The newest event of one kind for one symbol.
-pub type Latest = RwSignal<Option<Event>>;
+/// What a view sees of one (event type, symbol).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum Slot {
+    /// Nothing arrived yet.
+    #[default]
+    Empty,
+    /// The newest event (all types but candles).
+    Latest(Event),
+    /// A candle symbol's bars, oldest first.
+    Series(Vec<Candle>),
+}
 
 /// Sorted by key (a vector: smaller in the wasm than a map, and as fast at this size).
 #[derive(Default)]
 pub struct Store {
-    latest: Vec<((EventType, String), Latest)>,
-    candles: Vec<(String, RwSignal<Vec<Candle>>)>,
+    slots: Vec<((EventType, String), RwSignal<Slot>)>,
 }
 
 impl Store {
-    fn find_latest(&self, event_type: EventType, symbol: &str) -> Result<usize, usize> {
-        self.latest
+    fn find(&self, event_type: EventType, symbol: &str) -> Result<usize, usize> {
+        self.slots
             .binary_search_by(|((t, s), _)| (*t, s.as_str()).cmp(&(event_type, symbol)))
     }
 
-    fn find_candles(&self, symbol: &str) -> Result<usize, usize> {
-        self.candles
-            .binary_search_by(|(s, _)| s.as_str().cmp(symbol))
-    }
-
-    /// The signal for (`event_type`, `symbol`), created under `owner` (the stream's, so it
+    /// The signal of (`event_type`, `symbol`), created under `owner` (the stream's, so it
     /// outlives the view that asked first and keeps the last value for the next one).
-    pub fn latest(&mut self, owner: &Owner, event_type: EventType, symbol: &str) -> Latest {
-        match self.find_latest(event_type, symbol) {
-            Ok(i) => self.latest[i].1,
+    pub fn slot(&mut self, owner: &Owner, event_type: EventType, symbol: &str) -> RwSignal<Slot> {
+        match self.find(event_type, symbol) {
+            Ok(i) => self.slots[i].1,
             Err(i) => {
-                let signal = owner.with(|| RwSignal::new(None));
-                self.latest
+                let signal = owner.with(|| RwSignal::new(Slot::Empty));
+                self.slots
                     .insert(i, ((event_type, symbol.to_owned()), signal));
-                signal
-            }
-        }
-    }
-
-    /// The series of candle symbol `symbol` (`AAPL{=5m}`), oldest first.
-    pub fn candles(&mut self, owner: &Owner, symbol: &str) -> RwSignal<Vec<Candle>> {
-        match self.find_candles(symbol) {
-            Ok(i) => self.candles[i].1,
-            Err(i) => {
-                let signal = owner.with(|| RwSignal::new(Vec::new()));
-                self.candles.insert(i, (symbol.to_owned(), signal));
                 signal
             }
         }
@@ -59,13 +51,20 @@ impl Store {
     #[inline(never)]
     pub fn apply(&self, events: Vec<Event>) {
         for event in events {
-            if let Event::Candle(candle) = event {
-                if let Ok(i) = self.find_candles(&candle.symbol) {
-                    self.candles[i].1.update(|list| merge_candle(list, candle));
+            let Ok(i) = self.find(event.event_type(), event.symbol()) else {
+                continue;
+            };
+            self.slots[i].1.update(|slot| match event {
+                Event::Candle(candle) => {
+                    if !matches!(slot, Slot::Series(_)) {
+                        *slot = Slot::Series(Vec::new());
+                    }
+                    if let Slot::Series(list) = slot {
+                        merge_candle(list, candle);
+                    }
                 }
-            } else if let Ok(i) = self.find_latest(event.event_type(), event.symbol()) {
-                self.latest[i].1.set(Some(event));
-            }
+                event => *slot = Slot::Latest(event),
+            });
         }
     }
 }

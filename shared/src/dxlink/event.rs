@@ -454,7 +454,7 @@ pub fn decimal_value(v: &Value) -> Option<Decimal> {
 /// `Decimal::from_scientific`; beyond ±60 the value is out of range.
 fn parse_number(text: &str) -> Option<Decimal> {
     let (mantissa, mut exponent) = match text.find(['e', 'E']) {
-        Some(i) => (&text[..i], text[i + 1..].parse::<i32>().ok()?),
+        Some(i) => (&text[..i], parse_int(&text[i + 1..])?),
         None => (text, 0),
     };
     let mut value = Decimal::from_str(mantissa).ok()?;
@@ -472,6 +472,27 @@ fn parse_number(text: &str) -> Option<Decimal> {
     Some(value)
 }
 
+/// `[+-]digits` as an `i64` (at most 18 digits). One small parser for every integer in this
+/// module and the URL policy, instead of a `str::parse` copy per integer type in the wasm.
+pub(crate) fn parse_int(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut value: i64 = 0;
+    for b in digits.bytes() {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + i64::from(b - b'0');
+    }
+    Some(if negative { -value } else { value })
+}
+
 /// A whole number (times, flags): an integral JSON number within ±2^53 or a numeric string.
 fn int_value(v: &Value) -> Option<i64> {
     match v {
@@ -480,7 +501,7 @@ fn int_value(v: &Value) -> Option<i64> {
                 .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
                 .map(|f| f as i64)
         }),
-        Value::String(s) => s.trim().parse().ok(),
+        Value::String(s) => parse_int(s.trim()),
         _ => None,
     }
 }
@@ -667,6 +688,24 @@ mod tests {
         assert_eq!(int_value(&json!(1.5)), None);
         assert_eq!(int_value(&json!("NaN")), None);
         assert_eq!(int_value(&json!("14")), Some(14));
+        assert_eq!(parse_int("-0042"), Some(-42));
+        assert_eq!(parse_int("+7"), Some(7));
+        assert_eq!(
+            parse_int("999999999999999999"),
+            Some(999_999_999_999_999_999)
+        );
+        for bad in [
+            "",
+            "-",
+            "+",
+            "1a",
+            "1.0",
+            " 1",
+            "--1",
+            "9999999999999999999",
+        ] {
+            assert_eq!(parse_int(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -123,7 +123,9 @@ impl<'a> Parts<'a> {
                 if port.is_empty() || port.len() > 5 || !port.bytes().all(|b| b.is_ascii_digit()) {
                     return None;
                 }
-                let port: u16 = port.parse().ok().filter(|p| *p > 0)?;
+                let port = super::event::parse_int(port)
+                    .filter(|p| (1..=65535).contains(p))
+                    .and_then(|p| u16::try_from(p).ok())?;
                 (host, Some(port))
             }
             None => (authority, None),
@@ -179,7 +181,7 @@ fn host_kind(host: &str) -> Option<HostKind> {
         && labels.iter().all(|l| {
             l.bytes().all(|b| b.is_ascii_digit())
                 && (l.len() == 1 || !l.starts_with('0'))
-                && l.parse::<u8>().is_ok()
+                && super::event::parse_int(l).is_some_and(|n| n <= 255)
         });
     canonical.then_some(HostKind::Ip)
 }
