@@ -28,7 +28,7 @@ printf '  %-44s %10d %10d   (budget %d brotli: %s)\n' TOTAL "$total_raw" "$total
 # hundred bytes, with real (demangled) function names.
 echo
 echo "Largest contributors to the app wasm (twiggy top 20; wasm-opt -Oz -g of Trunk's wasm-bindgen output):"
-bindgen_wasm=target/wasm-bindgen/release/pocket-app_bg.wasm
+bindgen_wasm="${CARGO_TARGET_DIR:-target}/wasm-bindgen/release/pocket-app_bg.wasm"
 if ! command -v twiggy >/dev/null; then
   echo "  twiggy not installed (scripts/setup.sh installs it)"
 elif [ ! -f "$bindgen_wasm" ]; then

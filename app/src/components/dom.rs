@@ -80,6 +80,11 @@ impl El {
         self
     }
 
+    /// The element itself, to change it in place later (a live figure).
+    pub fn element(&self) -> Element {
+        self.0.clone()
+    }
+
     pub fn maybe(self, child: Option<El>) -> El {
         match child {
             Some(c) => self.child(c),
@@ -102,6 +107,23 @@ impl El {
 #[inline(never)]
 pub fn set_attr(element: &Element, name: &str, value: &str) {
     let _ = element.set_attribute(name, value);
+}
+
+/// Replaces an element's text, only when it differs (a live figure that did not change
+/// costs no DOM write).
+#[inline(never)]
+pub fn set_text(element: &Element, text: &str) {
+    if element.text_content().as_deref() != Some(text) {
+        element.set_text_content(Some(text));
+    }
+}
+
+/// Replaces an element's class, only when it differs.
+#[inline(never)]
+pub fn set_class(element: &Element, class: &str) {
+    if element.class_name() != class {
+        element.set_class_name(class);
+    }
 }
 
 /// The first element under `parent` that matches `selector`.

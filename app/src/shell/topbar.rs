@@ -76,6 +76,7 @@ pub fn TopBar(
                     </span>
                 </div>
                 <div class="topbar-actions">
+                    <crate::stream::StreamStatus />
                     <span class="topbar-meta" aria-live="polite">
                         {move || updated().map(|u| view! { <span class="updated">{u}</span> })}
                     </span>

@@ -1,0 +1,98 @@
+//! Portfolio risk at a glance, at the top of the positions card: beta-weighted delta against SPY,
+//! theta in dollars per day and net vega, live (formulas and a worked example:
+//! `pocket_shared::risk`).
+
+use leptos::prelude::*;
+use pocket_shared::dxlink::Quote;
+use pocket_shared::risk::{self, RiskInput, RiskSummary};
+use web_sys::Element;
+
+use super::live::Figures;
+use super::table::signed_number;
+use crate::components::dom::{self, El};
+use crate::format;
+use crate::stream;
+
+fn figure(label: &str, testid: &str, unit: &str) -> (El, Element) {
+    let value = El::new("dd", "").attr("data-testid", testid);
+    let el = value.element();
+    let stat = El::new("div", "stat")
+        .child(El::leaf("dt", "", label))
+        .child(value.text(""))
+        .maybe((!unit.is_empty()).then(|| El::leaf("small", "unit", unit)));
+    (stat, el)
+}
+
+/// What the strip says: the three figures, and a note when some positions are not counted.
+fn texts(summary: Option<&RiskSummary>) -> [String; 4] {
+    let Some(s) = summary else {
+        let dash = "—".to_owned();
+        return [
+            dash.clone(),
+            dash.clone(),
+            dash,
+            "Waiting for live prices".into(),
+        ];
+    };
+    [
+        signed_number(s.beta_weighted_delta, 1),
+        format::money_signed(s.theta_per_day),
+        format::money_signed(s.vega),
+        missing_note(s.missing),
+    ]
+}
+
+/// Says how many positions the figures leave out (none: nothing to say).
+fn missing_note(missing: usize) -> String {
+    match missing {
+        0 => String::new(),
+        1 => "1 position without live Greeks or beta is not counted".into(),
+        n => format!("{n} positions without live Greeks or beta are not counted"),
+    }
+}
+
+/// The strip over `rows` (every position's live figures); SPY's mid is the yardstick.
+pub fn risk_strip(rows: Vec<Memo<Figures>>) -> El {
+    let spy = stream::quote("SPY");
+    let (delta, delta_el) = figure("Beta-weighted Δ", "risk-delta", "SPY shares");
+    let (theta, theta_el) = figure("Theta", "risk-theta", "per day");
+    let (vega, vega_el) = figure("Vega", "risk-vega", "per vol point");
+    let note = El::new("p", "risk-note muted").attr("data-testid", "risk-note");
+    let note_el = note.element();
+    Effect::new(move |_| {
+        let inputs: Vec<RiskInput> = rows.iter().map(|m| m.with(|f| f.risk.clone())).collect();
+        let spy_mid = spy.with(|q| q.as_ref().and_then(Quote::mid));
+        let summary = spy_mid.and_then(|p| risk::summarize(&inputs, p));
+        let [d, t, v, n] = texts(summary.as_ref());
+        dom::set_text(&delta_el, &d);
+        dom::set_text(&theta_el, &t);
+        dom::set_text(&vega_el, &v);
+        dom::set_text(&note_el, &n);
+    });
+    El::new("section", "risk")
+        .attr("aria-label", "Portfolio risk")
+        .attr("data-testid", "risk-summary")
+        .child(
+            El::new("dl", "stats risk-stats")
+                .child(delta)
+                .child(theta)
+                .child(vega),
+        )
+        .child(note)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn waiting_and_partial_notes() {
+        assert_eq!(texts(None)[3], "Waiting for live prices");
+        assert_eq!(texts(None)[0], "—");
+        assert_eq!(missing_note(0), "");
+        assert_eq!(
+            missing_note(2),
+            "2 positions without live Greeks or beta are not counted"
+        );
+    }
+}
