@@ -20,7 +20,10 @@ files=("$@"); [ ${#files[@]} -gt 0 ] || files=(e2e/*.test.mjs)  # not e2e/sdk/: 
 TEST_VARS="$OUT/test.dev.vars"
 ensure_dev_vars "$TEST_VARS"
 trap stop_servers EXIT
-start_simulator "$SIM_PORT" "$APP_PORT" --redirect-uri "http://localhost:$SHORT_PORT/callback"
+# A frozen market (every REST figure equals its fixture); a test that needs prices to move uses
+# the /sim/market hooks (tick-rate, step, pin).
+start_simulator "$SIM_PORT" "$APP_PORT" --redirect-uri "http://localhost:$SHORT_PORT/callback" \
+  --ticks-per-sec 0
 rm -rf "$OUT/wrangler-state" "$OUT/wrangler-state-short"
 start_worker "$APP_PORT" "$SIM_PORT" --env-file "$TEST_VARS" --persist-to "$OUT/wrangler-state"
 WORKER_LOG=worker-short.log start_worker "$SHORT_PORT" "$SIM_PORT" --env-file "$TEST_VARS" \
