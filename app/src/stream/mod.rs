@@ -1,8 +1,8 @@
 //! Live market data: the app's one DXLink client (docs/tastytrade.md §6.9).
 //!
 //! A view asks for what it shows — `stream::quote("SPY")`, `stream::greeks(".SPY261218C600")`,
-//! `stream::candles("SPY{=5m}", from)` — and gets a signal that follows the market while the
-//! view lives: the subscription is released when the view is cleaned up, so what is streamed
+//! `stream::candles("SPY{=5m}", from)` — and gets a [`Live`] value that follows the market
+//! while the view lives (`move || quote.get()` in a view): the subscription is released when the view is cleaned up, so what is streamed
 //! follows what is on screen. Views asking for the same thing share one subscription and one
 //! signal. Call these inside a component (they register a cleanup on the current owner).
 //!
@@ -113,55 +113,88 @@ fn slot(event_type: EventType, symbol: &str, from_time: Option<i64>) -> RwSignal
         .unwrap_or_else(|| RwSignal::new(store::Slot::Empty))
 }
 
-macro_rules! latest_signal {
+/// One live value (`Copy`). [`Live::get`] inside a reactive closure (a view, a memo, an effect)
+/// follows it. Not a `Signal<T>`: every slot is one signal type underneath, so a screen that
+/// reads five event types compiles the signal machinery once, not five times.
+pub struct Live<T: 'static> {
+    slot: RwSignal<store::Slot>,
+    pick: fn(&store::Slot) -> Option<T>,
+}
+
+impl<T: 'static> Clone for Live<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: 'static> Copy for Live<T> {}
+
+impl<T: 'static> Live<T> {
+    /// The latest value (`None` until the first event), tracked.
+    pub fn get(&self) -> Option<T> {
+        self.slot.with(self.pick)
+    }
+
+    /// The latest value, not tracked.
+    pub fn get_untracked(&self) -> Option<T> {
+        self.slot.with_untracked(self.pick)
+    }
+
+    /// `f` of the latest value, tracked (as `Signal::with`).
+    pub fn with<R>(&self, f: impl FnOnce(&Option<T>) -> R) -> R {
+        f(&self.get())
+    }
+}
+
+macro_rules! live {
     ($(#[$doc:meta])* $name:ident, $variant:ident) => {
         $(#[$doc])*
-        pub fn $name(symbol: &str) -> Signal<Option<$variant>> {
-            let slot = slot(EventType::$variant, symbol, None);
-            Signal::derive(move || {
-                slot.with(|slot| match slot {
+        pub fn $name(symbol: &str) -> Live<$variant> {
+            Live {
+                slot: slot(EventType::$variant, symbol, None),
+                pick: |slot| match slot {
                     store::Slot::Latest(Event::$variant(e)) => Some(e.clone()),
                     _ => None,
-                })
-            })
+                },
+            }
         }
     };
 }
 
-latest_signal!(
+live!(
     /// Bid and ask of `symbol` (a streamer symbol: `SPY`, `.SPY261218C600`, `/ESZ26:XCME`).
     quote,
     Quote
 );
-latest_signal!(
+live!(
     /// Last trade, change and day volume of `symbol`.
     trade,
     Trade
 );
-latest_signal!(
+live!(
     /// Greeks and implied volatility of option `symbol`.
     greeks,
     Greeks
 );
-latest_signal!(
+live!(
     /// Day open/high/low, previous close and open interest of `symbol`.
     summary,
     Summary
 );
-latest_signal!(
+live!(
     /// Description, trading status and 52-week range of `symbol`.
     profile,
     Profile
 );
 
 /// The bars of candle symbol `symbol` (`SPY{=5m}`) from `from_time` (epoch ms), oldest first:
-/// the history, then the live bar as it changes.
-pub fn candles(symbol: &str, from_time: i64) -> Signal<Vec<Candle>> {
-    let slot = slot(EventType::Candle, symbol, Some(from_time));
-    Signal::derive(move || {
-        slot.with(|slot| match slot {
-            store::Slot::Series(list) => list.clone(),
-            _ => Vec::new(),
-        })
-    })
+/// the history, then the live bar as it changes (`None` until the history arrives).
+pub fn candles(symbol: &str, from_time: i64) -> Live<Vec<Candle>> {
+    Live {
+        slot: slot(EventType::Candle, symbol, Some(from_time)),
+        pick: |slot| match slot {
+            store::Slot::Series(list) => Some(list.clone()),
+            _ => None,
+        },
+    }
 }
