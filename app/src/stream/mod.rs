@@ -12,10 +12,6 @@
 //! - `runtime`: token, URL policy, socket, reconnects, visibility, market hours.
 //! - [`StreamStatus`]: the status line (`data-testid="stream-status"`).
 
-// The screens subscribe in the next step of issue 7 (positions, watchlists, quote screen) and
-// the top bar places the status line; until then the public API has no caller.
-#![allow(dead_code)]
-
 pub mod session;
 pub mod store;
 pub mod subscriptions;
@@ -33,7 +29,6 @@ use pocket_shared::dxlink::{
 };
 
 pub use runtime::provide;
-#[allow(unused_imports)]
 pub use status::StreamStatus;
 
 /// The stream as the status line shows it.
@@ -135,11 +130,6 @@ impl<T: 'static> Live<T> {
         self.slot.with(self.pick)
     }
 
-    /// The latest value, not tracked.
-    pub fn get_untracked(&self) -> Option<T> {
-        self.slot.with_untracked(self.pick)
-    }
-
     /// `f` of the latest value, tracked (as `Signal::with`).
     pub fn with<R>(&self, f: impl FnOnce(&Option<T>) -> R) -> R {
         f(&self.get())
@@ -168,6 +158,7 @@ live!(
 );
 live!(
     /// Last trade, change and day volume of `symbol`.
+    #[allow(dead_code)] // for the watchlist and quote screens (issue 7 §3)
     trade,
     Trade
 );
@@ -183,12 +174,14 @@ live!(
 );
 live!(
     /// Description, trading status and 52-week range of `symbol`.
+    #[allow(dead_code)] // for the quote screen (issue 7 §3)
     profile,
     Profile
 );
 
 /// The bars of candle symbol `symbol` (`SPY{=5m}`) from `from_time` (epoch ms), oldest first:
 /// the history, then the live bar as it changes (`None` until the history arrives).
+#[allow(dead_code)] // for the quote screen's day chart (issue 7 §3)
 pub fn candles(symbol: &str, from_time: i64) -> Live<Vec<Candle>> {
     Live {
         slot: slot(EventType::Candle, symbol, Some(from_time)),
