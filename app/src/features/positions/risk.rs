@@ -14,12 +14,15 @@ use crate::format;
 use crate::stream;
 
 fn figure(label: &str, testid: &str, unit: &str) -> (El, Element) {
-    let value = El::new("dd", "").attr("data-testid", testid);
+    let value = El::new("span", "").attr("data-testid", testid);
     let el = value.element();
     let stat = El::new("div", "stat")
         .child(El::leaf("dt", "", label))
-        .child(value.text(""))
-        .maybe((!unit.is_empty()).then(|| El::leaf("small", "unit", unit)));
+        .child(
+            El::new("dd", "")
+                .child(value)
+                .child(El::leaf("small", "unit", unit)),
+        );
     (stat, el)
 }
 
@@ -59,7 +62,7 @@ pub fn risk_strip(rows: Vec<Memo<Figures>>) -> El {
     let (vega, vega_el) = figure("Vega", "risk-vega", "per vol point");
     let note = El::new("p", "risk-note muted").attr("data-testid", "risk-note");
     let note_el = note.element();
-    Effect::new(move |_| {
+    let show = move || {
         let inputs: Vec<RiskInput> = rows.iter().map(|m| m.with(|f| f.risk.clone())).collect();
         let spy_mid = spy.with(|q| q.as_ref().and_then(Quote::mid));
         let summary = spy_mid.and_then(|p| risk::summarize(&inputs, p));
@@ -68,7 +71,9 @@ pub fn risk_strip(rows: Vec<Memo<Figures>>) -> El {
         dom::set_text(&theta_el, &t);
         dom::set_text(&vega_el, &v);
         dom::set_text(&note_el, &n);
-    });
+    };
+    untrack(&show);
+    Effect::new(move |_| show());
     El::new("section", "risk")
         .attr("aria-label", "Portfolio risk")
         .attr("data-testid", "risk-summary")

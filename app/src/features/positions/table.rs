@@ -349,6 +349,8 @@ fn position_rows(row: &Row, index: usize, figures: Memo<Figures>) -> [El; 2] {
         open_pct: open_pct.element(),
         greeks: cells_greeks,
     };
+    // Drawn now (the row is complete when it appears), then kept live.
+    cells.show(p, &figures.get_untracked());
     let position = p.clone();
     Effect::new(move |_| figures.with(|f| cells.show(&position, f)));
 
@@ -403,14 +405,17 @@ fn totals_line(
     let (day_el, open_el) = (day.element(), open.element());
     let (day_label, open_label) = (labelled("Day", day), labelled("Open", open));
     let (day_label_el, open_label_el) = (day_label.element(), open_label.element());
-    Effect::new(move |_| {
+    let show = move || {
         let all: Vec<Figures> = figures.iter().map(|m| m.get()).collect();
         let (day, open) = totals(all.iter());
         show_if(&day_label_el, day.is_some());
         show_pl(&day_el, day.flatten());
         show_if(&open_label_el, open.is_some());
         show_pl(&open_el, open.flatten());
-    });
+    };
+    // Drawn now, then kept live.
+    untrack(&show);
+    Effect::new(move |_| show());
     El::new("span", class).child(day_label).child(open_label)
 }
 
