@@ -214,6 +214,19 @@ impl Client {
         true
     }
 
+    /// [`Client::pump`], failing the test with the client's state when `what` does not happen.
+    fn expect(&mut self, what: &str, limit: Duration, done: impl Fn(&Client) -> bool) {
+        if !self.pump(limit, done) {
+            panic!(
+                "{what}: not within {limit:?}; link {:?}, closed {}, {} events, last decode error {:?}",
+                self.link,
+                self.closed,
+                self.events.len(),
+                self.session.last_decode_error
+            );
+        }
+    }
+
     fn has(&self, event_type: EventType, symbol: &str) -> bool {
         self.events
             .iter()
@@ -233,7 +246,8 @@ fn wanted(symbols: &[(EventType, &str)], candle_from: i64) -> Wanted {
     wanted
 }
 
-const LIMIT: Duration = Duration::from_secs(10);
+/// Generous: the machine running the tests may be busy.
+const LIMIT: Duration = Duration::from_secs(15);
 
 #[test]
 fn against_the_simulator() {
@@ -271,17 +285,9 @@ fn against_the_simulator() {
 
     // Live data of every kind, decoded against the simulator's FEED_CONFIG.
     let mut client = Client::connect(&url, &token.token, wanted(&set, from));
-    assert!(
-        client.pump(LIMIT, |c| c.link == Link::Live),
-        "not live: {:?}",
-        client.link
-    );
+    client.expect("live", LIMIT, |c| c.link == Link::Live);
     let all_kinds = |c: &Client| set.iter().all(|(t, symbol)| c.has(*t, symbol));
-    assert!(
-        client.pump(LIMIT, all_kinds),
-        "missing kinds; got {:?}",
-        client.events.len()
-    );
+    client.expect("every kind of event", LIMIT, all_kinds);
     for event in &client.events {
         match event {
             Event::Quote(q) if q.symbol == "SPY" => {
@@ -323,18 +329,27 @@ fn against_the_simulator() {
         .acquire(Subscription::new(EventType::Quote, "QQQ"));
     client.input(Input::WantedChanged);
     client.events.clear();
-    assert!(client.pump(LIMIT, |c| c.has(EventType::Quote, "QQQ")));
+    client.expect("QQQ after the change", LIMIT, |c| {
+        c.has(EventType::Quote, "QQQ")
+    });
     let sockets = sim.sockets();
     assert_eq!(sockets[0]["add-requests"], set.len() + 1, "{sockets:?}");
     assert_eq!(sockets[0]["subscriptions"], set.len(), "{sockets:?}");
 
     // The simulator drops the socket; a new connection resubscribes once, with reset.
     sim.hook("/sim/market/drop-sockets", json!({}));
-    assert!(client.pump(LIMIT, |c| c.closed), "the drop was not noticed");
+    client.expect("the drop noticed", LIMIT, |c| c.closed);
     let wanted_again = std::mem::take(&mut client.wanted);
     let mut client = Client::connect(&url, &token.token, wanted_again);
-    assert!(client.pump(LIMIT, |c| c.link == Link::Live
-        && c.has(EventType::Quote, "QQQ")));
+    // Everything again (the new connection's first data), so that nothing is still on its way
+    // when the feed is paused below.
+    let now_wanted: Vec<(EventType, &str)> = set
+        .iter()
+        .map(|&(t, s)| if s == "AAPL" { (t, "QQQ") } else { (t, s) })
+        .collect();
+    client.expect("every kind again after the drop", LIMIT, |c| {
+        c.link == Link::Live && now_wanted.iter().all(|(t, s)| c.has(*t, s))
+    });
     let sockets = sim.sockets();
     assert_eq!(sockets.len(), 1, "{sockets:?}");
     assert_eq!(sockets[0]["add-requests"], set.len(), "{sockets:?}");
@@ -342,20 +357,20 @@ fn against_the_simulator() {
 
     // A paused feed goes stale after 15 s; resumed, live again.
     sim.hook("/sim/market/pause", json!({}));
-    assert!(
-        client.pump(Duration::from_secs(25), |c| c.link == Link::Stale),
-        "{:?}",
-        client.link
-    );
+    client.expect("stale while paused", Duration::from_secs(40), |c| {
+        c.link == Link::Stale
+    });
     sim.hook("/sim/market/resume", json!({}));
-    assert!(client.pump(LIMIT, |c| c.link == Link::Live));
+    client.expect("live after resuming", LIMIT, |c| c.link == Link::Live);
     drop(client);
 
     // AUTHORIZED delayed by the simulator: still waits for it, then live.
     sim.hook("/sim/market/auth-delay", json!({"ms": 2000}));
     let mut client = Client::connect(&url, &token.token, wanted(&set[..1], from));
     let started = Instant::now();
-    assert!(client.pump(LIMIT, |c| c.link == Link::Live));
+    client.expect("live after a delayed AUTHORIZED", LIMIT, |c| {
+        c.link == Link::Live
+    });
     assert!(started.elapsed() >= Duration::from_millis(1900));
     sim.hook("/sim/market/auth-delay", json!({"ms": 0}));
     drop(client);
@@ -366,17 +381,22 @@ fn against_the_simulator() {
         &Secret::new("not-a-quote-token"),
         wanted(&set[..1], from),
     );
-    assert!(client.pump(LIMIT, |c| matches!(c.link, Link::Ended(_)) || c.closed));
+    client.expect("a bad token refused", LIMIT, |c| {
+        matches!(c.link, Link::Ended(_)) || c.closed
+    });
     assert_eq!(client.link, Link::Ended(Ended::TokenRejected));
 
     // An expired token is refused too; a renewed one works.
     sim.hook("/sim/market/expire-quote-tokens", json!({}));
     let mut client = Client::connect(&url, &token.token, wanted(&set[..1], from));
-    assert!(client.pump(LIMIT, |c| matches!(c.link, Link::Ended(_)) || c.closed));
+    client.expect("an expired token refused", LIMIT, |c| {
+        matches!(c.link, Link::Ended(_)) || c.closed
+    });
     assert_eq!(client.link, Link::Ended(Ended::TokenRejected));
     let renewed = sim.quote_token();
     assert_ne!(renewed.token, token.token);
     let mut client = Client::connect(&renewed.dxlink_url, &renewed.token, wanted(&set[..1], from));
-    assert!(client.pump(LIMIT, |c| c.link == Link::Live
-        && c.has(EventType::Quote, "SPY")));
+    client.expect("live with a renewed token", LIMIT, |c| {
+        c.link == Link::Live && c.has(EventType::Quote, "SPY")
+    });
 }
