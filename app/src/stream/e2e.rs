@@ -127,6 +127,25 @@ impl Sim {
     }
 }
 
+/// Puts the simulator's market back (rate, running, no AUTH delay, no sockets) when dropped.
+struct Restore<'a> {
+    sim: &'a Sim,
+    ticks_per_sec: Value,
+}
+
+impl Drop for Restore<'_> {
+    fn drop(&mut self) {
+        let sim = self.sim;
+        sim.hook(
+            "/sim/market/tick-rate",
+            json!({"ticks-per-sec": self.ticks_per_sec}),
+        );
+        sim.hook("/sim/market/resume", json!({}));
+        sim.hook("/sim/market/auth-delay", json!({"ms": 0}));
+        sim.hook("/sim/market/drop-sockets", json!({}));
+    }
+}
+
 fn dechunk(body: &str) -> String {
     let mut out = String::new();
     let mut rest = body;
@@ -255,6 +274,14 @@ fn against_the_simulator() {
         eprintln!("POCKET_SIM_URL unset: the DXLink end-to-end test is skipped");
         return;
     };
+    // The end-to-end simulator runs a frozen market (scripts/e2e.sh); this test needs it to
+    // move, and puts it back as it was afterwards, pass or fail.
+    let before = sim.json("GET", "/sim/market", &[], "");
+    let _restore = Restore {
+        sim: &sim,
+        ticks_per_sec: before["ticks-per-sec"].clone(),
+    };
+    sim.hook("/sim/market/tick-rate", json!({"ticks-per-sec": 5}));
     sim.hook("/sim/market/resume", json!({}));
     sim.hook("/sim/market/auth-delay", json!({"ms": 0}));
     sim.hook("/sim/market/drop-sockets", json!({}));
