@@ -10,7 +10,7 @@ mod risk;
 mod table;
 
 use leptos::prelude::*;
-use pocket_shared::tastytrade::{Items, MarketMetric, Position};
+use pocket_shared::tastytrade::Position;
 use wasm_bindgen::JsCast;
 
 use crate::api;
@@ -39,13 +39,10 @@ fn metric_symbols(list: &[Position]) -> String {
 
 /// Betas of the positions' underlyings, fetched when the positions are known.
 fn metrics(positions: Query<Vec<Position>>) -> Metrics {
-    Query::new(move |signal| {
+    Query::new(move |_| {
         let symbols = positions.with_ok(|list| metric_symbols(list))?;
-        Some(api::get::<Items<MarketMetric>>(
-            &["market-metrics"],
-            &format!("symbols={symbols}"),
-            signal.as_ref(),
-        ))
+        let request = api::get_text(&["market-metrics"], &format!("symbols={symbols}"));
+        Some(async move { Ok(table::betas_from(&request.await?)) })
     })
 }
 

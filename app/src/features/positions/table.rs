@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use pocket_shared::checked::Checked;
 use pocket_shared::dxlink::Quote;
-use pocket_shared::tastytrade::{InstrumentType, Items, MarketMetric, Position, SymbolParts};
+use pocket_shared::tastytrade::{InstrumentType, Position, SymbolParts};
 use rust_decimal::Decimal;
 use web_sys::Element;
 
@@ -17,8 +17,31 @@ use crate::data::Query;
 use crate::format;
 use crate::stream;
 
-/// `/market-metrics` of the positions' underlyings (betas for the risk summary).
-pub type Metrics = Query<Items<MarketMetric>>;
+/// Betas of the positions' underlyings (`/market-metrics`), for the risk summary.
+pub type Metrics = Query<Betas>;
+
+/// `(symbol, beta)` pairs.
+pub type Betas = Vec<(String, Decimal)>;
+
+/// The betas of a `/market-metrics` answer (`data.items[].symbol` / `.beta`), read from the JSON
+/// tree: the screen needs one field of the ~40 a metric carries (`MarketMetric` has them all),
+/// and a decoder for all of them would cost the app ~2 KB of wasm. Items without a beta that
+/// parses are left out; a body that is not JSON has none.
+pub fn betas_from(body: &str) -> Betas {
+    let Ok(json) = serde_json::from_str::<serde_json::Value>(body) else {
+        return Vec::new();
+    };
+    let items = json["data"]["items"].as_array().map(Vec::as_slice);
+    items
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|item| {
+            let symbol = item["symbol"].as_str()?;
+            let beta = item["beta"].as_str()?.parse::<Decimal>().ok()?;
+            Some((symbol.to_owned(), beta))
+        })
+        .collect()
+}
 
 /// A position and what does not move with the market.
 pub struct Row {
@@ -95,12 +118,8 @@ pub fn totals<'a>(
     )
 }
 
-fn beta_of(metrics: &Items<MarketMetric>, symbol: &str) -> Option<Decimal> {
-    metrics
-        .items
-        .iter()
-        .find(|m| m.symbol == symbol)
-        .and_then(|m| m.beta)
+fn beta_of(betas: &Betas, symbol: &str) -> Option<Decimal> {
+    betas.iter().find(|(s, _)| s == symbol).map(|(_, b)| *b)
 }
 
 /// A memo of `row`'s figures at the market's latest prices, subscribed to what it needs
@@ -582,6 +601,21 @@ mod tests {
         assert_eq!(spy.rows[1].dte, Some(12));
         assert_eq!(spy.rows[0].dte, None);
         assert_eq!(dte_label(-3), "expired");
+    }
+
+    #[test]
+    fn betas_from_a_metrics_answer() {
+        let body = r#"{"data":{"items":[
+            {"symbol":"AAPL","beta":"1.080855512","implied-volatility-index-rank":"0.42"},
+            {"symbol":"XYZ"},
+            {"symbol":"BAD","beta":"n/a"},
+            {"symbol":"SPY","beta":"1.0"}]}}"#;
+        assert_eq!(
+            betas_from(body),
+            vec![("AAPL".into(), d("1.080855512")), ("SPY".into(), d("1.0"))]
+        );
+        assert_eq!(betas_from("not json"), Vec::new());
+        assert_eq!(betas_from(r#"{"data":{}}"#), Vec::new());
     }
 
     #[test]
