@@ -38,7 +38,12 @@ SDK_SIM_URL="$SIM_URL" DEMO_CLIENT_SECRET="$DEMO_CLIENT_SECRET" \
 say "Python SDK tastytrade $("$PY" -c 'import tastytrade; print(tastytrade.__version__)')"
 SDK_SIM_URL="$SIM_URL" DEMO_CLIENT_SECRET="$DEMO_CLIENT_SECRET" \
   "$PY" e2e/sdk/python_sdk_test.py || failed+=(python)
+# Our own DXLink client (app/src/stream, compiled natively) on the same simulator: handshake,
+# every event kind, resubscription without duplicates after a dropped socket, stale, bad tokens.
+say "the app's DXLink client (app/src/stream/e2e.rs)"
+POCKET_SIM_URL="$SIM_URL" cargo test -q -p pocket-app stream::e2e -- --test-threads=1 \
+  || failed+=(app-dxlink)
 
 elapsed=$(( $(date +%s) - start ))
 [ ${#failed[@]} -eq 0 ] || die "SDK suite failed: ${failed[*]} (${elapsed}s)"
-say "both SDKs pass against the simulator (${elapsed}s)"
+say "both SDKs and the app's DXLink client pass against the simulator (${elapsed}s)"
