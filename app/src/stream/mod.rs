@@ -129,11 +129,6 @@ impl<T: 'static> Live<T> {
     pub fn get(&self) -> Option<T> {
         self.slot.with(self.pick)
     }
-
-    /// `f` of the latest value, tracked (as `Signal::with`).
-    pub fn with<R>(&self, f: impl FnOnce(&Option<T>) -> R) -> R {
-        f(&self.get())
-    }
 }
 
 macro_rules! live {

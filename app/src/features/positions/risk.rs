@@ -2,12 +2,10 @@
 //! theta in dollars per day and net vega, live (formulas and a worked example:
 //! `pocket_shared::risk`).
 
-use leptos::prelude::*;
 use pocket_shared::dxlink::Quote;
 use pocket_shared::risk::{self, RiskInput, RiskSummary};
 use web_sys::Element;
 
-use super::live::Figures;
 use super::table::signed_number;
 use crate::components::dom::{self, El};
 use crate::format;
@@ -54,27 +52,42 @@ fn missing_note(missing: usize) -> String {
     }
 }
 
-/// The strip over `rows` (every position's live figures); SPY's mid is the yardstick.
-pub fn risk_strip(rows: Vec<Memo<Figures>>) -> El {
-    let spy = stream::quote("SPY");
+/// The strip's live parts; SPY's mid is the yardstick.
+pub struct Strip {
+    spy: stream::Live<Quote>,
+    delta: Element,
+    theta: Element,
+    vega: Element,
+    note: Element,
+}
+
+impl Strip {
+    /// Shows the summary of `risks` (every position's inputs).
+    pub fn show<'a>(&self, risks: impl IntoIterator<Item = &'a RiskInput>) {
+        let spy_mid = self.spy.get().and_then(|q| q.mid());
+        let summary = spy_mid.and_then(|p| risk::summarize(risks, p));
+        let [d, t, v, n] = texts(summary.as_ref());
+        dom::set_text(&self.delta, &d);
+        dom::set_text(&self.theta, &t);
+        dom::set_text(&self.vega, &v);
+        dom::set_text(&self.note, &n);
+    }
+}
+
+/// The strip and its live parts.
+pub fn strip() -> (El, Strip) {
     let (delta, delta_el) = figure("Beta-weighted Δ", "risk-delta", "SPY shares");
     let (theta, theta_el) = figure("Theta", "risk-theta", "per day");
     let (vega, vega_el) = figure("Vega", "risk-vega", "per vol point");
     let note = El::new("p", "risk-note muted").attr("data-testid", "risk-note");
-    let note_el = note.element();
-    let show = move || {
-        let inputs: Vec<RiskInput> = rows.iter().map(|m| m.with(|f| f.risk.clone())).collect();
-        let spy_mid = spy.with(|q| q.as_ref().and_then(Quote::mid));
-        let summary = spy_mid.and_then(|p| risk::summarize(&inputs, p));
-        let [d, t, v, n] = texts(summary.as_ref());
-        dom::set_text(&delta_el, &d);
-        dom::set_text(&theta_el, &t);
-        dom::set_text(&vega_el, &v);
-        dom::set_text(&note_el, &n);
+    let parts = Strip {
+        spy: stream::quote("SPY"),
+        delta: delta_el,
+        theta: theta_el,
+        vega: vega_el,
+        note: note.element(),
     };
-    untrack(&show);
-    Effect::new(move |_| show());
-    El::new("section", "risk")
+    let el = El::new("section", "risk")
         .attr("aria-label", "Portfolio risk")
         .attr("data-testid", "risk-summary")
         .child(
@@ -83,7 +96,8 @@ pub fn risk_strip(rows: Vec<Memo<Figures>>) -> El {
                 .child(theta)
                 .child(vega),
         )
-        .child(note)
+        .child(note);
+    (el, parts)
 }
 
 #[cfg(test)]

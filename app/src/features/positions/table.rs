@@ -6,12 +6,13 @@
 
 use leptos::prelude::*;
 use pocket_shared::checked::Checked;
-use pocket_shared::dxlink::Quote;
+use pocket_shared::dxlink::{Greeks, Quote, Summary};
 use pocket_shared::tastytrade::{InstrumentType, Position, SymbolParts};
 use rust_decimal::Decimal;
 use web_sys::Element;
 
 use super::live::{self, Figures, Market};
+use super::risk;
 use crate::components::dom::{self, El};
 use crate::data::Query;
 use crate::format;
@@ -122,36 +123,46 @@ fn beta_of(betas: &Betas, symbol: &str) -> Option<Decimal> {
     betas.iter().find(|(s, _)| s == symbol).map(|(_, b)| *b)
 }
 
-/// A memo of `row`'s figures at the market's latest prices, subscribed to what it needs
-/// (its quote and summary; an option's Greeks and its underlying's quote) while the view lives.
-/// Futures need an instrument lookup for their streamer symbol: they keep their REST mark.
-pub fn live_figures(row: &Row, metrics: Metrics) -> Memo<Figures> {
-    let p = row.position.clone();
-    let opened_today = row.opened_today;
-    let streamer = SymbolParts::parse(&p.symbol).streamer_symbol();
-    let option = p.instrument_type == Some(InstrumentType::EquityOption);
-    let quote = streamer.as_deref().map(stream::quote);
-    let summary = streamer.as_deref().map(stream::summary);
-    let greeks = streamer.as_deref().filter(|_| option).map(stream::greeks);
-    let underlying = p
-        .underlying_symbol
-        .as_deref()
-        .filter(|_| option)
-        .map(stream::quote);
-    let key = p.group_key().to_owned();
-    Memo::new(move |_| {
-        let q = quote.and_then(|s| s.get());
-        let s = summary.and_then(|s| s.get());
-        let g = greeks.and_then(|s| s.get());
+/// What a row reads from the stream, subscribed while the view lives: its quote and summary;
+/// an option's Greeks and its underlying's quote. Futures need an instrument lookup for their
+/// streamer symbol: they keep their REST mark.
+struct Inputs {
+    quote: Option<stream::Live<Quote>>,
+    summary: Option<stream::Live<Summary>>,
+    greeks: Option<stream::Live<Greeks>>,
+    underlying: Option<stream::Live<Quote>>,
+}
+
+impl Inputs {
+    fn new(p: &Position) -> Self {
+        let streamer = SymbolParts::parse(&p.symbol).streamer_symbol();
+        let option = p.instrument_type == Some(InstrumentType::EquityOption);
+        Inputs {
+            quote: streamer.as_deref().map(stream::quote),
+            summary: streamer.as_deref().map(stream::summary),
+            greeks: streamer.as_deref().filter(|_| option).map(stream::greeks),
+            underlying: p
+                .underlying_symbol
+                .as_deref()
+                .filter(|_| option)
+                .map(stream::quote),
+        }
+    }
+
+    /// `row`'s figures at the latest events (reads them tracked).
+    fn figures(&self, row: &Row, betas: Option<&Betas>) -> Figures {
+        let q = self.quote.and_then(|s| s.get());
+        let s = self.summary.and_then(|s| s.get());
+        let g = self.greeks.and_then(|s| s.get());
         let market = Market {
             quote: q.as_ref(),
             summary: s.as_ref(),
             greeks: g.as_ref(),
-            underlying_mid: underlying.and_then(|u| u.with(|q| q.as_ref().and_then(Quote::mid))),
-            beta: metrics.with_ok(|m| beta_of(m, &key)).flatten(),
+            underlying_mid: self.underlying.and_then(|u| u.get()).and_then(|q| q.mid()),
+            beta: betas.and_then(|b| beta_of(b, row.position.group_key())),
         };
-        live::figures(&p, &market, opened_today)
-    })
+        live::figures(&row.position, &market, row.opened_today)
+    }
 }
 
 fn signed_money(v: Option<Decimal>) -> String {
@@ -297,9 +308,9 @@ fn labelled(label: &str, figure: El) -> El {
     El::new("span", "").text(label).text(" ").child(figure)
 }
 
-/// A position's row and, below it, its details (shown by tapping the symbol), and the effect
-/// that keeps the row's figures live.
-fn position_rows(row: &Row, index: usize, figures: Memo<Figures>) -> [El; 2] {
+/// A position's row and, below it, its details (shown by tapping the symbol), and the cells that
+/// show its live figures.
+fn position_rows(row: &Row, index: usize) -> ([El; 2], Cells) {
     let p = &row.position;
     let parts = SymbolParts::parse(&p.symbol);
     let qty_text = format::quantity_signed(p.signed_quantity());
@@ -368,10 +379,6 @@ fn position_rows(row: &Row, index: usize, figures: Memo<Figures>) -> [El; 2] {
         open_pct: open_pct.element(),
         greeks: cells_greeks,
     };
-    // Drawn now (the row is complete when it appears), then kept live.
-    cells.show(p, &figures.get_untracked());
-    let position = p.clone();
-    Effect::new(move |_| figures.with(|f| cells.show(&position, f)));
 
     let cell = |class: &str, label: &str| El::new("td", class).attr("data-label", label);
     let tr = El::new(
@@ -410,62 +417,104 @@ fn position_rows(row: &Row, index: usize, figures: Memo<Figures>) -> [El; 2] {
                 .attr("colspan", "5")
                 .child(El::new("dl", "stats").children(details)),
         );
-    [tr, detail]
+    ([tr, detail], cells)
 }
 
-/// "Day …  Open …" figures that follow `figures`' totals (hidden while there is none).
-fn totals_line(
-    class: &str,
-    day_testid: &str,
-    open_testid: &str,
-    figures: Vec<Memo<Figures>>,
-) -> El {
+/// The "Day …  Open …" totals of a group or the account (a label is hidden while there is no
+/// figure for it).
+struct TotalsEls {
+    day_label: Element,
+    day: Element,
+    open_label: Element,
+    open: Element,
+}
+
+impl TotalsEls {
+    fn show(&self, figures: &[Figures]) {
+        let (day, open) = totals(figures.iter());
+        show_if(&self.day_label, day.is_some());
+        show_pl(&self.day, day.flatten());
+        show_if(&self.open_label, open.is_some());
+        show_pl(&self.open, open.flatten());
+    }
+}
+
+fn totals_line(class: &str, day_testid: &str, open_testid: &str) -> (El, TotalsEls) {
     let (day, open) = (pl_el(day_testid), pl_el(open_testid));
     let (day_el, open_el) = (day.element(), open.element());
     let (day_label, open_label) = (labelled("Day", day), labelled("Open", open));
-    let (day_label_el, open_label_el) = (day_label.element(), open_label.element());
-    let show = move || {
-        let all: Vec<Figures> = figures.iter().map(|m| m.get()).collect();
-        let (day, open) = totals(all.iter());
-        show_if(&day_label_el, day.is_some());
-        show_pl(&day_el, day.flatten());
-        show_if(&open_label_el, open.is_some());
-        show_pl(&open_el, open.flatten());
+    let els = TotalsEls {
+        day_label: day_label.element(),
+        day: day_el,
+        open_label: open_label.element(),
+        open: open_el,
     };
-    // Drawn now, then kept live.
-    untrack(&show);
-    Effect::new(move |_| show());
-    El::new("span", class).child(day_label).child(open_label)
+    (
+        El::new("span", class).child(day_label).child(open_label),
+        els,
+    )
 }
 
-fn group_view(g: &Group, first_index: usize, figures: &[Memo<Figures>]) -> El {
+/// Everything on the card that moves with the market, and how to redraw it: one pass over the
+/// rows per change (a few dozen rows; only cells whose text changed are written).
+struct Board {
+    rows: Vec<(Row, Inputs, Cells)>,
+    /// Each group's rows (a range of `rows`) and its totals.
+    groups: Vec<(std::ops::Range<usize>, TotalsEls)>,
+    summary: TotalsEls,
+    risk: risk::Strip,
+    metrics: Metrics,
+}
+
+impl Board {
+    fn show(&self) {
+        let figures: Vec<Figures> = self.metrics.with(|state| {
+            let betas = state.as_ref().and_then(|r| r.as_ref().ok());
+            self.rows
+                .iter()
+                .map(|(row, inputs, _)| inputs.figures(row, betas))
+                .collect()
+        });
+        for ((row, _, cells), f) in self.rows.iter().zip(&figures) {
+            cells.show(&row.position, f);
+        }
+        for (range, totals) in &self.groups {
+            totals.show(&figures[range.clone()]);
+        }
+        self.summary.show(&figures);
+        self.risk.show(figures.iter().map(|f| &f.risk));
+    }
+}
+
+fn group_view(
+    g: Group,
+    first_index: usize,
+    rows: &mut Vec<(Row, Inputs, Cells)>,
+) -> (El, TotalsEls) {
+    let (figures, totals) = totals_line("group-figures", "group-day-pl", "group-pl");
     let header = El::new("tr", "group-row").child(
         El::new("th", "")
             .attr("scope", "rowgroup")
             .attr("colspan", "5")
             .child(El::leaf("span", "group-name", &g.key))
             .child(El::leaf("span", "muted group-count", &plural(g.rows.len())))
-            .child(totals_line(
-                "group-figures",
-                "group-day-pl",
-                "group-pl",
-                figures.to_vec(),
-            )),
+            .child(figures),
     );
-    let body = El::new("tbody", "pos-group")
+    let mut body = El::new("tbody", "pos-group")
         .attr("data-testid", "position-group")
         .attr("data-underlying", &g.key)
         .child(header);
-    g.rows
-        .iter()
-        .zip(figures)
-        .enumerate()
-        .fold(body, |body, (i, (r, f))| {
-            body.children(position_rows(r, first_index + i, *f))
-        })
+    for (i, row) in g.rows.into_iter().enumerate() {
+        let (els, cells) = position_rows(&row, first_index + i);
+        body = body.children(els);
+        let inputs = Inputs::new(&row.position);
+        rows.push((row, inputs, cells));
+    }
+    (body, totals)
 }
 
-/// The positions card's content: the portfolio risk, the account line and the table, live.
+/// The positions card's content: the portfolio risk, the account line and the table, drawn now
+/// and kept live by one effect.
 pub fn positions_view(list: &[Position], metrics: Metrics) -> El {
     if list.is_empty() {
         return dom::empty(
@@ -475,37 +524,40 @@ pub fn positions_view(list: &[Position], metrics: Metrics) -> El {
         );
     }
     let today = format::today_iso();
-    let groups = group(list, &today);
-    let figures: Vec<Vec<Memo<Figures>>> = groups
-        .iter()
-        .map(|g| g.rows.iter().map(|r| live_figures(r, metrics)).collect())
-        .collect();
-    let all: Vec<Memo<Figures>> = figures.iter().flatten().copied().collect();
     let head = ["Symbol", "Qty", "Mark", "Day P/L", "Open P/L"]
         .into_iter()
         .enumerate()
         .map(|(i, h)| El::leaf("th", if i == 0 { "" } else { "num" }, h).attr("scope", "col"));
-    let mut next_index = 0;
-    let table = groups.iter().zip(&figures).fold(
-        El::new("table", "positions-table")
-            .child(El::new("thead", "").child(El::new("tr", "").children(head))),
-        |table, (g, f)| {
-            let first = next_index;
-            next_index += g.rows.len();
-            table.child(group_view(g, first, f))
-        },
-    );
-    let summary = El::new("p", "positions-summary")
-        .child(El::leaf("span", "", &plural(list.len())))
-        .child(totals_line(
-            "summary-figures",
-            "positions-day-pl",
-            "positions-total-pl",
-            all.clone(),
-        ));
+    let mut table = El::new("table", "positions-table")
+        .child(El::new("thead", "").child(El::new("tr", "").children(head)));
+    let mut rows = Vec::new();
+    let mut groups = Vec::new();
+    for g in group(list, &today) {
+        let first = rows.len();
+        let (body, totals) = group_view(g, first, &mut rows);
+        table = table.child(body);
+        groups.push((first..rows.len(), totals));
+    }
+    let (figures, summary) =
+        totals_line("summary-figures", "positions-day-pl", "positions-total-pl");
+    let (risk_el, risk) = risk::strip();
+    let board = Board {
+        rows,
+        groups,
+        summary,
+        risk,
+        metrics,
+    };
+    // Drawn now (the card is complete when it appears), then kept live.
+    untrack(|| board.show());
+    Effect::new(move |_| board.show());
     El::new("div", "")
-        .child(super::risk::risk_strip(all))
-        .child(summary)
+        .child(risk_el)
+        .child(
+            El::new("p", "positions-summary")
+                .child(El::leaf("span", "", &plural(list.len())))
+                .child(figures),
+        )
         .child(table)
 }
 
