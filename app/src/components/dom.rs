@@ -10,6 +10,11 @@
 
 use leptos::html::Div;
 use leptos::prelude::*;
+use leptos::tachys::html::attribute::{any_attribute::AnyAttribute, Attribute};
+use leptos::tachys::hydration::Cursor;
+use leptos::tachys::view::add_attr::AddAnyAttr;
+use leptos::tachys::view::{Mountable, Position, PositionState, Render, RenderHtml};
+use send_wrapper::SendWrapper;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event};
@@ -96,12 +101,112 @@ impl El {
     pub fn leaf(tag: &str, class: &str, text: &str) -> El {
         El::new(tag, class).text(text)
     }
+
+    /// The element, to keep for later changes (an effect setting its attributes or texts).
+    pub fn element(&self) -> Element {
+        self.0.clone()
+    }
+
+    /// This element as a Leptos view, placed as it is (no wrapper: a grid or flex parent
+    /// lays it out like markup written in `view!`). What changes later is changed by
+    /// [`watch`]es holding its parts.
+    pub fn into_view(self) -> Drawn {
+        Drawn(SendWrapper::new(self.0))
+    }
+
+    /// Draws `view` (Leptos markup) inside this element, after what it holds. It stays
+    /// reactive until the current view is cleaned up.
+    #[inline(never)]
+    pub fn mount(self, view: AnyView) -> El {
+        let mut state = view.build();
+        state.mount(&self.0, None);
+        let state = SendWrapper::new(state);
+        on_cleanup(move || drop(state));
+        self
+    }
+}
+
+/// Runs `f` now and again whenever a signal it read changes, until the current view is
+/// cleaned up. One effect type for every caller: each `Effect::new` with its own closure
+/// type is compiled separately (~0.7 KB of wasm each).
+pub fn watch(f: impl Fn() + 'static) {
+    watch_boxed(Box::new(f));
+}
+
+fn watch_boxed(f: Box<dyn Fn()>) {
+    Effect::new(move |_| f());
+}
+
+/// An [`El`] as a view ([`El::into_view`]). Only drawn in the browser: the app has no
+/// server rendering, so the HTML side is never used.
+pub struct Drawn(SendWrapper<Element>);
+
+impl Render for Drawn {
+    type State = Element;
+
+    fn build(self) -> Element {
+        self.0.take()
+    }
+
+    fn rebuild(self, state: &mut Element) {
+        let next = self.0.take();
+        let _ = state.replace_with_with_node_1(&next);
+        *state = next;
+    }
+}
+
+impl AddAnyAttr for Drawn {
+    type Output<SomeNewAttr: Attribute> = Drawn;
+
+    fn add_any_attr<NewAttr: Attribute>(self, _attr: NewAttr) -> Drawn {
+        self
+    }
+}
+
+impl RenderHtml for Drawn {
+    type AsyncOutput = Drawn;
+    type Owned = Drawn;
+
+    const MIN_LENGTH: usize = 0;
+
+    fn dry_resolve(&mut self) {}
+
+    async fn resolve(self) -> Drawn {
+        self
+    }
+
+    fn to_html_with_buf(
+        self,
+        _buf: &mut String,
+        _position: &mut Position,
+        _escape: bool,
+        _mark_branches: bool,
+        _extra_attrs: Vec<AnyAttribute>,
+    ) {
+    }
+
+    fn hydrate<const FROM_SERVER: bool>(self, _: &Cursor, _: &PositionState) -> Element {
+        self.build()
+    }
+
+    fn into_owned(self) -> Drawn {
+        self
+    }
 }
 
 /// Sets an attribute of an element on screen (one copy of the call for every caller).
 #[inline(never)]
 pub fn set_attr(element: &Element, name: &str, value: &str) {
     let _ = element.set_attribute(name, value);
+}
+
+/// Sets an attribute of an element on screen, or removes it when `value` is `None`.
+#[inline(never)]
+pub fn set_or_remove_attr(element: &Element, name: &str, value: Option<&str>) {
+    let _ = match value {
+        Some(v) => element.set_attribute(name, v),
+        None => element.remove_attribute(name),
+    };
 }
 
 /// The first element under `parent` that matches `selector`.

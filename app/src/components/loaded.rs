@@ -4,7 +4,7 @@
 
 use leptos::prelude::*;
 
-use super::ErrorPanel;
+use super::error_panel;
 use crate::api::ApiError;
 use crate::data::{Paged, Query};
 
@@ -33,7 +33,6 @@ where
     T: Send + Sync + 'static,
     V: IntoView + 'static,
 {
-    let retry = Callback::new(move |_| query.reload());
     let retry_in = query.retry_in();
     let body = move || {
         // While a throttled first load waits to retry by itself, the notice says so; an error
@@ -42,10 +41,9 @@ where
         query.with(|state| match state {
             None => placeholder(),
             Some(Err(ApiError::RateLimited { .. })) if waiting => placeholder(),
-            Some(Err(error)) => {
-                let error = error.clone();
-                view! { <ErrorPanel error retry /> }.into_any()
-            }
+            Some(Err(error)) => error_panel(error, Box::new(move || query.reload()))
+                .into_view()
+                .into_any(),
             Some(Ok(value)) => render(value).into_any(),
         })
     };

@@ -10,4 +10,4 @@ mod status;
 pub use csv::{Csv, CsvButton, Field};
 pub use filters::DateRange;
 pub use loaded::{load_more, loaded};
-pub use status::{BrandMark, ErrorPanel, NotFound, Splash};
+pub use status::{brand_mark, center_page, error_panel, not_found, splash, splash_body};
