@@ -8,7 +8,6 @@
 //! methods are kept out of line: inlined at every call site they would cost more than the
 //! markup they replace.
 
-use leptos::html::Div;
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::{any_attribute::AnyAttribute, Attribute};
 use leptos::tachys::hydration::Cursor;
@@ -73,7 +72,8 @@ impl El {
     /// Calls `handler` for each of `events` on this element, and for those that bubble up to
     /// it from inside: one listener for several events and for many controls (a typed `on:`
     /// handler each would cost its own code). It goes with the element: drawn content is
-    /// removed with its view (see [`dom_view`]), and the browser then frees the handler.
+    /// removed with its view (see [`dom_view`]), and the browser then frees the handler. It
+    /// runs outside the component tree: what it needs from the context is taken beforehand.
     #[inline(never)]
     pub fn on(self, events: &[&str], handler: Box<dyn Fn(&Event)>) -> El {
         let handler = Closure::<dyn Fn(Event)>::new(move |e: Event| handler(&e)).into_js_value();
@@ -209,6 +209,15 @@ pub fn set_or_remove_attr(element: &Element, name: &str, value: Option<&str>) {
     };
 }
 
+/// Sets the text of an element on screen, when it differs (a live region announces
+/// changes, not a redraw of the same words).
+#[inline(never)]
+pub fn set_text(element: &Element, text: &str) {
+    if element.text_content().as_deref() != Some(text) {
+        element.set_text_content(Some(text));
+    }
+}
+
 /// The first element under `parent` that matches `selector`.
 #[inline(never)]
 pub fn find(parent: &Element, selector: &str) -> Option<Element> {
@@ -224,30 +233,69 @@ pub fn empty(title: &str, text: &str, testid: &str) -> El {
 }
 
 /// A `<div class="dom-view">` that holds what `build` returns, redrawn whenever a signal that
-/// `build` reads changes, and emptied when the view goes away.
+/// `build` reads changes (drawn content goes with the view: the element is the view's own).
 pub fn dom_view(build: impl Fn() -> Option<El> + 'static) -> impl IntoView {
-    redraw(Box::new(build))
+    redrawn(build).into_view()
+}
+
+/// [`dom_view`]'s element, to place inside other drawn content.
+pub fn redrawn(build: impl Fn() -> Option<El> + 'static) -> El {
+    redrawn_boxed(Box::new(build))
 }
 
 // One non-generic body for every caller.
-fn redraw(build: Box<dyn Fn() -> Option<El>>) -> impl IntoView {
-    let container = NodeRef::<Div>::new();
-    Effect::new(move |_| {
+fn redrawn_boxed(build: Box<dyn Fn() -> Option<El>>) -> El {
+    let container = El::new("div", "dom-view");
+    let element = container.element();
+    watch(move || {
         let content = build();
-        if let Some(div) = container.get() {
-            div.set_text_content(None);
-            if let Some(El(element)) = content {
-                let _ = div.append_with_node_1(&element);
-            }
+        element.set_text_content(None);
+        if let Some(El(drawn)) = content {
+            let _ = element.append_with_node_1(&drawn);
         }
     });
-    // With erased components the next screen's markup may reuse this `<div>` in place, and
-    // Leptos only knows about its own children: what was drawn here (and its handlers, which
-    // read this screen's signals) must go with this view.
-    on_cleanup(move || {
-        if let Some(div) = container.try_get_untracked().flatten() {
-            div.set_text_content(None);
-        }
-    });
-    view! { <div class="dom-view" node_ref=container></div> }
+    container
+}
+
+/// Sibling elements as one view (a screen's parts, laid out by the frame's grid).
+pub fn parts(parts: Vec<El>) -> AnyView {
+    parts
+        .into_iter()
+        .map(El::into_view)
+        .collect::<Vec<_>>()
+        .into_any()
+}
+
+/// Shows or hides an element on screen (`hidden`).
+pub fn set_hidden(element: &Element, hidden: bool) {
+    set_or_remove_attr(element, "hidden", hidden.then_some(""));
+}
+
+/// The `value` of a form control (what `event_target_value` reads).
+#[inline(never)]
+pub fn value(control: &Element) -> String {
+    js_sys::Reflect::get(control, &"value".into())
+        .ok()
+        .and_then(|v| v.as_string())
+        .unwrap_or_default()
+}
+
+/// Sets the `value` of a form control (the property, as `prop:value` does), when it differs:
+/// setting it again would move the caret of a field being edited.
+#[inline(never)]
+pub fn set_value(control: &Element, text: &str) {
+    if value(control) != text {
+        let _ = js_sys::Reflect::set(control, &"value".into(), &text.into());
+    }
+}
+
+/// The element `e` happened on, or its closest ancestor matching `selector`.
+#[inline(never)]
+pub fn target(e: &Event, selector: &str) -> Option<Element> {
+    e.target()?
+        .dyn_into::<Element>()
+        .ok()?
+        .closest(selector)
+        .ok()
+        .flatten()
 }

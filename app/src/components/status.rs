@@ -56,3 +56,10 @@ pub fn not_found() -> El {
         .child(El::leaf("p", "muted", "There is nothing at this address."))
         .child(El::leaf("a", "btn btn-primary", "Go to your accounts").attr("href", "/"))
 }
+
+/// A screen's heading with its action beside it (a CSV export, a link back).
+pub fn page_head(title: &str, action: El) -> El {
+    El::new("div", "page-head")
+        .child(El::leaf("h1", "", title))
+        .child(action)
+}

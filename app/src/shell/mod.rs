@@ -14,6 +14,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::VisibilityState;
 
+use crate::api::ApiError;
 use crate::app::Online;
 use crate::components::dom::{watch, El};
 use crate::components::{error_panel, not_found};
@@ -43,6 +44,15 @@ fn on_visible_again(f: impl Fn() + 'static) {
             handler.as_ref().unchecked_ref(),
         );
     });
+}
+
+/// What the frame's `<main>` shows.
+#[derive(Clone, PartialEq)]
+enum Outlet {
+    Screen(Route),
+    /// The account list could not load.
+    Failed(ApiError),
+    UnknownAccount,
 }
 
 /// Two sibling elements as one view (the page's parts are the frame's grid items).
@@ -133,21 +143,30 @@ pub fn Shell(session: SessionInfo) -> impl IntoView {
         was_online.set_value(now);
     });
 
-    // An account screen waits for the account list, so a mistyped number says so plainly.
-    let outlet = move || {
+    // An account screen waits for the account list, so a mistyped number says so plainly. A
+    // screen is drawn anew only when what it shows changes (not when a refresh brings the
+    // same accounts again: it refreshes its own data, keeping what is typed and focused).
+    let shown = Memo::new(move |_| {
         let r = route.get();
-        let Some(account) = r.account().map(str::to_owned) else {
-            return screen(r);
+        let Some(account) = r.account() else {
+            return Outlet::Screen(r);
         };
         data.accounts.with(|state| match state {
-            None => screen(Route::Home),
-            Some(Err(error)) => titled(
-                "Your accounts",
-                error_panel(error, Box::new(move || data.accounts.reload())),
-            ),
-            Some(Ok(list)) if list.iter().any(|a| a.account.account_number == account) => screen(r),
-            Some(Ok(_)) => unknown_account(),
+            None => Outlet::Screen(Route::Home),
+            Some(Err(error)) => Outlet::Failed(error.clone()),
+            Some(Ok(list)) if list.iter().any(|a| a.account.account_number == account) => {
+                Outlet::Screen(r.clone())
+            }
+            Some(Ok(_)) => Outlet::UnknownAccount,
         })
+    });
+    let outlet = move || match shown.get() {
+        Outlet::Screen(r) => screen(r),
+        Outlet::Failed(error) => titled(
+            "Your accounts",
+            error_panel(&error, Box::new(move || data.accounts.reload())),
+        ),
+        Outlet::UnknownAccount => unknown_account(),
     };
 
     // The accounts are beside (above, on phones) the account screens only.

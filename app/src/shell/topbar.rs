@@ -6,7 +6,7 @@ use pocket_shared::bff::Environment;
 
 use crate::api::{self, ApiError};
 use crate::components::brand_mark;
-use crate::components::dom::{find, set_attr, set_or_remove_attr, watch, El};
+use crate::components::dom::{find, set_attr, set_or_remove_attr, set_text, watch, El};
 use crate::data::Data;
 use crate::format;
 use crate::state::{Auth, AuthState};
@@ -84,7 +84,7 @@ pub fn top_bar(environment: Environment, account: Memo<Option<String>>) -> El {
             .last()
             .get()
             .map(|ms| format!("Updated {}", format::time_of_day(ms)));
-        updated_text.set_text_content(text.as_deref());
+        set_text(&updated_text, text.as_deref().unwrap_or_default());
     });
     watch(move || {
         let refreshing = data.accounts.pending().get()
@@ -101,7 +101,10 @@ pub fn top_bar(environment: Environment, account: Memo<Option<String>>) -> El {
     watch(move || {
         let busy = signing_out.get();
         set_or_remove_attr(&signout_button, "disabled", busy.then_some(""));
-        signout_button.set_text_content(Some(if busy { "Signing out…" } else { "Sign out" }));
+        set_text(
+            &signout_button,
+            if busy { "Signing out…" } else { "Sign out" },
+        );
     });
     // A new alert element for each failure, so that screen readers announce it.
     watch(move || {

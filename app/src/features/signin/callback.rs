@@ -6,7 +6,7 @@ use leptos::task::spawn_local;
 use super::flow::{self as auth, CallbackDecision, ProviderError};
 use super::sign_in_button;
 use crate::api::{self, ApiError};
-use crate::components::dom::{find, set_or_remove_attr, watch, El};
+use crate::components::dom::{find, set_or_remove_attr, set_text, watch, El};
 use crate::components::{center_page, splash_body};
 use crate::data::SeedSlot;
 use crate::router::{Route, Router};
@@ -190,7 +190,7 @@ pub fn CallbackPage() -> impl IntoView {
             (None, Some(secs)) => {
                 let left = format!("{secs} s");
                 if let Some(count) = find(&root, "[data-testid=signin-waiting] strong") {
-                    count.set_text_content(Some(&left));
+                    set_text(&count, &left);
                     return;
                 }
                 waiting_el(&left)

@@ -10,7 +10,7 @@ mod flow;
 
 pub use callback::CallbackPage;
 
-use crate::components::dom::{set_attr, set_or_remove_attr, watch, El};
+use crate::components::dom::{set_attr, set_or_remove_attr, set_text, watch, El};
 use crate::components::{brand_mark, center_page};
 use flow as auth;
 
@@ -49,7 +49,7 @@ pub fn sign_in_button(testid: &str, label: &'static str) -> El {
         let busy = busy.get();
         set_attr(&element, "aria-busy", if busy { "true" } else { "false" });
         set_or_remove_attr(&element, "disabled", busy.then_some(""));
-        element.set_text_content(Some(if busy { "Opening tastytrade…" } else { label }));
+        set_text(&element, if busy { "Opening tastytrade…" } else { label });
         // The error, right after the button: a new alert each time, so it is announced.
         if let Some(old) = element
             .next_element_sibling()
