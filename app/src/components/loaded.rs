@@ -92,7 +92,7 @@ fn loaded_view(
 
 /// "Load more" under a paginated list: hidden when everything is loaded, busy while loading,
 /// and the error (with the same button to try again) when a page failed.
-pub fn load_more<T: Send + Sync + 'static>(paged: Paged<T>, testid: &'static str) -> impl IntoView {
+fn load_more<T: Send + Sync + 'static>(paged: Paged<T>, testid: &'static str) -> impl IntoView {
     let has_more = Signal::derive(move || paged.has_more());
     load_more_view(
         has_more,
@@ -102,6 +102,20 @@ pub fn load_more<T: Send + Sync + 'static>(paged: Paged<T>, testid: &'static str
         Box::new(move || paged.load_more()),
         testid,
     )
+}
+
+/// A paginated list: `paged`'s first page as [`loaded`] shows it (`placeholder` until it
+/// answers), the drawn `list`, and [`load_more`] (`data-testid` `testid`).
+pub fn paged_list<T: Send + Sync + 'static>(
+    paged: Paged<T>,
+    placeholder: fn() -> AnyView,
+    list: El,
+    testid: &'static str,
+) -> El {
+    El::new("div", "")
+        .mount(loaded(paged.first(), placeholder, |_: &Vec<T>| ()).into_any())
+        .child(list)
+        .mount(load_more(paged, testid).into_any())
 }
 
 /// Removes the `selector` element under `parent`, if any.

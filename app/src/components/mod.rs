@@ -9,5 +9,7 @@ mod status;
 
 pub use csv::{csv_button, Csv, CsvButton, Field};
 pub use filters::DateRange;
-pub use loaded::{load_more, loaded};
-pub use status::{brand_mark, center_page, error_panel, not_found, page_head, splash, splash_body};
+pub use loaded::{loaded, paged_list};
+pub use status::{
+    brand_mark, card_section, center_page, error_panel, not_found, page_head, splash, splash_body,
+};

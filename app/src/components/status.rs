@@ -63,3 +63,11 @@ pub fn page_head(title: &str, action: El) -> El {
         .child(El::leaf("h1", "", title))
         .child(action)
 }
+
+/// `<section class="card …">` named by its `<h2 id=heading_id>title</h2>`.
+pub fn card_section(class: &str, testid: &str, heading_id: &str, title: &str) -> El {
+    El::new("section", class)
+        .attr("aria-labelledby", heading_id)
+        .attr("data-testid", testid)
+        .child(El::leaf("h2", "", title).attr("id", heading_id))
+}

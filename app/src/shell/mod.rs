@@ -106,7 +106,7 @@ fn unknown_account() -> AnyView {
 pub fn Shell(session: SessionInfo) -> impl IntoView {
     let data = Data::provide(SeedSlot::expect().take());
     let router = Router::expect();
-    let route = Memo::new(move |_| router.route());
+    let route = router.route_memo();
 
     // The account the account screens show: the one in the address, else the last one shown,
     // else the first account.

@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use crate::api;
 use crate::components::dom::{self, redrawn, set_text, watch, El};
 use crate::components::filters::ordered_only;
-use crate::components::{self, csv_button, load_more, loaded, page_head};
+use crate::components::{self, card_section, csv_button, page_head, paged_list};
 use crate::data::{Paged, Query};
 use crate::format;
 use crate::router::Router;
@@ -227,29 +227,24 @@ pub fn ActivityPage(account: String) -> impl IntoView {
             Box::new(move || list.first().with(|s| matches!(s, Some(Err(_))))),
             "fees-period",
         ));
-    let fees_card = El::new("section", "card fees-card")
-        .attr("aria-labelledby", "fees-h")
-        .attr("data-testid", "fees-card")
-        .child(El::leaf("h2", "", "Fees").attr("id", "fees-h"))
+    let fees_card = card_section("card fees-card", "fees-card", "fees-h", "Fees")
         .child(fees)
         .child(El::leaf(
             "p",
             "muted fees-explain",
             "Commissions plus clearing, regulatory and index option fees, net of rebates.",
         ));
-    let section = El::new("section", "card activity-section")
-        .attr("aria-labelledby", "activity-h")
-        .attr("data-testid", "activity-section")
-        .child(El::leaf("h2", "", "Transactions").attr("id", "activity-h"))
-        .child(activity_filters_form(filters, today));
-    let rows = El::new("div", "")
-        .mount(loaded(list.first(), list_skeleton, |_: &Vec<Transaction>| ()).into_any())
-        .child(days)
-        .mount(load_more(list, "activity-load-more").into_any());
+    let section = card_section(
+        "card activity-section",
+        "activity-section",
+        "activity-h",
+        "Transactions",
+    )
+    .child(activity_filters_form(filters, today));
     let section = ordered_only(
         section,
         "activity-bad-range",
-        rows,
+        paged_list(list, list_skeleton, days, "activity-load-more"),
         Box::new(move || filters.with(|f| f.scope.range.is_ordered())),
     );
     dom::parts(vec![

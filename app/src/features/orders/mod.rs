@@ -17,7 +17,7 @@ use row::order_list;
 use crate::api;
 use crate::components::dom::{self, redrawn, El};
 use crate::components::filters::ordered_only;
-use crate::components::{self, csv_button, load_more, loaded, page_head};
+use crate::components::{self, card_section, csv_button, loaded, page_head, paged_list};
 use crate::data::{Paged, Query};
 use crate::format;
 use crate::router::Router;
@@ -114,25 +114,25 @@ pub fn OrdersPage(account: String) -> impl IntoView {
     let list = redrawn(move || {
         history.with_items(|first, more| filters.with(|f| history_el(&account, first, more, f)))
     });
-    let working_section = El::new("section", "card orders-section")
-        .attr("aria-labelledby", "working-h")
-        .attr("data-testid", "working-section")
-        .child(El::leaf("h2", "", "Working").attr("id", "working-h"))
-        .mount(loaded(live, list_skeleton, |_: &Vec<Order>| ()).into_any())
-        .child(working);
-    let history_section = El::new("section", "card orders-section")
-        .attr("aria-labelledby", "history-h")
-        .attr("data-testid", "history-section")
-        .child(El::leaf("h2", "", "History").attr("id", "history-h"))
-        .child(order_filters_form(filters, today));
-    let list = El::new("div", "")
-        .mount(loaded(history.first(), list_skeleton, |_: &Vec<Order>| ()).into_any())
-        .child(list)
-        .mount(load_more(history, "orders-load-more").into_any());
+    let working_section = card_section(
+        "card orders-section",
+        "working-section",
+        "working-h",
+        "Working",
+    )
+    .mount(loaded(live, list_skeleton, |_: &Vec<Order>| ()).into_any())
+    .child(working);
+    let history_section = card_section(
+        "card orders-section",
+        "history-section",
+        "history-h",
+        "History",
+    )
+    .child(order_filters_form(filters, today));
     let history_section = ordered_only(
         history_section,
         "orders-bad-range",
-        list,
+        paged_list(history, list_skeleton, list, "orders-load-more"),
         Box::new(move || filters.with(|f| f.scope.range.is_ordered())),
     );
     dom::parts(vec![
