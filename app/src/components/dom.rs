@@ -1,12 +1,15 @@
-//! Read-only content built with the DOM API: long lists and detail blocks that never change
-//! after they are drawn (a new answer redraws them whole). Measured on the orders and
-//! activity screens, their rows as `view!` markup cost ~40 KB brotli of wasm (every distinct
-//! view type is monomorphized with its build/rebuild code); built here through a handful of
-//! non-generic calls they cost a small fraction of that. Text goes in as text nodes and
-//! attributes through `setAttribute`, so nothing is ever parsed as HTML. Links are plain
-//! `<a href>`: the router's click handler navigates them without a reload. The builder's
-//! methods are kept out of line: inlined at every call site they would cost more than the
-//! markup they replace.
+//! Markup built with the DOM API: lists and detail blocks redrawn whole when a new answer
+//! comes ([`dom_view`], [`redrawn`]), and the frame, pages and forms whose few changing parts
+//! are set in place by a [`watch`] (attributes, texts, a notice added or removed). Measured on
+//! the orders and activity screens, their rows as `view!` markup cost ~40 KB brotli of wasm
+//! (every distinct view type is monomorphized with its build/rebuild code), and the frame,
+//! sign-in, orders and activity pages ~16 KB more; built here through a handful of
+//! non-generic calls they cost a small fraction of that. An element becomes a Leptos view
+//! with [`El::into_view`] (no wrapper), and Leptos views go inside one with [`El::mount`].
+//! Text goes in as text nodes and attributes through `setAttribute`, so nothing is ever
+//! parsed as HTML. Links are plain `<a href>`: the router's click handler navigates them
+//! without a reload. The builder's methods are kept out of line: inlined at every call site
+//! they would cost more than the markup they replace.
 
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::{any_attribute::AnyAttribute, Attribute};
