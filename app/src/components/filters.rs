@@ -211,8 +211,14 @@ pub fn list_filter_form<F: ListFilters>(
 }
 
 /// A list section's `list` under its filters, and "The start date is after the end date."
-/// (`data-testid` `testid`) in its place while `ordered` says the range is backwards.
-pub fn ordered_only(section: El, testid: &str, list: El, ordered: Box<dyn Fn() -> bool>) -> El {
+/// (`data-testid` `testid`) in its place while the range of `filters` is backwards.
+pub fn ordered_only<F: ListFilters>(section: El, testid: &str, list: El, filters: Memo<F>) -> El {
+    let ordered = move || filters.with(|f| f.scope().range.is_ordered());
+    show_when_ordered(section, testid, list, Box::new(ordered))
+}
+
+// The non-generic part of [`ordered_only`].
+fn show_when_ordered(section: El, testid: &str, list: El, ordered: Box<dyn Fn() -> bool>) -> El {
     let bad = El::leaf("p", "bad-range", "The start date is after the end date.")
         .attr("data-testid", testid);
     let (bad_element, list_element) = (bad.element(), list.element());

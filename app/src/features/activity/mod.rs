@@ -245,7 +245,7 @@ pub fn ActivityPage(account: String) -> impl IntoView {
         section,
         "activity-bad-range",
         paged_list(list, list_skeleton, days, "activity-load-more"),
-        Box::new(move || filters.with(|f| f.scope.range.is_ordered())),
+        filters,
     );
     dom::parts(vec![
         page_head("Activity", csv_button(Box::new(export), "activity-csv")),

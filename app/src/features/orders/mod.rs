@@ -133,7 +133,7 @@ pub fn OrdersPage(account: String) -> impl IntoView {
         history_section,
         "orders-bad-range",
         paged_list(history, list_skeleton, list, "orders-load-more"),
-        Box::new(move || filters.with(|f| f.scope.range.is_ordered())),
+        filters,
     );
     dom::parts(vec![
         page_head("Orders", csv_button(Box::new(export), "orders-csv")),
