@@ -3,6 +3,7 @@
 use leptos::ev;
 use leptos::prelude::*;
 
+use crate::components::dom::El;
 use crate::data::SeedSlot;
 use crate::features::signin::CallbackPage;
 use crate::router::{Route, Router};
@@ -44,13 +45,18 @@ pub fn App() -> impl IntoView {
             view! { <SignedInGuard /> }.into_any()
         }
     };
-    view! {
-        <Show when=move || !online.0.get()>
-            <p class="offline-banner" role="status" data-testid="offline-banner">
+    let offline_banner = move || {
+        (!online.0.get()).then(|| {
+            El::leaf(
+                "p",
+                "offline-banner",
                 "You are offline. What is on screen may be out of date, and nothing can be sent \
-                 until the connection is back."
-            </p>
-        </Show>
-        {screen}
-    }
+                 until the connection is back.",
+            )
+            .attr("role", "status")
+            .attr("data-testid", "offline-banner")
+            .into_view()
+        })
+    };
+    (offline_banner, screen)
 }

@@ -224,6 +224,11 @@ impl Router {
         self.route.get()
     }
 
+    /// The current route, as a signal to read or pass on.
+    pub fn route_memo(&self) -> Memo<Route> {
+        self.route
+    }
+
     /// The current query's value for `key` (reactive).
     pub fn query(&self, key: &str) -> Option<String> {
         self.location.with(|l| {

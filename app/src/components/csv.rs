@@ -7,6 +7,8 @@ use leptos::prelude::*;
 use rust_decimal::Decimal;
 use wasm_bindgen::JsCast;
 
+use super::dom::El;
+
 /// One field of a row.
 pub enum Field {
     Text(String),
@@ -107,30 +109,29 @@ fn download(name: &str, content: &str) -> Option<()> {
 }
 
 /// "Export CSV": builds the file when pressed (`make` returns the file name and the content,
-/// or `None` while there is nothing loaded to export).
+/// or `None` while there is nothing loaded to export). `testid` is its `data-testid`.
+pub fn csv_button(make: Box<dyn Fn() -> Option<(String, String)>>, testid: &str) -> El {
+    let save = move |_: &web_sys::Event| {
+        if let Some((name, content)) = make() {
+            download(&name, &content);
+        }
+    };
+    El::leaf("button", "btn btn-secondary btn-sm", "Export CSV")
+        .attr("type", "button")
+        .attr("data-testid", testid)
+        .on(&["click"], Box::new(save))
+}
+
+/// [`csv_button`] for `view!` markup.
 #[component]
 pub fn CsvButton(
-    /// Builds the file when pressed; a callback rather than a generic closure, so the button is
-    /// compiled once for every screen.
+    /// Builds the file when pressed.
     #[prop(into)]
     make: Callback<(), Option<(String, String)>>,
     /// `data-testid`.
     testid: &'static str,
 ) -> impl IntoView {
-    view! {
-        <button
-            type="button"
-            class="btn btn-secondary btn-sm"
-            data-testid=testid
-            on:click=move |_| {
-                if let Some((name, content)) = make.run(()) {
-                    download(&name, &content);
-                }
-            }
-        >
-            "Export CSV"
-        </button>
-    }
+    csv_button(Box::new(move || make.run(())), testid).into_view()
 }
 
 #[cfg(test)]

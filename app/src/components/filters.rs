@@ -5,6 +5,10 @@
 
 use leptos::prelude::*;
 use pocket_shared::tastytrade::UtcTime;
+use web_sys::{Element, Event};
+
+use super::dom::{find, set_hidden, set_or_remove_attr, set_value, target, value, watch, El};
+use crate::router::Router;
 
 /// The date `days` days after 1970-01-01 (`civil_from_days`).
 fn civil_from_days(days: i64) -> (i64, i64, i64) {
@@ -160,137 +164,153 @@ pub trait ListFilters: Clone + PartialEq + Send + Sync + 'static {
     fn query_pairs(&self, today: &str) -> Vec<(&'static str, String)>;
 }
 
-/// Rewrites the address with `filters` changed by `change`, replacing the history entry (a
-/// filter is not a place to go back to); the screen's search follows the address.
-pub fn rewrite<F: ListFilters>(
+/// The filter form of a list screen, bound to its filters in the address: `leading` (the
+/// screen's own control: a status, types) first, then a symbol (applied on Enter or leaving
+/// the field, cleaned), a date range and "Reset filters" (clears the query string).
+/// `leading_change` applies a change of one of `leading`'s controls (`false`: not one of
+/// them); `leading_show` shows the filters in them.
+pub fn list_filter_form<F: ListFilters>(
+    label: &str,
     filters: Memo<F>,
-    today: StoredValue<String>,
-    change: impl FnOnce(&mut F),
-) {
-    let mut next = filters.get_untracked();
-    change(&mut next);
-    let pairs = today.with_value(|t| next.query_pairs(t));
-    crate::router::Router::expect().set_query(&pairs);
+    today: String,
+    leading: El,
+    leading_change: fn(&mut F, &Element) -> bool,
+    leading_show: fn(&F, &Element),
+) -> El {
+    let today = StoredValue::new(today);
+    // Taken now: event handlers run outside the component tree (no context there).
+    let router = Router::expect();
+    let show = move |form: &Element| {
+        filters.with(|f| {
+            leading_show(f, form);
+            let is_default = today.with_value(|t| f.query_pairs(t).is_empty());
+            let scope = f.scope();
+            show_fields(form, &scope.symbol, &scope.range, is_default);
+        })
+    };
+    let change = move |control: &Element| {
+        let mut next = filters.get_untracked();
+        let v = value(control);
+        let scope = next.scope_mut();
+        match control.get_attribute("data-testid").as_deref() {
+            Some("filter-symbol") => scope.symbol = clean_symbol(&v),
+            Some("filter-from") if is_iso_date(&v) => scope.range.from = v,
+            Some("filter-to") if is_iso_date(&v) => scope.range.to = v,
+            Some("filter-reset") => return router.set_query(&[]),
+            _ => {
+                if !leading_change(&mut next, control) {
+                    return;
+                }
+            }
+        }
+        // The address is rewritten, replacing the history entry (a filter is not a place to go
+        // back to); the screen's search follows the address.
+        today.with_value(|t| router.set_query(&next.query_pairs(t)));
+    };
+    filter_form(label, leading, Box::new(show), Box::new(change))
 }
 
-/// [`FilterForm`] bound to a screen's filters in the address, with `leading` (the screen's own
-/// control) first.
-pub fn list_filter_form<F: ListFilters>(
-    label: &'static str,
-    filters: Memo<F>,
-    today: StoredValue<String>,
-    leading: AnyView,
-) -> impl IntoView {
-    view! {
-        <FilterForm
-            label
-            symbol=Signal::derive(move || filters.with(|f| f.scope().symbol.clone()))
-            on_symbol=Callback::new(move |symbol: String| {
-                rewrite(filters, today, |f| f.scope_mut().symbol = symbol)
-            })
-            range=Signal::derive(move || filters.with(|f| f.scope().range.clone()))
-            on_range=Callback::new(move |range: DateRange| {
-                rewrite(filters, today, |f| f.scope_mut().range = range)
-            })
-            is_default=Signal::derive(move || {
-                today.with_value(|t| filters.with(|f| f.query_pairs(t).is_empty()))
-            })
-        >
-            {leading}
-        </FilterForm>
+/// A list section's `list` under its filters, and "The start date is after the end date."
+/// (`data-testid` `testid`) in its place while the range of `filters` is backwards.
+pub fn ordered_only<F: ListFilters>(section: El, testid: &str, list: El, filters: Memo<F>) -> El {
+    let ordered = move || filters.with(|f| f.scope().range.is_ordered());
+    show_when_ordered(section, testid, list, Box::new(ordered))
+}
+
+// The non-generic part of [`ordered_only`].
+fn show_when_ordered(section: El, testid: &str, list: El, ordered: Box<dyn Fn() -> bool>) -> El {
+    let bad = El::leaf("p", "bad-range", "The start date is after the end date.")
+        .attr("data-testid", testid);
+    let (bad_element, list_element) = (bad.element(), list.element());
+    watch(move || {
+        let ordered = ordered();
+        set_hidden(&bad_element, ordered);
+        set_hidden(&list_element, !ordered);
+    });
+    section.child(bad).child(list)
+}
+
+/// A labelled form field: `<label class="field"><span class="field-label">…</span>…</label>`.
+pub fn field(label: &str, control: El) -> El {
+    El::new("label", "field")
+        .child(El::leaf("span", "field-label", label))
+        .child(control)
+}
+
+fn date_field(label: &str, testid: &str) -> El {
+    field(
+        label,
+        El::new("input", "")
+            .attr("type", "date")
+            .attr("data-testid", testid),
+    )
+}
+
+/// Shows the shared fields' values.
+fn show_fields(form: &Element, symbol: &str, range: &DateRange, is_default: bool) {
+    for (selector, text) in [
+        ("[data-testid=filter-symbol]", symbol),
+        ("[data-testid=filter-from]", &range.from),
+        ("[data-testid=filter-to]", &range.to),
+    ] {
+        if let Some(input) = find(form, selector) {
+            set_value(&input, text);
+        }
+    }
+    if let Some(reset) = find(form, "[data-testid=filter-reset]") {
+        set_or_remove_attr(&reset, "disabled", is_default.then_some(""));
     }
 }
 
-/// "From" and "To" date inputs; each change calls `on_change` with the new range.
-fn date_fields(range: Signal<DateRange>, on_change: Callback<DateRange>) -> impl IntoView {
-    let field = move |label: &'static str, testid: &'static str, is_from: bool| {
-        let value = move || {
-            range.with(|r| {
-                if is_from {
-                    r.from.clone()
-                } else {
-                    r.to.clone()
-                }
-            })
+// The non-generic part of [`list_filter_form`]: one copy in the wasm for every list screen.
+fn filter_form(
+    label: &str,
+    leading: El,
+    show: Box<dyn Fn(&Element)>,
+    change: Box<dyn Fn(&Element)>,
+) -> El {
+    let symbol = El::new("input", "")
+        .attr("type", "search")
+        .attr("data-testid", "filter-symbol")
+        .attr("placeholder", "Any")
+        .attr("autocomplete", "off")
+        .attr("autocapitalize", "characters")
+        .attr("spellcheck", "false")
+        .attr("enterkeyhint", "search")
+        .attr("maxlength", "32");
+    let reset = El::leaf(
+        "button",
+        "btn btn-ghost btn-sm filters-reset",
+        "Reset filters",
+    )
+    .attr("type", "button")
+    .attr("data-testid", "filter-reset");
+    // One listener for every control: a field's `change`, a button's `click`.
+    let on_event = move |e: &Event| {
+        if e.type_() == "submit" {
+            e.prevent_default();
+            return;
+        }
+        let selector = if e.type_() == "click" {
+            "button"
+        } else {
+            "input, select"
         };
-        view! {
-            <label class="field">
-                <span class="field-label">{label}</span>
-                <input
-                    type="date"
-                    data-testid=testid
-                    prop:value=value
-                    on:change=move |ev| {
-                        let v = event_target_value(&ev);
-                        if !is_iso_date(&v) {
-                            return;
-                        }
-                        let mut next = range.get_untracked();
-                        if is_from {
-                            next.from = v;
-                        } else {
-                            next.to = v;
-                        }
-                        on_change.run(next);
-                    }
-                />
-            </label>
+        if let Some(control) = target(e, selector) {
+            change(&control);
         }
     };
-    view! {
-        {field("From", "filter-from", true)}
-        {field("To", "filter-to", false)}
-    }
-}
-
-/// The filter form of a list screen: the screen's own control first (`children`: a status,
-/// types), then a symbol (applied on Enter or leaving the field, cleaned), a date range and
-/// "Reset filters" (clears the query string). One component for every list screen, so its
-/// code is in the wasm once.
-#[component]
-pub fn FilterForm(
-    /// The form's accessible name.
-    label: &'static str,
-    #[prop(into)] symbol: Signal<String>,
-    on_symbol: Callback<String>,
-    #[prop(into)] range: Signal<DateRange>,
-    on_range: Callback<DateRange>,
-    /// Disables "Reset filters".
-    #[prop(into)]
-    is_default: Signal<bool>,
-    children: Children,
-) -> impl IntoView {
-    let router = crate::router::Router::expect();
-    view! {
-        <form class="filters" aria-label=label on:submit=|ev| ev.prevent_default()>
-            {children()}
-            <label class="field">
-                <span class="field-label">"Symbol"</span>
-                <input
-                    type="search"
-                    data-testid="filter-symbol"
-                    placeholder="Any"
-                    autocomplete="off"
-                    autocapitalize="characters"
-                    spellcheck="false"
-                    enterkeyhint="search"
-                    maxlength="32"
-                    prop:value=move || symbol.get()
-                    on:change=move |ev| on_symbol.run(clean_symbol(&event_target_value(&ev)))
-                />
-            </label>
-            {date_fields(range, on_range)}
-            <button
-                type="button"
-                class="btn btn-ghost btn-sm filters-reset"
-                data-testid="filter-reset"
-                disabled=move || is_default.get()
-                on:click=move |_| router.set_query(&[])
-            >
-                "Reset filters"
-            </button>
-        </form>
-    }
+    let form = El::new("form", "filters")
+        .attr("aria-label", label)
+        .child(leading)
+        .child(field("Symbol", symbol))
+        .child(date_field("From", "filter-from"))
+        .child(date_field("To", "filter-to"))
+        .child(reset)
+        .on(&["submit", "change", "click"], Box::new(on_event));
+    let element = form.element();
+    watch(move || show(&element));
+    form
 }
 
 /// A query string's lookup, as the router offers it (`Router::query`), for tests.

@@ -7,7 +7,9 @@ pub mod filters;
 mod loaded;
 mod status;
 
-pub use csv::{Csv, CsvButton, Field};
+pub use csv::{csv_button, Csv, CsvButton, Field};
 pub use filters::DateRange;
-pub use loaded::{load_more, loaded};
-pub use status::{BrandMark, ErrorPanel, NotFound, Splash};
+pub use loaded::{loaded, paged_list};
+pub use status::{
+    brand_mark, card_section, center_page, error_panel, not_found, page_head, splash, splash_body,
+};

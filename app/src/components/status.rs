@@ -1,70 +1,73 @@
-//! Loading, error and brand bits.
-
-use leptos::prelude::*;
+//! Loading, error and brand bits, drawn with [`super::dom`] (each is a few elements that never
+//! change once drawn).
 
 use crate::api::ApiError;
+use crate::components::dom::El;
 
 /// The app's mark (pure CSS; no image request).
-#[component]
-pub fn BrandMark() -> impl IntoView {
-    view! {
-        <span class="brand-mark" aria-hidden="true">
-            <span></span>
-            <span></span>
-            <span></span>
-        </span>
-    }
+pub fn brand_mark() -> El {
+    El::new("span", "brand-mark")
+        .attr("aria-hidden", "true")
+        .child(El::new("span", ""))
+        .child(El::new("span", ""))
+        .child(El::new("span", ""))
+}
+
+/// `<main class="center-page">`: the one main landmark of a page outside the signed-in frame.
+pub fn center_page() -> El {
+    El::new("main", "center-page")
+}
+
+/// The mark and `label`: "working on it".
+pub fn splash_body(label: &str) -> El {
+    El::new("div", "splash")
+        .child(brand_mark())
+        .child(El::leaf("p", "muted", label))
 }
 
 /// Full-page "working on it".
-#[component]
-pub fn Splash(#[prop(optional)] label: Option<&'static str>) -> impl IntoView {
-    view! {
-        <main class="center-page" aria-busy="true">
-            <div class="splash">
-                <BrandMark />
-                <p class="muted">{label.unwrap_or("Loading…")}</p>
-            </div>
-        </main>
-    }
+pub fn splash(label: &str) -> El {
+    center_page()
+        .attr("aria-busy", "true")
+        .child(splash_body(label))
 }
 
-/// An error with a retry button. tastytrade errors show their code and message.
-#[component]
-pub fn ErrorPanel(
-    error: ApiError,
-    /// Called by the "Try again" button.
-    retry: Callback<()>,
-    #[prop(optional)] compact: bool,
-) -> impl IntoView {
-    view! {
-        <div
-            class="error-panel"
-            class:compact=compact
-            role="alert"
-            data-testid="error-panel"
-        >
-            <div>
-                <p class="error-title">{error.title()}</p>
-                <p class="error-text">{error.to_string()}</p>
-            </div>
-            <button type="button" class="btn btn-secondary" on:click=move |_| retry.run(())>
-                "Try again"
-            </button>
-        </div>
-    }
+/// An error with a "Try again" button that calls `retry`. tastytrade errors show their code
+/// and message.
+pub fn error_panel(error: &ApiError, retry: Box<dyn Fn()>) -> El {
+    let text = El::new("div", "")
+        .child(El::leaf("p", "error-title", error.title()))
+        .child(El::leaf("p", "error-text", &error.to_string()));
+    El::new("div", "error-panel")
+        .attr("role", "alert")
+        .attr("data-testid", "error-panel")
+        .child(text)
+        .child(
+            El::leaf("button", "btn btn-secondary", "Try again")
+                .attr("type", "button")
+                .on(&["click"], Box::new(move |_| retry())),
+        )
 }
 
 /// Any path the app does not know.
-#[component]
-pub fn NotFound() -> impl IntoView {
-    view! {
-        <section class="card narrow empty">
-            <h1>"Page not found"</h1>
-            <p class="muted">"There is nothing at this address."</p>
-            <a class="btn btn-primary" href="/">
-                "Go to your accounts"
-            </a>
-        </section>
-    }
+pub fn not_found() -> El {
+    El::new("section", "card narrow empty")
+        .child(El::leaf("h1", "", "Page not found"))
+        .child(El::leaf("p", "muted", "There is nothing at this address."))
+        .child(El::leaf("a", "btn btn-primary", "Go to your accounts").attr("href", "/"))
+}
+
+/// A screen's heading with its action beside it (a CSV export, a link back).
+pub fn page_head(title: &str, action: El) -> El {
+    El::new("div", "page-head")
+        .child(El::leaf("h1", "", title))
+        .child(action)
+}
+
+/// `<section class="card …">` named by its `<h2 id=heading_id>title</h2>`.
+pub fn card_section(class: &str, testid: &str, heading_id: &str, title: &str) -> El {
+    El::new("section", class)
+        .attr("aria-labelledby", heading_id)
+        .attr("data-testid", testid)
+        .child(El::leaf("h2", "", title).attr("id", heading_id))
 }

@@ -8,9 +8,10 @@ use leptos::task::spawn_local;
 
 use super::Shell;
 use crate::api::{self, ApiError};
-use crate::components::{ErrorPanel, Splash};
+use crate::components::dom::El;
+use crate::components::{center_page, error_panel, splash};
 use crate::data::{take_inlined, SeedSlot};
-use crate::features::signin::SignInPage;
+use crate::features::signin::sign_in_page;
 use crate::state::{Auth, AuthState};
 
 fn check_session(auth: AuthState) {
@@ -40,16 +41,14 @@ pub fn SignedInGuard() -> impl IntoView {
     }
 
     move || match auth.get() {
-        Auth::Checking => view! { <Splash /> }.into_any(),
-        Auth::Unavailable(error) => view! {
-            <main class="center-page">
-                <h1 class="sr-only">"tastytrade in your pocket"</h1>
-                <ErrorPanel error retry=Callback::new(move |_| check_session(auth)) />
-            </main>
-        }
-        .into_any(),
-        Auth::SignedOut => view! { <SignInPage /> }.into_any(),
-        Auth::Ended { revoked } => view! { <SignInPage ended=true revoked /> }.into_any(),
+        Auth::Checking => splash("Loading…").into_view().into_any(),
+        Auth::Unavailable(error) => center_page()
+            .child(El::leaf("h1", "sr-only", "tastytrade in your pocket"))
+            .child(error_panel(&error, Box::new(move || check_session(auth))))
+            .into_view()
+            .into_any(),
+        Auth::SignedOut => sign_in_page(false, false).into_view().into_any(),
+        Auth::Ended { revoked } => sign_in_page(true, revoked).into_view().into_any(),
         Auth::SignedIn(session) => view! { <Shell session /> }.into_any(),
     }
 }

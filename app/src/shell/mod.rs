@@ -14,15 +14,17 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::VisibilityState;
 
+use crate::api::ApiError;
 use crate::app::Online;
-use crate::components::{ErrorPanel, NotFound};
+use crate::components::dom::{watch, El};
+use crate::components::{error_panel, not_found};
 use crate::data::{Data, SeedSlot};
 use crate::features::{activity, history, orders, positions, watchlists};
 use crate::router::{Route, Router};
-use accounts::AccountSwitcher;
+use accounts::account_pane;
 pub use guard::SignedInGuard;
-use nav::Nav;
-use topbar::TopBar;
+use nav::nav;
+use topbar::top_bar;
 
 /// Calls `f` when the document becomes visible again after being hidden, until the calling
 /// view is cleaned up. (leptos-use's `use_document_visibility` does this too; these few lines
@@ -44,6 +46,25 @@ fn on_visible_again(f: impl Fn() + 'static) {
     });
 }
 
+/// What the frame's `<main>` shows.
+#[derive(Clone, PartialEq)]
+enum Outlet {
+    Screen(Route),
+    /// The account list could not load.
+    Failed(ApiError),
+    UnknownAccount,
+}
+
+/// Two sibling elements as one view (the page's parts are the frame's grid items).
+fn pair(first: El, second: El) -> AnyView {
+    (first.into_view(), second.into_view()).into_any()
+}
+
+/// A screen-reader heading and what stands in for the screen.
+fn titled(title: &str, body: El) -> AnyView {
+    pair(El::leaf("h1", "sr-only", title), body)
+}
+
 /// The screen for `route`. `account` is the account the account screens show.
 fn screen(route: Route) -> AnyView {
     match route {
@@ -58,37 +79,39 @@ fn screen(route: Route) -> AnyView {
             view! { <watchlists::WatchlistPage name public=true /> }.into_any()
         }
         // `/` redirects to the first account's positions once the accounts are known.
-        Route::Home => view! {
-            <h1 class="sr-only">"Loading your accounts"</h1>
-            <div class="skeleton sk-panel" aria-busy="true"></div>
-        }
-        .into_any(),
-        Route::Callback | Route::NotFound => view! { <NotFound /> }.into_any(),
+        Route::Home => titled(
+            "Loading your accounts",
+            El::new("div", "skeleton sk-panel").attr("aria-busy", "true"),
+        ),
+        Route::Callback | Route::NotFound => not_found().into_view().into_any(),
     }
 }
 
 /// Shown instead of an account screen for an account this login does not have.
 fn unknown_account() -> AnyView {
-    view! {
-        <section class="card empty" data-testid="unknown-account">
-            <h1 class="empty-title">"Account not found"</h1>
-            <p class="muted">"This login has no account with that number."</p>
-            <a class="btn btn-secondary" href="/">"Go to your accounts"</a>
-        </section>
-    }
-    .into_any()
+    El::new("section", "card empty")
+        .attr("data-testid", "unknown-account")
+        .child(El::leaf("h1", "empty-title", "Account not found"))
+        .child(El::leaf(
+            "p",
+            "muted",
+            "This login has no account with that number.",
+        ))
+        .child(El::leaf("a", "btn btn-secondary", "Go to your accounts").attr("href", "/"))
+        .into_view()
+        .into_any()
 }
 
 #[component]
 pub fn Shell(session: SessionInfo) -> impl IntoView {
     let data = Data::provide(SeedSlot::expect().take());
     let router = Router::expect();
-    let route = Memo::new(move |_| router.route());
+    let route = router.route_memo();
 
     // The account the account screens show: the one in the address, else the last one shown,
     // else the first account.
     let last_account = RwSignal::new(None::<String>);
-    Effect::new(move |_| {
+    watch(move || {
         if let Some(n) = route.with(|r| r.account().map(str::to_owned)) {
             last_account.set(Some(n));
         }
@@ -99,7 +122,7 @@ pub fn Shell(session: SessionInfo) -> impl IntoView {
             .or_else(|| data.account_numbers()?.into_iter().next())
     });
     // `/` goes to the first account's positions as soon as the accounts are known.
-    Effect::new(move |_| {
+    watch(move || {
         if route.get() == Route::Home {
             if let Some(first) = data.account_numbers().and_then(|n| n.into_iter().next()) {
                 router.replace(&Route::Positions(first).href());
@@ -111,52 +134,62 @@ pub fn Shell(session: SessionInfo) -> impl IntoView {
     // so does coming back online.
     on_visible_again(move || data.refresh.now());
     let online = expect_context::<Online>().0;
-    Effect::new(move |was_online: Option<bool>| {
+    let was_online = StoredValue::new(online.get_untracked());
+    watch(move || {
         let now = online.get();
-        if was_online == Some(false) && now {
+        if !was_online.get_value() && now {
             data.refresh.now();
         }
-        now
+        was_online.set_value(now);
     });
 
-    // An account screen waits for the account list, so a mistyped number says so plainly.
-    let outlet = move || {
+    // An account screen waits for the account list, so a mistyped number says so plainly. A
+    // screen is drawn anew only when what it shows changes (not when a refresh brings the
+    // same accounts again: it refreshes its own data, keeping what is typed and focused).
+    let shown = Memo::new(move |_| {
         let r = route.get();
-        let Some(account) = r.account().map(str::to_owned) else {
-            return screen(r);
+        let Some(account) = r.account() else {
+            return Outlet::Screen(r);
         };
         data.accounts.with(|state| match state {
-            None => screen(Route::Home),
-            Some(Err(error)) => {
-                let error = error.clone();
-                view! {
-                    <h1 class="sr-only">"Your accounts"</h1>
-                    <ErrorPanel error retry=Callback::new(move |_| data.accounts.reload()) />
-                }
-                .into_any()
+            None => Outlet::Screen(Route::Home),
+            Some(Err(error)) => Outlet::Failed(error.clone()),
+            Some(Ok(list)) if list.iter().any(|a| a.account.account_number == account) => {
+                Outlet::Screen(r.clone())
             }
-            Some(Ok(list)) if list.iter().any(|a| a.account.account_number == account) => screen(r),
-            Some(Ok(_)) => unknown_account(),
+            Some(Ok(_)) => Outlet::UnknownAccount,
         })
+    });
+    let outlet = move || match shown.get() {
+        Outlet::Screen(r) => screen(r),
+        Outlet::Failed(error) => titled(
+            "Your accounts",
+            error_panel(&error, Box::new(move || data.accounts.reload())),
+        ),
+        Outlet::UnknownAccount => unknown_account(),
     };
-    let on_account_screen = Memo::new(move |_| route.with(|r| r.account().is_some()));
 
-    view! {
-        <div class="app-shell">
-            <TopBar environment=session.environment account=current_account />
-            <div class="layout">
-                <Show when=move || on_account_screen.get()>
-                    <nav class="accounts-pane" aria-label="Accounts">
-                        <div class="account-list">
-                            <AccountSwitcher current=current_account route />
-                        </div>
-                    </nav>
-                </Show>
-                <Nav account=current_account route />
-                <main class="content" id="content">
-                    {outlet}
-                </main>
-            </div>
-        </div>
-    }
+    // The accounts are beside (above, on phones) the account screens only.
+    let on_account_screen = Memo::new(move |_| route.with(|r| r.account().is_some()));
+    let pane = account_pane(on_account_screen, current_account, route);
+    let nav = nav(current_account, route);
+    let layout = El::new("div", "layout");
+    let (layout_element, pane_element, nav_element) =
+        (layout.element(), pane.element(), nav.element());
+    watch(move || {
+        if on_account_screen.get() {
+            if pane_element.parent_node().is_none() {
+                let _ = layout_element.insert_before(&pane_element, Some(&nav_element));
+            }
+        } else {
+            pane_element.remove();
+        }
+    });
+    let main = El::new("main", "content")
+        .attr("id", "content")
+        .mount(outlet.into_any());
+    El::new("div", "app-shell")
+        .child(top_bar(session.environment, current_account))
+        .child(layout.child(nav).child(main))
+        .into_view()
 }

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::dom::{set_attr, set_or_remove_attr, watch, El};
 use crate::router::{Route, Section};
 
 /// A small inline icon per section (no image request).
@@ -16,41 +17,41 @@ fn icon(section: Section) -> &'static str {
     }
 }
 
-#[component]
-pub fn Nav(
-    /// The account the account sections open.
-    #[prop(into)]
-    account: Signal<Option<String>>,
-    #[prop(into)] route: Signal<Route>,
-) -> impl IntoView {
-    let links = Section::ALL
-        .into_iter()
-        .map(|section| {
-            let href = move || match account.get() {
-                Some(n) => section.route(&n).href(),
-                None if section == Section::Watchlists => Route::Watchlists.href(),
+fn link(section: Section) -> El {
+    let icon = El::svg("svg", "nav-icon")
+        .attr("viewBox", "0 0 24 24")
+        .attr("aria-hidden", "true")
+        .child(El::svg("path", "").attr("d", icon(section)));
+    El::new("a", "nav-link")
+        .attr("data-testid", "nav-link")
+        .attr("data-section", section.label())
+        .child(icon)
+        .child(El::leaf("span", "", section.label()))
+}
+
+/// The navigation: each link opens its section for `account` (the watchlists need none), the
+/// current `route`'s section marked.
+pub fn nav(account: Memo<Option<String>>, route: Memo<Route>) -> El {
+    let links: Vec<(Section, El)> = Section::ALL.into_iter().map(|s| (s, link(s))).collect();
+    let elements: Vec<_> = links.iter().map(|(s, l)| (*s, l.element())).collect();
+    watch(move || {
+        let account = account.get();
+        let current = route.with(Route::section);
+        for (section, link) in &elements {
+            let href = match &account {
+                Some(n) => section.route(n).href(),
+                None if *section == Section::Watchlists => Route::Watchlists.href(),
                 None => Route::Home.href(),
             };
-            let current = move || (route.get().section() == Some(section)).then_some("page");
-            view! {
-                <a
-                    class="nav-link"
-                    href=href
-                    aria-current=current
-                    data-testid="nav-link"
-                    data-section=section.label()
-                >
-                    <svg viewBox="0 0 24 24" aria-hidden="true" class="nav-icon">
-                        <path d=icon(section) />
-                    </svg>
-                    <span>{section.label()}</span>
-                </a>
-            }
-        })
-        .collect_view();
-    view! {
-        <nav class="main-nav" aria-label="Sections">
-            {links}
-        </nav>
-    }
+            set_attr(link, "href", &href);
+            set_or_remove_attr(
+                link,
+                "aria-current",
+                (current == Some(*section)).then_some("page"),
+            );
+        }
+    });
+    El::new("nav", "main-nav")
+        .attr("aria-label", "Sections")
+        .children(links.into_iter().map(|(_, l)| l))
 }

@@ -29,7 +29,7 @@ use pocket_shared::dxlink::{
 };
 
 pub use runtime::provide;
-pub use status::StreamStatus;
+pub use status::stream_status;
 
 /// The stream as the status line shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,27 +1,38 @@
 //! The stream's status line, for the top bar: live / connecting / stale / market closed /
-//! paused / reconnecting / live data off with the reason. Empty while nothing streams.
+//! paused / reconnecting / live data off with the reason. Hidden while nothing streams.
 
 use leptos::prelude::*;
 
 use super::{status, Status};
+use crate::components::dom::{self, El};
 
-#[component]
-pub fn StreamStatus() -> impl IntoView {
+/// `<span data-testid="stream-status" data-state="live">Live</span>`, following the stream.
+pub fn stream_status() -> El {
     let status = status();
-    view! {
-        <span
-            class="stream-status"
-            role="status"
-            data-testid="stream-status"
-            data-state=move || status.with(Status::key)
-            hidden=move || status.with(|s| *s == Status::Idle)
-        >
-            {move || status.with(Status::label)}
-            {move || {
-                status
-                    .with(|s| s.reason().map(str::to_owned))
-                    .map(|reason| view! { <span class="stream-status-reason">" " {reason}</span> })
-            }}
-        </span>
-    }
+    let label = El::new("span", "");
+    let reason = El::new("span", "stream-status-reason");
+    let line = El::new("span", "stream-status")
+        .attr("role", "status")
+        .attr("data-testid", "stream-status")
+        .attr("hidden", "");
+    let (line_el, label_el, reason_el) = (line.element(), label.element(), reason.element());
+    dom::watch(move || {
+        status.with(|s| {
+            dom::set_attr(&line_el, "data-state", s.key());
+            dom::set_hidden(&line_el, *s == Status::Idle);
+            dom::set_text(&label_el, s.label());
+            // The reason also goes in the title: on a phone only the label shows.
+            let why = s.reason().unwrap_or_default();
+            dom::set_text(
+                &reason_el,
+                &if why.is_empty() {
+                    String::new()
+                } else {
+                    format!(" {why}")
+                },
+            );
+            dom::set_or_remove_attr(&line_el, "title", (!why.is_empty()).then_some(why));
+        })
+    });
+    line.child(label).child(reason)
 }

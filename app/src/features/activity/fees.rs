@@ -21,6 +21,7 @@ use web_sys::AbortSignal;
 
 use super::filters::ActivityFilters;
 use crate::api::{self, ApiError};
+use crate::components::dom::{set_attr, set_hidden, set_text, watch, El};
 use crate::data::Query;
 use crate::format;
 use crate::url::build_query;
@@ -105,62 +106,57 @@ pub fn fetch_total(
 
 /// One figure of the fees card: a placeholder, the amount, "—" with a retry after an error
 /// (or when `failed`: its input could not load), and "busy, retrying" while throttled.
+/// `testid` is the figure's `data-testid`; the figure goes in `dd`.
 pub fn fee_figure(
+    dd: El,
     total: Query<FeeTotal>,
-    failed: Signal<bool>,
-    testid: &'static str,
-) -> impl IntoView {
+    failed: Box<dyn Fn() -> bool>,
+    testid: &str,
+) -> El {
     let retry_in = total.retry_in();
-    // Throttled: the figure waits (its note counts down) instead of failing.
-    let waiting = move || retry_in.get().is_some();
-    let loading = move || {
-        total.with(|s| match s {
-            None => !failed.get(),
-            Some(Err(_)) => waiting(),
-            Some(Ok(_)) => false,
-        })
-    };
-    let errored = move || total.with(|s| matches!(s, Some(Err(_)))) && !waiting();
-    let text = move || {
-        total.with(|state| match state {
+    let figure = El::new("span", "big-figure num").attr("data-testid", testid);
+    let note = El::new("small", "muted fee-note").attr("role", "status");
+    let retry = El::leaf("button", "btn btn-ghost btn-sm", "Try again")
+        .attr("type", "button")
+        .on(&["click"], Box::new(move |_| total.reload()));
+    let (figure_element, note_element, retry_element) =
+        (figure.element(), note.element(), retry.element());
+    watch(move || {
+        // Throttled: the figure waits (its note counts down) instead of failing.
+        let retry_in = retry_in.get();
+        let waiting = retry_in.is_some();
+        let failed = failed();
+        let (text, loading, errored) = total.with(|state| match state {
             Some(Ok(t)) => {
                 let mut text = t.paid.map(format::money).unwrap_or_else(|| "—".into());
                 if t.truncated {
                     // Only the newest MAX_FEE_PAGES pages were counted: at least this much.
                     text.push('+');
                 }
-                text
+                (text, false, false)
             }
-            Some(Err(_)) if waiting() => String::new(),
-            Some(Err(_)) => "—".into(),
-            None if failed.get() => "—".into(),
+            Some(Err(_)) if waiting => (String::new(), true, false),
+            Some(Err(_)) => ("—".into(), false, true),
+            None if failed => ("—".into(), false, false),
+            None => (String::new(), true, false),
+        });
+        set_text(&figure_element, &text);
+        let class = if loading {
+            "big-figure num skeleton sk-fee"
+        } else {
+            "big-figure num"
+        };
+        set_attr(&figure_element, "class", class);
+        let estimated = total.with(|s| matches!(s, Some(Ok(t)) if t.estimated));
+        let note = match retry_in {
+            Some(secs) => format!("Busy, retrying in {secs} s"),
+            None if estimated => "incl. estimates".into(),
             None => String::new(),
-        })
-    };
-    let note = move || match retry_in.get() {
-        Some(secs) => format!("Busy, retrying in {secs} s"),
-        None if total.with(|s| matches!(s, Some(Ok(t)) if t.estimated)) => "incl. estimates".into(),
-        None => String::new(),
-    };
-    view! {
-        <span
-            class="big-figure num"
-            class:skeleton=loading
-            class:sk-fee=loading
-            data-testid=testid
-        >
-            {text}
-        </span>
-        <small class="muted fee-note" role="status">{note}</small>
-        <button
-            type="button"
-            class="btn btn-ghost btn-sm"
-            hidden=move || !errored()
-            on:click=move |_| total.reload()
-        >
-            "Try again"
-        </button>
-    }
+        };
+        set_text(&note_element, &note);
+        set_hidden(&retry_element, !errored);
+    });
+    dd.child(figure).child(note).child(retry)
 }
 
 #[cfg(test)]

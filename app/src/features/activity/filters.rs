@@ -4,8 +4,10 @@
 //! `sort`, `per-page`, `page-offset`).
 
 use leptos::prelude::*;
+use web_sys::Element;
 
-use crate::components::filters::{list_filter_form, rewrite, year_start, ListFilters, Scope};
+use crate::components::dom::{find, set_attr, El};
+use crate::components::filters::{list_filter_form, year_start, ListFilters, Scope};
 use crate::components::DateRange;
 use crate::url::build_query;
 
@@ -108,29 +110,47 @@ impl ListFilters for ActivityFilters {
 }
 
 /// Type chips, then the shared symbol and dates; every change rewrites the address.
-#[component]
-pub fn ActivityFiltersForm(filters: Memo<ActivityFilters>, today: String) -> impl IntoView {
-    let today = StoredValue::new(today);
-    let chips = TYPES
-        .into_iter()
-        .map(|t| {
-            let pressed = move || filters.with(|f| f.types.contains(&t)).to_string();
-            view! {
-                <button
-                    type="button"
-                    class="chip chip-toggle"
-                    data-testid="filter-type"
-                    data-type=t
-                    aria-pressed=pressed
-                    on:click=move |_| rewrite(filters, today, |f| f.toggle(t))
-                >
-                    {t}
-                </button>
-            }
-        })
-        .collect_view();
-    let chips = view! { <div class="chips" role="group" aria-label="Types">{chips}</div> };
-    list_filter_form("Filter the activity", filters, today, chips.into_any())
+pub fn activity_filters_form(filters: Memo<ActivityFilters>, today: String) -> El {
+    let chips = TYPES.into_iter().map(|t| {
+        El::leaf("button", "chip chip-toggle", t)
+            .attr("type", "button")
+            .attr("data-testid", "filter-type")
+            .attr("data-type", t)
+    });
+    let chips = El::new("div", "chips")
+        .attr("role", "group")
+        .attr("aria-label", "Types")
+        .children(chips);
+    list_filter_form(
+        "Filter the activity",
+        filters,
+        today,
+        chips,
+        toggle_type,
+        show_types,
+    )
+}
+
+/// A type chip toggles its type.
+fn toggle_type(f: &mut ActivityFilters, control: &Element) -> bool {
+    let chosen = control.get_attribute("data-type");
+    let Some(t) = TYPES.into_iter().find(|t| chosen.as_deref() == Some(*t)) else {
+        return false;
+    };
+    f.toggle(t);
+    true
+}
+
+/// Each chip is pressed when its type is chosen.
+fn show_types(f: &ActivityFilters, form: &Element) {
+    let mut chip = find(form, ".chips").and_then(|chips| chips.first_element_child());
+    while let Some(c) = chip {
+        let chosen = c
+            .get_attribute("data-type")
+            .is_some_and(|t| f.types.iter().any(|x| *x == t));
+        set_attr(&c, "aria-pressed", if chosen { "true" } else { "false" });
+        chip = c.next_element_sibling();
+    }
 }
 
 #[cfg(test)]

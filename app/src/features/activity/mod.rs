@@ -12,13 +12,14 @@ use pocket_shared::tastytrade::{SymbolParts, Transaction};
 use rust_decimal::Decimal;
 
 use crate::api;
-use crate::components::dom::{self, dom_view, El};
-use crate::components::{self, load_more, loaded, CsvButton};
+use crate::components::dom::{self, redrawn, set_text, watch, El};
+use crate::components::filters::ordered_only;
+use crate::components::{self, card_section, csv_button, page_head, paged_list};
 use crate::data::{Paged, Query};
 use crate::format;
 use crate::router::Router;
 use fees::{fee_figure, fetch_total, FeeFuture, FeeTotal};
-use filters::{ActivityFilters, ActivityFiltersForm, PER_PAGE};
+use filters::{activity_filters_form, ActivityFilters, PER_PAGE};
 use group::{by_day, Day};
 
 fn signed_money(v: Option<Decimal>) -> String {
@@ -117,7 +118,10 @@ fn days_el(first: &[Transaction], more: &[Transaction], filters: &ActivityFilter
 }
 
 fn list_skeleton() -> AnyView {
-    view! { <div class="skeleton sk-rows" role="status" aria-label="Loading activity"></div> }
+    El::new("div", "skeleton sk-rows")
+        .attr("role", "status")
+        .attr("aria-label", "Loading activity")
+        .into_view()
         .into_any()
 }
 
@@ -141,6 +145,26 @@ fn period_fees(
         }
         Some(fetch_total(&account, &f, signal))
     })
+}
+
+/// "Nov 1 – Dec 6, 2026 (Trade, SPY)": the period the fees card totals.
+fn period_label(f: &ActivityFilters) -> String {
+    let mut label = format::date_range(&f.scope.range.from, &f.scope.range.to);
+    let mut only: Vec<String> = f.types.iter().map(|t| (*t).to_owned()).collect();
+    if !f.scope.symbol.is_empty() {
+        only.push(f.scope.symbol.clone());
+    }
+    if !only.is_empty() {
+        label.push_str(&format!(" ({})", only.join(", ")));
+    }
+    label
+}
+
+/// One figure of the fees card: `<div class="stat"><dt>…</dt><dd>…</dd></div>`.
+fn fee_stat(label: El, total: Query<FeeTotal>, failed: Box<dyn Fn() -> bool>, testid: &str) -> El {
+    El::new("div", "stat")
+        .child(label)
+        .child(fee_figure(El::new("dd", ""), total, failed, testid))
 }
 
 #[component]
@@ -173,21 +197,6 @@ pub fn ActivityPage(account: String) -> impl IntoView {
         move |signal| Some(fetch_total(&account, &ytd, signal))
     });
     let period = period_fees(account.clone(), list, filters);
-    let list_failed = Signal::derive(move || list.first().with(|s| matches!(s, Some(Err(_)))));
-    let never = Signal::derive(|| false);
-    let period_label = move || {
-        filters.with(|f| {
-            let mut label = format::date_range(&f.scope.range.from, &f.scope.range.to);
-            let mut only: Vec<String> = f.types.iter().map(|t| (*t).to_owned()).collect();
-            if !f.scope.symbol.is_empty() {
-                only.push(f.scope.symbol.clone());
-            }
-            if !only.is_empty() {
-                label.push_str(&format!(" ({})", only.join(", ")));
-            }
-            label
-        })
-    };
     let export = {
         let account = account.clone();
         move || {
@@ -199,39 +208,48 @@ pub fn ActivityPage(account: String) -> impl IntoView {
             })
         }
     };
-    let ordered = move || filters.with(|f| f.scope.range.is_ordered());
     let days =
-        dom_view(move || list.with_items(|first, more| filters.with(|f| days_el(first, more, f))));
-    view! {
-        <div class="page-head">
-            <h1>"Activity"</h1>
-            <CsvButton make=export testid="activity-csv" />
-        </div>
-        <section class="card fees-card" aria-labelledby="fees-h" data-testid="fees-card">
-            <h2 id="fees-h">"Fees"</h2>
-            <dl class="fees">
-                <div class="stat">
-                    <dt>"This year"</dt>
-                    <dd>{fee_figure(year, never, "fees-ytd")}</dd>
-                </div>
-                <div class="stat">
-                    <dt data-testid="fees-period-label">{period_label}</dt>
-                    <dd>{fee_figure(period, list_failed, "fees-period")}</dd>
-                </div>
-            </dl>
-            <p class="muted fees-explain">"Commissions plus clearing, regulatory and index option fees, net of rebates."</p>
-        </section>
-        <section class="card activity-section" aria-labelledby="activity-h" data-testid="activity-section">
-            <h2 id="activity-h">"Transactions"</h2>
-            <ActivityFiltersForm filters today />
-            <p class="bad-range" hidden=ordered data-testid="activity-bad-range">
-                "The start date is after the end date."
-            </p>
-            <div hidden=move || !ordered()>
-                {loaded(list.first(), list_skeleton, |_: &Vec<Transaction>| ())}
-                {days}
-                {load_more(list, "activity-load-more")}
-            </div>
-        </section>
-    }
+        redrawn(move || list.with_items(|first, more| filters.with(|f| days_el(first, more, f))));
+
+    let period_dt = El::new("dt", "").attr("data-testid", "fees-period-label");
+    let period_text = period_dt.element();
+    watch(move || set_text(&period_text, &filters.with(period_label)));
+    let fees = El::new("dl", "fees")
+        .child(fee_stat(
+            El::leaf("dt", "", "This year"),
+            year,
+            Box::new(|| false),
+            "fees-ytd",
+        ))
+        .child(fee_stat(
+            period_dt,
+            period,
+            Box::new(move || list.first().with(|s| matches!(s, Some(Err(_))))),
+            "fees-period",
+        ));
+    let fees_card = card_section("card fees-card", "fees-card", "fees-h", "Fees")
+        .child(fees)
+        .child(El::leaf(
+            "p",
+            "muted fees-explain",
+            "Commissions plus clearing, regulatory and index option fees, net of rebates.",
+        ));
+    let section = card_section(
+        "card activity-section",
+        "activity-section",
+        "activity-h",
+        "Transactions",
+    )
+    .child(activity_filters_form(filters, today));
+    let section = ordered_only(
+        section,
+        "activity-bad-range",
+        paged_list(list, list_skeleton, days, "activity-load-more"),
+        filters,
+    );
+    dom::parts(vec![
+        page_head("Activity", csv_button(Box::new(export), "activity-csv")),
+        fees_card,
+        section,
+    ])
 }

@@ -7,8 +7,8 @@ use pocket_shared::tastytrade::{Fill, Order, OrderLeg, OrderStatus, SymbolParts}
 
 use super::row::{ended_line, kind_line, price, status_chip, status_label};
 use crate::api::{self, ApiError};
-use crate::components::dom::{self, dom_view, El};
-use crate::components::loaded;
+use crate::components::dom::{self, redrawn, set_hidden, watch, El};
+use crate::components::{loaded, page_head};
 use crate::data::Query;
 use crate::format;
 use crate::router::Route;
@@ -220,7 +220,10 @@ fn order_el(account: &str, order: &Order) -> El {
 }
 
 fn detail_skeleton() -> AnyView {
-    view! { <div class="skeleton sk-panel" role="status" aria-label="Loading the order"></div> }
+    El::new("div", "skeleton sk-panel")
+        .attr("role", "status")
+        .attr("aria-label", "Loading the order")
+        .into_view()
         .into_any()
 }
 
@@ -234,8 +237,10 @@ pub fn OrderPage(account: String, id: u64) -> impl IntoView {
             signal.as_ref(),
         ))
     });
-    let back = Route::Orders(account.clone()).href();
-    let body = dom_view(move || {
+    let back = El::leaf("a", "btn btn-secondary btn-sm", "All orders")
+        .attr("href", &Route::Orders(account.clone()).href())
+        .attr("data-testid", "back-to-orders");
+    let body = redrawn(move || {
         order.with(|state| match state {
             Some(Ok(o)) => Some(order_el(&account, o)),
             // An unknown id (or another account's) is a 404 `record_not_found`
@@ -250,22 +255,20 @@ pub fn OrderPage(account: String, id: u64) -> impl IntoView {
             _ => None,
         })
     });
-    let waiting_or_failed = move || {
-        order.with(|s| {
-            !matches!(
+    // The placeholder, the throttling notice or the error, while there is no order to show.
+    let status =
+        El::new("div", "").mount(loaded(order, detail_skeleton, |_: &Order| ()).into_any());
+    let status_element = status.element();
+    watch(move || {
+        let shown = order.with(|s| {
+            matches!(
                 s,
                 Some(Ok(_)) | Some(Err(ApiError::Tastytrade { status: 404, .. }))
             )
-        })
-    };
-    view! {
-        <div class="page-head">
-            <h1>"Order "{id}</h1>
-            <a class="btn btn-secondary btn-sm" href=back data-testid="back-to-orders">"All orders"</a>
-        </div>
-        {body}
-        <div hidden=move || !waiting_or_failed()>{loaded(order, detail_skeleton, |_: &Order| ())}</div>
-    }
+        });
+        set_hidden(&status_element, shown);
+    });
+    dom::parts(vec![page_head(&format!("Order {id}"), back), body, status])
 }
 
 #[cfg(test)]

@@ -4,8 +4,10 @@
 //! `per-page`, `page-offset`).
 
 use leptos::prelude::*;
+use web_sys::Element;
 
-use crate::components::filters::{list_filter_form, rewrite, ListFilters, Scope};
+use crate::components::dom::{find, set_value, value, El};
+use crate::components::filters::{field, list_filter_form, ListFilters, Scope};
 use crate::components::DateRange;
 use crate::url::build_query;
 
@@ -146,39 +148,38 @@ impl ListFilters for OrderFilters {
 
 /// The filter form above the history: a status, then the shared symbol and dates. Every
 /// change rewrites the address, which re-runs the search.
-#[component]
-pub fn OrderFiltersForm(filters: Memo<OrderFilters>, today: String) -> impl IntoView {
-    let today = StoredValue::new(today);
+pub fn order_filters_form(filters: Memo<OrderFilters>, today: String) -> El {
     let options = StatusFilter::ALL
         .into_iter()
-        .map(|s| {
-            view! {
-                <option value=s.key() selected=move || filters.with(|f| f.status == s)>
-                    {s.label()}
-                </option>
-            }
-        })
-        .collect_view();
-    let status = view! {
-        <label class="field">
-            <span class="field-label">"Status"</span>
-            <select
-                data-testid="filter-status"
-                on:change=move |ev| {
-                    let status = StatusFilter::parse(&event_target_value(&ev));
-                    rewrite(filters, today, |f| f.status = status);
-                }
-            >
-                {options}
-            </select>
-        </label>
-    };
+        .map(|s| El::leaf("option", "", s.label()).attr("value", s.key()));
+    let status = field(
+        "Status",
+        El::new("select", "")
+            .attr("data-testid", "filter-status")
+            .children(options),
+    );
     list_filter_form(
         "Filter the order history",
         filters,
         today,
-        status.into_any(),
+        status,
+        change_status,
+        show_status,
     )
+}
+
+fn change_status(f: &mut OrderFilters, control: &Element) -> bool {
+    let is_status = control.get_attribute("data-testid").as_deref() == Some("filter-status");
+    if is_status {
+        f.status = StatusFilter::parse(&value(control));
+    }
+    is_status
+}
+
+fn show_status(f: &OrderFilters, form: &Element) {
+    if let Some(select) = find(form, "[data-testid=filter-status]") {
+        set_value(&select, f.status.key());
+    }
 }
 
 #[cfg(test)]

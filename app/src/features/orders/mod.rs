@@ -11,18 +11,22 @@ use leptos::prelude::*;
 use pocket_shared::tastytrade::{Items, Order};
 
 pub use detail::OrderPage;
-use filters::{OrderFilters, OrderFiltersForm};
+use filters::{order_filters_form, OrderFilters};
 use row::order_list;
 
 use crate::api;
-use crate::components::dom::{self, dom_view, El};
-use crate::components::{self, load_more, loaded, CsvButton};
+use crate::components::dom::{self, redrawn, El};
+use crate::components::filters::ordered_only;
+use crate::components::{self, card_section, csv_button, loaded, page_head, paged_list};
 use crate::data::{Paged, Query};
 use crate::format;
 use crate::router::Router;
 
 fn list_skeleton() -> AnyView {
-    view! { <div class="skeleton sk-rows" role="status" aria-label="Loading orders"></div> }
+    El::new("div", "skeleton sk-rows")
+        .attr("role", "status")
+        .attr("aria-label", "Loading orders")
+        .into_view()
         .into_any()
 }
 
@@ -103,35 +107,37 @@ pub fn OrdersPage(account: String) -> impl IntoView {
             Some((components::csv::file_name(&account, "orders"), csv))
         }
     };
-    let ordered = move || filters.with(|f| f.scope.range.is_ordered());
     let working = {
         let account = account.clone();
-        dom_view(move || live.with_ok(|list| working_el(&account, list)))
+        redrawn(move || live.with_ok(|list| working_el(&account, list)))
     };
-    let list = dom_view(move || {
+    let list = redrawn(move || {
         history.with_items(|first, more| filters.with(|f| history_el(&account, first, more, f)))
     });
-    view! {
-        <div class="page-head">
-            <h1>"Orders"</h1>
-            <CsvButton make=export testid="orders-csv" />
-        </div>
-        <section class="card orders-section" aria-labelledby="working-h" data-testid="working-section">
-            <h2 id="working-h">"Working"</h2>
-            {loaded(live, list_skeleton, |_: &Vec<Order>| ())}
-            {working}
-        </section>
-        <section class="card orders-section" aria-labelledby="history-h" data-testid="history-section">
-            <h2 id="history-h">"History"</h2>
-            <OrderFiltersForm filters today />
-            <p class="bad-range" hidden=ordered data-testid="orders-bad-range">
-                "The start date is after the end date."
-            </p>
-            <div hidden=move || !ordered()>
-                {loaded(history.first(), list_skeleton, |_: &Vec<Order>| ())}
-                {list}
-                {load_more(history, "orders-load-more")}
-            </div>
-        </section>
-    }
+    let working_section = card_section(
+        "card orders-section",
+        "working-section",
+        "working-h",
+        "Working",
+    )
+    .mount(loaded(live, list_skeleton, |_: &Vec<Order>| ()).into_any())
+    .child(working);
+    let history_section = card_section(
+        "card orders-section",
+        "history-section",
+        "history-h",
+        "History",
+    )
+    .child(order_filters_form(filters, today));
+    let history_section = ordered_only(
+        history_section,
+        "orders-bad-range",
+        paged_list(history, list_skeleton, list, "orders-load-more"),
+        filters,
+    );
+    dom::parts(vec![
+        page_head("Orders", csv_button(Box::new(export), "orders-csv")),
+        working_section,
+        history_section,
+    ])
 }

@@ -207,16 +207,6 @@ fn show_pl(el: &Element, v: Option<Decimal>) {
     dom::set_class(el, format::pl_class(v));
 }
 
-/// Shows or hides `el`.
-fn show_if(el: &Element, visible: bool) {
-    let hidden = el.has_attribute("hidden");
-    if visible && hidden {
-        let _ = el.remove_attribute("hidden");
-    } else if !visible && !hidden {
-        dom::set_attr(el, "hidden", "");
-    }
-}
-
 /// A P/L span with its testid, empty until the first figures arrive.
 fn pl_el(testid: &str) -> El {
     El::new("span", "pl pl-flat").attr("data-testid", testid)
@@ -241,9 +231,9 @@ impl Cells {
             &f.mark.map(format::price).unwrap_or_else(|| "—".into()),
         );
         // The previous close standing in for a mark says so.
-        show_if(
+        dom::set_hidden(
             &self.close_tag,
-            !f.live && p.mark_price.is_none() && f.mark.is_some(),
+            f.live || p.mark_price.is_some() || f.mark.is_none(),
         );
         let bid_ask = match (f.bid, f.ask) {
             (Some(b), Some(a)) => format!("{} × {}", format::price(b), format::price(a)),
@@ -432,9 +422,9 @@ struct TotalsEls {
 impl TotalsEls {
     fn show(&self, figures: &[Figures]) {
         let (day, open) = totals(figures.iter());
-        show_if(&self.day_label, day.is_some());
+        dom::set_hidden(&self.day_label, day.is_none());
         show_pl(&self.day, day.flatten());
-        show_if(&self.open_label, open.is_some());
+        dom::set_hidden(&self.open_label, open.is_none());
         show_pl(&self.open, open.flatten());
     }
 }
@@ -550,7 +540,7 @@ pub fn positions_view(list: &[Position], metrics: Metrics) -> El {
     };
     // Drawn now (the card is complete when it appears), then kept live.
     untrack(|| board.show());
-    Effect::new(move |_| board.show());
+    dom::watch(move || board.show());
     El::new("div", "")
         .child(risk_el)
         .child(

@@ -4,9 +4,10 @@ use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use super::flow::{self as auth, CallbackDecision, ProviderError};
-use super::SignInButton;
+use super::sign_in_button;
 use crate::api::{self, ApiError};
-use crate::components::Splash;
+use crate::components::dom::{find, set_or_remove_attr, set_text, watch, El};
+use crate::components::{center_page, splash_body};
 use crate::data::SeedSlot;
 use crate::router::{Route, Router};
 use crate::state::{Auth, AuthState};
@@ -177,41 +178,59 @@ pub fn CallbackPage() -> impl IntoView {
         CallbackDecision::ProviderError(error) => failure.set(Some(Failure::Provider(error))),
     }
 
-    move || match failure.get() {
-        None => match waiting.get() {
-            None => view! { <Splash label="Signing you in…" /> }.into_any(),
-            Some(secs) => view! {
-                <main class="center-page" aria-busy="true">
-                    <section class="card narrow" data-testid="signin-waiting" role="status">
-                        <h1>"Many sign-ins from your network"</h1>
-                        <p>
-                            "This app limits sign-in attempts to protect its connection to \
-                             tastytrade. Your sign-in is kept and continues in "
-                            <strong>{secs}" s"</strong>"."
-                        </p>
-                    </section>
-                </main>
+    // One page whose content follows the outcome; the countdown only changes its number.
+    let page = center_page();
+    let root = page.element();
+    watch(move || {
+        let failure = failure.get();
+        let secs = waiting.get();
+        set_or_remove_attr(&root, "aria-busy", failure.is_none().then_some("true"));
+        let content = match (&failure, secs) {
+            (Some(f), _) => failure_el(f),
+            (None, Some(secs)) => {
+                let left = format!("{secs} s");
+                if let Some(count) = find(&root, "[data-testid=signin-waiting] strong") {
+                    set_text(&count, &left);
+                    return;
+                }
+                waiting_el(&left)
             }
-            .into_any(),
-        },
-        Some(f) => view! {
-            <main class="center-page">
-                <section
-                    class="card narrow auth-error"
-                    data-testid="auth-error"
-                    data-reason=f.reason()
-                    data-provider-code=f.provider_code()
-                    role="alert"
-                >
-                    <h1>{f.title()}</h1>
-                    <p>{f.message()}</p>
-                    <SignInButton testid="retry-signin" label="Try again" />
-                    <a class="btn btn-ghost btn-block" href="/">
-                        "Back to start"
-                    </a>
-                </section>
-            </main>
-        }
-        .into_any(),
-    }
+            (None, None) => splash_body("Signing you in…"),
+        };
+        root.set_text_content(None);
+        let _ = root.append_with_node_1(&content.element());
+    });
+    page.into_view()
+}
+
+/// Waiting out the sign-in limit: `left` is the time left.
+fn waiting_el(left: &str) -> El {
+    let text = El::new("p", "")
+        .text(
+            "This app limits sign-in attempts to protect its connection to tastytrade. Your \
+             sign-in is kept and continues in ",
+        )
+        .child(El::leaf("strong", "", left))
+        .text(".");
+    El::new("section", "card narrow")
+        .attr("data-testid", "signin-waiting")
+        .attr("role", "status")
+        .child(El::leaf("h1", "", "Many sign-ins from your network"))
+        .child(text)
+}
+
+fn failure_el(f: &Failure) -> El {
+    let section = El::new("section", "card narrow auth-error")
+        .attr("data-testid", "auth-error")
+        .attr("data-reason", f.reason());
+    let section = match f.provider_code() {
+        Some(code) => section.attr("data-provider-code", code),
+        None => section,
+    };
+    section
+        .attr("role", "alert")
+        .child(El::leaf("h1", "", f.title()))
+        .child(El::leaf("p", "", &f.message()))
+        .child(sign_in_button("retry-signin", "Try again"))
+        .child(El::leaf("a", "btn btn-ghost btn-block", "Back to start").attr("href", "/"))
 }

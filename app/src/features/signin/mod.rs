@@ -10,19 +10,14 @@ mod flow;
 
 pub use callback::CallbackPage;
 
-use crate::components::BrandMark;
+use crate::components::dom::{set_attr, set_or_remove_attr, set_text, watch, El};
+use crate::components::{brand_mark, center_page};
 use flow as auth;
 
 /// Starts sign-in: fetches `/auth/config`, stores a fresh state (+ PKCE verifier) and leaves
-/// for tastytrade's authorize page.
-#[component]
-pub fn SignInButton(
-    /// `data-testid`; `signin-button` unless given.
-    #[prop(optional)]
-    testid: Option<&'static str>,
-    #[prop(optional)] label: Option<&'static str>,
-) -> impl IntoView {
-    let label = label.unwrap_or("Sign in with tastytrade");
+/// for tastytrade's authorize page. The button says `label` (its `data-testid` is `testid`);
+/// a failure shows under it.
+pub fn sign_in_button(testid: &str, label: &'static str) -> El {
     let busy = RwSignal::new(false);
     let error = RwSignal::new(None::<String>);
 
@@ -31,7 +26,7 @@ pub fn SignInButton(
     let handle = window_event_listener(ev::pageshow, move |_| busy.set(false));
     on_cleanup(move || handle.remove());
 
-    let on_click = move |_| {
+    let start = move |_: &web_sys::Event| {
         if busy.get_untracked() {
             return;
         }
@@ -45,81 +40,70 @@ pub fn SignInButton(
             }
         });
     };
-
-    view! {
-        <button
-            type="button"
-            class="btn btn-primary btn-lg btn-block"
-            data-testid=testid.unwrap_or("signin-button")
-            aria-busy=move || busy.get().to_string()
-            disabled=move || busy.get()
-            on:click=on_click
-        >
-            {move || if busy.get() { "Opening tastytrade…" } else { label }}
-        </button>
-        {move || {
-            error
-                .get()
-                .map(|message| {
-                    view! {
-                        <p class="form-error" role="alert">
-                            {message}
-                        </p>
-                    }
-                })
-        }}
-    }
+    let button = El::leaf("button", "btn btn-primary btn-lg btn-block", label)
+        .attr("type", "button")
+        .attr("data-testid", testid)
+        .on(&["click"], Box::new(start));
+    let element = button.element();
+    watch(move || {
+        let busy = busy.get();
+        set_attr(&element, "aria-busy", if busy { "true" } else { "false" });
+        set_or_remove_attr(&element, "disabled", busy.then_some(""));
+        set_text(&element, if busy { "Opening tastytrade…" } else { label });
+        // The error, right after the button: a new alert each time, so it is announced.
+        if let Some(old) = element
+            .next_element_sibling()
+            .filter(|e| e.class_name() == "form-error")
+        {
+            old.remove();
+        }
+        if let Some(message) = error.get() {
+            let alert = El::leaf("p", "form-error", &message).attr("role", "alert");
+            let _ = element.after_with_node_1(&alert.element());
+        }
+    });
+    button
 }
 
-#[component]
-pub fn SignInPage(
-    /// Show the "session ended" message (the worker said the session is gone).
-    #[prop(optional)]
-    ended: bool,
-    /// The session ended because tastytrade revoked the grant.
-    #[prop(optional)]
-    revoked: bool,
-) -> impl IntoView {
-    let intro = view! {
-        <div class="signin-brand">
-            <BrandMark />
-            <h1 id="signin-title">"tastytrade in your pocket"</h1>
-            // The same words as index.html's boot screen (painted before the app starts), so
-            // the page's largest text is on screen from the first paint.
-            <p class="boot-text">
-                "Balances, positions, orders, activity and history of your tastytrade accounts, \
-                 on your phone. Your tastytrade sign-in stays with the server; the browser \
-                 never holds it."
-            </p>
-        </div>
-    };
+/// The sign-in page; `ended` says the session has ended (the worker said it is gone), and
+/// `revoked` that tastytrade revoked the grant.
+pub fn sign_in_page(ended: bool, revoked: bool) -> El {
+    let intro = El::new("div", "signin-brand")
+        .child(brand_mark())
+        .child(El::leaf("h1", "", "tastytrade in your pocket").attr("id", "signin-title"))
+        // The same words as index.html's boot screen (painted before the app starts), so the
+        // page's largest text is on screen from the first paint.
+        .child(El::leaf(
+            "p",
+            "boot-text",
+            "Balances, positions, orders, activity and history of your tastytrade accounts, \
+             on your phone. Your tastytrade sign-in stays with the server; the browser never \
+             holds it.",
+        ));
+    let button = sign_in_button("signin-button", "Sign in with tastytrade");
     let body = if ended {
         let detail = if revoked {
             "tastytrade no longer accepts this app's access (it may have been revoked). Sign in again to continue."
         } else {
             "For your security you were signed out. Sign in again to see your accounts."
         };
-        view! {
-            <div class="session-ended" data-testid="session-ended" role="alert">
-                <h2>"Your session has ended"</h2>
-                <p>{detail}</p>
-                <SignInButton />
-            </div>
-        }
-        .into_any()
+        El::new("div", "session-ended")
+            .attr("data-testid", "session-ended")
+            .attr("role", "alert")
+            .child(El::leaf("h2", "", "Your session has ended"))
+            .child(El::leaf("p", "", detail))
+            .child(button)
     } else {
-        view! { <SignInButton /> }.into_any()
+        button
     };
-
-    view! {
-        <main class="center-page">
-            <section class="card narrow signin-card" aria-labelledby="signin-title">
-                {intro}
-                {body}
-                <p class="fine-print">
-                    "You sign in on tastytrade's own page; this app never sees your password."
-                </p>
-            </section>
-        </main>
-    }
+    let card = El::new("section", "card narrow signin-card")
+        .attr("aria-labelledby", "signin-title")
+        .child(intro)
+        .child(body)
+        .child(El::leaf(
+            "p",
+            "fine-print",
+            "You sign in on tastytrade's own page; this app never sees your password.",
+        ));
+    center_page().child(card)
 }
