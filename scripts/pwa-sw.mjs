@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Trunk post-build hook (Trunk.toml): writes the service worker into the staging directory with
+// Trunk post-build step (scripts/post-build.mjs): writes the service worker into the staging directory with
 // the list of files to precache (the content-hashed wasm, JS and CSS, the icons and the manifest)
 // and a version derived from their contents, so every build that changes any of them installs a
 // new worker (which drops the old cache).
