@@ -26,10 +26,10 @@ pub type State<'a, T> = Option<Result<&'a T, &'a ApiError>>;
 /// A query's value whatever its data type: the signal, the requests and the answers are then
 /// compiled once for every data type; only the boxing of a value and the typed read are per
 /// type.
-type Value = Box<dyn Any + Send + Sync>;
+pub(super) type Value = Box<dyn Any + Send + Sync>;
 type Stored = Option<Result<Value, ApiError>>;
-type Request = Pin<Box<dyn Future<Output = Result<Value, ApiError>>>>;
-type Fetch = Box<dyn Fn(Option<AbortSignal>) -> Option<Request>>;
+pub(super) type Request = Pin<Box<dyn Future<Output = Result<Value, ApiError>>>>;
+pub(super) type Fetch = Box<dyn Fn(Option<AbortSignal>) -> Option<Request>>;
 
 /// The longest wait between retries of a throttled read.
 const MAX_BACKOFF_SECS: f64 = 60.0;
@@ -174,6 +174,11 @@ impl<T: Send + Sync + 'static> Query<T> {
     {
         let fetch: Fetch = Box::new(move |signal| Some(erase(Box::pin(fetch(signal)?))));
         let initial = initial.map(|value| Ok(Box::new(value) as Value));
+        Self::boxed(initial, fetch)
+    }
+
+    /// A query whose requests already answer a boxed `T` (the first page of a [`super::Paged`]).
+    pub(super) fn boxed(initial: Stored, fetch: Fetch) -> Self {
         let (state, control) = start(initial, fetch);
         Query {
             state,
