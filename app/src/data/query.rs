@@ -6,7 +6,9 @@
 //! Why not `LocalResource` + `Suspend`/`Transition`/`ErrorBoundary`: they did not fit the
 //! first-load budget (README, "Size budget"); this keeps what mattered from them.
 
+use std::any::Any;
 use std::future::Future;
+use std::marker::PhantomData;
 use std::pin::Pin;
 use std::time::Duration;
 
@@ -19,7 +21,15 @@ use crate::api::{abort_on_cleanup, ApiError};
 use crate::state::AuthState;
 
 /// `None` until the first answer; afterwards the latest answer (kept during re-fetches).
-pub type State<T> = Option<Result<T, ApiError>>;
+pub type State<'a, T> = Option<Result<&'a T, &'a ApiError>>;
+
+/// A query's value whatever its data type: the signal, the requests and the answers are then
+/// compiled once for every data type; only the boxing of a value and the typed read are per
+/// type.
+pub(super) type Value = Box<dyn Any + Send + Sync>;
+type Stored = Option<Result<Value, ApiError>>;
+pub(super) type Request = Pin<Box<dyn Future<Output = Result<Value, ApiError>>>>;
+pub(super) type Fetch = Box<dyn Fn(Option<AbortSignal>) -> Option<Request>>;
 
 /// The longest wait between retries of a throttled read.
 const MAX_BACKOFF_SECS: f64 = 60.0;
@@ -127,12 +137,10 @@ impl Control {
     }
 }
 
-type Fetch<T> =
-    Box<dyn Fn(Option<AbortSignal>) -> Option<Pin<Box<dyn Future<Output = Result<T, ApiError>>>>>>;
-
 pub struct Query<T: Send + Sync + 'static> {
-    state: RwSignal<State<T>>,
+    state: RwSignal<Stored>,
     control: Control,
+    data_type: PhantomData<fn() -> T>,
 }
 
 impl<T: Send + Sync + 'static> Clone for Query<T> {
@@ -164,48 +172,19 @@ impl<T: Send + Sync + 'static> Query<T> {
     where
         Fut: Future<Output = Result<T, ApiError>> + 'static,
     {
-        // Boxed so that everything below is compiled once per data type, not once per caller.
-        let fetch: Fetch<T> = Box::new(move |signal| {
-            let request = fetch(signal)?;
-            Some(Box::pin(request) as Pin<Box<dyn Future<Output = Result<T, ApiError>>>>)
-        });
-        Self::start(initial, fetch)
+        let fetch: Fetch = Box::new(move |signal| Some(erase(Box::pin(fetch(signal)?))));
+        let initial = initial.map(|value| Ok(Box::new(value) as Value));
+        Self::boxed(initial, fetch)
     }
 
-    fn start(initial: Option<T>, fetch: Fetch<T>) -> Self {
-        let refresh = use_context::<Refresh>();
-        let skip_first = initial.is_some();
-        let control = Control::new();
-        let query = Query {
-            state: RwSignal::new(initial.map(Ok)),
+    /// A query whose requests already answer a boxed `T` (the first page of a [`super::Paged`]).
+    pub(super) fn boxed(initial: Stored, fetch: Fetch) -> Self {
+        let (state, control) = start(initial, fetch);
+        Query {
+            state,
             control,
-        };
-        Effect::new(move |ran_before: Option<()>| {
-            control.track(refresh);
-            let request = fetch(abort_on_cleanup());
-            if skip_first && ran_before.is_none() {
-                return;
-            }
-            let Some(request) = request else {
-                return;
-            };
-            control.pending.set(true);
-            spawn_local(async move {
-                let result = request.await;
-                // Superseded or unmounted: its successor (if any) answers instead.
-                if matches!(result, Err(ApiError::Aborted)) {
-                    return;
-                }
-                let has_value = query
-                    .state
-                    .try_with_untracked(|s| matches!(s, Some(Ok(_))))
-                    .unwrap_or(false);
-                if !control.settle(result.as_ref().err(), has_value) {
-                    let _ = query.state.try_set(Some(result));
-                }
-            });
-        });
-        query
+            data_type: PhantomData,
+        }
     }
 
     /// Fetches again; the current value stays visible until the new one arrives.
@@ -215,21 +194,27 @@ impl<T: Send + Sync + 'static> Query<T> {
     }
 
     /// Reads the state reactively.
-    pub fn with<R>(&self, f: impl FnOnce(&State<T>) -> R) -> R {
-        self.state.with(f)
+    pub fn with<R>(&self, f: impl FnOnce(State<'_, T>) -> R) -> R {
+        self.state.with(|s| {
+            f(match s {
+                None => None,
+                Some(Ok(value)) => value.downcast_ref::<T>().map(Ok),
+                Some(Err(e)) => Some(Err(e)),
+            })
+        })
     }
 
     /// Reads the loaded value reactively (`None` while loading or after an error).
     pub fn with_ok<R>(&self, f: impl FnOnce(&T) -> R) -> Option<R> {
         self.state.with(|s| match s {
-            Some(Ok(v)) => Some(f(v)),
+            Some(Ok(v)) => v.downcast_ref::<T>().map(f),
             _ => None,
         })
     }
 
     /// Replaces the value (after a write returned the new one).
     pub fn set(&self, value: T) {
-        self.state.set(Some(Ok(value)));
+        self.state.set(Some(Ok(Box::new(value))));
     }
 
     pub fn pending(&self) -> Signal<bool> {
@@ -239,6 +224,46 @@ impl<T: Send + Sync + 'static> Query<T> {
     pub fn retry_in(&self) -> Signal<Option<u32>> {
         self.control.retry_in.into()
     }
+}
+
+/// The one per-type step of a request: its value goes in a box.
+fn erase<T: Send + Sync + 'static>(
+    request: Pin<Box<dyn Future<Output = Result<T, ApiError>>>>,
+) -> Request {
+    Box::pin(async move { Ok(Box::new(request.await?) as Value) })
+}
+
+/// Runs a query's requests (see [`Query::new`]); one copy for every data type.
+fn start(initial: Stored, fetch: Fetch) -> (RwSignal<Stored>, Control) {
+    let refresh = use_context::<Refresh>();
+    let skip_first = initial.is_some();
+    let control = Control::new();
+    let state = RwSignal::new(initial);
+    Effect::new(move |ran_before: Option<()>| {
+        control.track(refresh);
+        let request = fetch(abort_on_cleanup());
+        if skip_first && ran_before.is_none() {
+            return;
+        }
+        let Some(request) = request else {
+            return;
+        };
+        control.pending.set(true);
+        spawn_local(async move {
+            let result = request.await;
+            // Superseded or unmounted: its successor (if any) answers instead.
+            if matches!(result, Err(ApiError::Aborted)) {
+                return;
+            }
+            let has_value = state
+                .try_with_untracked(|s| matches!(s, Some(Ok(_))))
+                .unwrap_or(false);
+            if !control.settle(result.as_ref().err(), has_value) {
+                let _ = state.try_set(Some(result));
+            }
+        });
+    });
+    (state, control)
 }
 
 #[cfg(test)]
