@@ -25,7 +25,7 @@ fn meta_line(item: &AccountAuthority) -> String {
 }
 
 /// An account's net liquidating value as its balances stand: a placeholder until they load.
-fn net_liq(state: Option<&Result<Balances, ApiError>>) -> El {
+fn net_liq(state: Option<Result<&Balances, &ApiError>>) -> El {
     match state {
         None => El::new("span", "skeleton sk-nlv").attr("aria-hidden", "true"),
         Some(Ok(b)) => El::leaf(
@@ -64,7 +64,7 @@ fn tab(item: &AccountAuthority, current: Memo<Option<String>>, route: Memo<Route
         set_attr(&link, "href", &section.route(&number).href());
         let is_current = current.with(|c| c.as_deref() == Some(number.as_str()));
         set_or_remove_attr(&link, "aria-current", is_current.then_some("true"));
-        let figure = balances.with(|state| net_liq(state.as_ref()));
+        let figure = balances.with(net_liq);
         if let Some(old) = link.last_element_child() {
             let _ = old.replace_with_with_node_1(&figure.element());
         }

@@ -459,7 +459,7 @@ struct Board {
 impl Board {
     fn show(&self) {
         let figures: Vec<Figures> = self.metrics.with(|state| {
-            let betas = state.as_ref().and_then(|r| r.as_ref().ok());
+            let betas = state.and_then(|r| r.ok());
             self.rows
                 .iter()
                 .map(|(row, inputs, _)| inputs.figures(row, betas))
