@@ -90,7 +90,9 @@ for (const vp of VIEWPORTS) {
       if (r.url().startsWith(APP_URL + '/auth/')) authBodies.push(await r.text().catch(() => ''));
     });
     await page.goto(APP_URL + '/');
-    await page.waitForSelector('[data-testid=signin-button]');
+    // The file's first page load: once, under load, the local workerd took 20.5 s to serve the
+    // wasm (its log), so this wait is longer than the others.
+    await page.waitForSelector('[data-testid=signin-button]', { timeout: 60000 });
     await assertLandmarks(page, 'sign-in page');
     await assertAccessible(page, vp, 'sign-in page');
     const exchangeBody = await signInThroughSimulator(page, vp);

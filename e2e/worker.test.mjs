@@ -2,8 +2,8 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  APP_URL, CSRF, DEMO_CLIENT_SECRET, SESSION_COOKIE, api, authorizeCode, demoAccounts, fixture,
-  pkcePair, rawRequest, signIn, sim,
+  APP_URL, CSRF, DEMO_CLIENT_SECRET, SESSION_COOKIE, SIM_URL, api, authorizeCode, demoAccounts,
+  fixture, pkcePair, rawRequest, signIn, sim,
 } from './harness.mjs';
 
 before(async () => {
@@ -35,8 +35,11 @@ test('exchange sets only an opaque __Host- cookie with the right flags', async (
   const id = cookie.slice(SESSION_COOKIE.length + 1);
   assert.match(id, /^[A-Za-z0-9_-]{43,}$/, 'session id is a long random opaque value');
   // The session, and the first screen's data (e2e/account-api.test.mjs); never a token.
-  assert.deepEqual(Object.keys(body).sort(), ['bootstrap', 'environment', 'expires-at', 'idle-expires-at', 'signed-in']);
+  assert.deepEqual(Object.keys(body).sort(),
+    ['bootstrap', 'dxlink-url-pattern', 'environment', 'expires-at', 'idle-expires-at', 'signed-in']);
   assert.equal(body['signed-in'], true);
+  // The one place the page may stream market data from: the simulator's own listener here.
+  assert.equal(body['dxlink-url-pattern'], SIM_URL.replace('http://', 'ws://'));
   const session = await (await api('/auth/session', cookie)).json();
   assert.equal(session['signed-in'], true);
   assert.ok(session['expires-at'] > Date.now());
