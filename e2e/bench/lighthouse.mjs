@@ -20,7 +20,9 @@ async function audit(label, url, extraHeaders) {
     onlyCategories: ['performance', 'accessibility', 'best-practices'],
     extraHeaders,
   });
-  const { categories, audits } = result.lhr;
+  const { categories, audits, runtimeError } = result.lhr;
+  // A run Lighthouse could not complete says why instead of printing zeros.
+  if (runtimeError) console.log(`${label.padEnd(22)} Lighthouse could not measure: ${runtimeError.code} ${runtimeError.message}`);
   const score = (c) => Math.round((categories[c]?.score ?? 0) * 100);
   const lcp = audits['largest-contentful-paint']?.numericValue;
   const metric = (id) => audits[id]?.displayValue ?? '?';
