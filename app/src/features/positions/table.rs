@@ -256,9 +256,13 @@ impl Cells {
         );
         show_pl(&self.day, f.day_pl);
         show_pl(&self.open, f.open_pl);
-        if f.open_expected && f.open_pl.is_none() {
-            dom::set_attr(&self.open, "title", "Too large to compute");
-        }
+        // Live figures change: the note goes again once the P/L fits.
+        let overflow = f.open_expected && f.open_pl.is_none();
+        dom::set_or_remove_attr(
+            &self.open,
+            "title",
+            overflow.then_some("Too large to compute"),
+        );
         let pct = f
             .open_pl
             .zip(p.cost_basis())
