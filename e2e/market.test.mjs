@@ -220,6 +220,24 @@ test('desktop: a dropped socket reconnects and resubscribes without duplicates; 
   assert.equal(socket['duplicate-adds'], 0, 'no subscription sent twice on the new socket');
   assert.equal(socket.subscriptions, before.sockets[0].subscriptions, 'the same subscriptions again');
 
+  // The account data a page shown again fetches anew (live prices aside).
+  const accountReads = [];
+  page.on('request', (r) => {
+    const path = new URL(r.url()).pathname;
+    if (/^\/api\/(customers|accounts)\//.test(path)) accountReads.push(path);
+  });
+  const setVisibility = (state) => page.evaluate((s) => {
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => s });
+    document.dispatchEvent(new Event('visibilitychange'));
+  }, state);
+  // Hidden a moment: the numbers are seconds old, nothing is fetched again.
+  await setVisibility('hidden');
+  await page.clock.runFor(1000);
+  await setVisibility('visible');
+  await page.clock.runFor(1000);
+  await page.waitForTimeout(300);
+  assert.deepEqual(accountReads, [], 'a tab hidden for a second keeps its data');
+
   // Hidden for over a minute: closed (and said so); visible: open again.
   await page.evaluate(() => {
     Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
@@ -238,6 +256,8 @@ test('desktop: a dropped socket reconnects and resubscribes without duplicates; 
   await page.clock.runFor(2000);
   await page.waitForSelector('[data-testid=stream-status][data-state=live]', { timeout: 30000 });
   assert.equal((await marketStats())['open-sockets'], 1);
+  assert.ok(accountReads.some((p) => p.endsWith('/positions')) && accountReads.some((p) => p.endsWith('/balances')),
+    `a tab shown again after a minute fetches the account anew: ${accountReads.join(', ')}`);
   assert.ok(sockets.every((s) => s.url.startsWith(SIM_URL.replace('http', 'ws'))), 'only the simulator feed');
   assert.deepEqual(errors, []);
   await context.close();

@@ -39,6 +39,16 @@ impl Refresh {
         self.trigger.notify();
     }
 
+    /// Refreshes unless the last refresh is under `min_age_ms` old: a tab shown again a moment
+    /// after it was hidden (or a page the browser reports visible just after it loaded) keeps
+    /// the data it has instead of asking for it again.
+    pub fn now_if_older_than(&self, min_age_ms: f64) {
+        let last = self.at.get_untracked().unwrap_or(0.0);
+        if js_sys::Date::now() - last >= min_age_ms {
+            self.now();
+        }
+    }
+
     pub fn track(&self) {
         self.trigger.track();
     }

@@ -46,6 +46,9 @@ fn on_visible_again(f: impl Fn() + 'static) {
     });
 }
 
+/// How old the account data must be for a tab shown again to fetch it anew.
+const REFRESH_ON_VISIBLE_AFTER_MS: f64 = 15_000.0;
+
 /// What the frame's `<main>` shows.
 #[derive(Clone, PartialEq)]
 enum Outlet {
@@ -130,9 +133,10 @@ pub fn Shell(session: SessionInfo) -> impl IntoView {
         }
     });
 
-    // Phones: coming back to the tab shows fresh numbers (no pull-to-refresh in installed PWAs);
-    // so does coming back online.
-    on_visible_again(move || data.refresh.now());
+    // Phones: coming back to the tab shows fresh numbers (no pull-to-refresh in installed PWAs)
+    // when they are older than a few seconds (live prices keep flowing anyway); so does coming
+    // back online.
+    on_visible_again(move || data.refresh.now_if_older_than(REFRESH_ON_VISIBLE_AFTER_MS));
     let online = expect_context::<Online>().0;
     let was_online = StoredValue::new(online.get_untracked());
     watch(move || {
