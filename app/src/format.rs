@@ -5,6 +5,7 @@
 use std::cell::RefCell;
 
 use js_sys::{Array, Function, Intl, Object, Reflect};
+use pocket_shared::checked::Checked;
 use pocket_shared::tastytrade::UtcTime;
 use rust_decimal::Decimal;
 use wasm_bindgen::JsValue;
@@ -111,6 +112,32 @@ pub fn price(value: Decimal) -> String {
 
 pub fn quantity_signed(value: Decimal) -> String {
     format(Style::QuantitySigned, value)
+}
+
+/// A figure with up to `dp` decimals and a sign (`+60`, `−0.25`); Greeks are not money.
+pub fn signed_number(v: Decimal, dp: u32) -> String {
+    let v = v.round_dp(dp).normalize();
+    if v.is_sign_negative() && !v.is_zero() {
+        format!("−{}", v.abs())
+    } else if v.is_zero() {
+        "0".into()
+    } else {
+        format!("+{v}")
+    }
+}
+
+/// `23.1%` for an IV of 0.231.
+pub fn iv_percent(iv: Decimal) -> Option<String> {
+    Some(format!("{}%", percent_figure(iv)?))
+}
+
+/// A fraction in percent with at most one decimal, no sign: `42.7` for 0.4273 (an IV rank).
+pub fn percent_figure(fraction: Decimal) -> Option<String> {
+    let pct = fraction
+        .times(Decimal::ONE_HUNDRED)?
+        .round_dp(1)
+        .normalize();
+    Some(pct.to_string())
 }
 
 /// `part / whole` as `+12.34%`. A display-only ratio: the division happens in JS numbers

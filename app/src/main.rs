@@ -15,6 +15,8 @@ mod components;
 mod data;
 mod features;
 mod format;
+mod instruments;
+mod metrics;
 mod router;
 mod shell;
 mod state;

@@ -16,9 +16,11 @@
 //!   vega `0.80 × −2 × 100 = −160`;
 //! - total: beta-weighted delta **108**, theta **+$50/day**, vega **−$160** per vol point.
 //!
-//! A position whose inputs are not known yet (no Greeks for an option, no beta, no prices) is
-//! left out and counted in [`RiskSummary::missing`], so the screen can say the figure is partial
-//! rather than show a silently wrong total. All arithmetic is checked: an overflow makes the
+//! A position without live Greeks (an option whose Greeks have not arrived) is left out of all
+//! three and counted in [`RiskSummary::missing_greeks`]; one with Greeks but no beta or prices
+//! (a future: `/market-metrics` has no beta for it) still counts in theta and vega, and is left
+//! out of the beta-weighted delta only ([`RiskSummary::missing_beta`]). The screen says which
+//! figure is partial rather than show a silently wrong total. All arithmetic is checked: an overflow makes the
 //! whole summary unknown (`None`), never a panic.
 
 use rust_decimal::Decimal;
@@ -53,8 +55,10 @@ pub struct RiskSummary {
     pub theta_per_day: Decimal,
     /// Dollars per volatility point.
     pub vega: Decimal,
-    /// Positions left out because an input is not known (yet).
-    pub missing: usize,
+    /// Positions left out of every figure: no live Greeks (yet).
+    pub missing_greeks: usize,
+    /// Positions left out of the beta-weighted delta only: no beta or no prices.
+    pub missing_beta: usize,
 }
 
 /// Sums `inputs` against SPY at `spy_price`. `None` when a sum overflows or SPY's price is not
@@ -68,48 +72,26 @@ pub fn summarize<'a>(
     }
     let mut sum = RiskSummary::default();
     for input in inputs {
-        match contribution(input, spy_price) {
-            Contribution::Known(delta, theta, vega) => {
-                sum.beta_weighted_delta = sum.beta_weighted_delta.plus(delta)?;
-                sum.theta_per_day = sum.theta_per_day.plus(theta)?;
-                sum.vega = sum.vega.plus(vega)?;
+        let (Some(delta), Some(theta), Some(vega)) = (input.delta, input.theta, input.vega) else {
+            sum.missing_greeks += 1;
+            continue;
+        };
+        let size = input.signed_quantity.times(input.multiplier)?;
+        sum.theta_per_day = sum.theta_per_day.plus(theta.times(size)?)?;
+        sum.vega = sum.vega.plus(vega.times(size)?)?;
+        match input.underlying_price.zip(input.beta) {
+            Some((price, beta)) => {
+                let weighted = delta
+                    .times(size)?
+                    .times(beta)?
+                    .times(price)?
+                    .over(spy_price)?;
+                sum.beta_weighted_delta = sum.beta_weighted_delta.plus(weighted)?;
             }
-            Contribution::Missing => sum.missing += 1,
-            Contribution::Overflow => return None,
+            None => sum.missing_beta += 1,
         }
     }
     Some(sum)
-}
-
-enum Contribution {
-    Known(Decimal, Decimal, Decimal),
-    Missing,
-    Overflow,
-}
-
-fn contribution(input: &RiskInput, spy_price: Decimal) -> Contribution {
-    let (Some(delta), Some(theta), Some(vega), Some(price), Some(beta)) = (
-        input.delta,
-        input.theta,
-        input.vega,
-        input.underlying_price,
-        input.beta,
-    ) else {
-        return Contribution::Missing;
-    };
-    let size = input.signed_quantity.times(input.multiplier);
-    let figures = size.and_then(|size| {
-        let weighted = delta
-            .times(size)?
-            .times(beta)?
-            .times(price)?
-            .over(spy_price)?;
-        Some((weighted, theta.times(size)?, vega.times(size)?))
-    });
-    match figures {
-        Some((d, t, v)) => Contribution::Known(d, t, v),
-        None => Contribution::Overflow,
-    }
 }
 
 #[cfg(test)]
@@ -152,7 +134,7 @@ mod tests {
         assert_eq!(sum.beta_weighted_delta, d("108"));
         assert_eq!(sum.theta_per_day, d("50"));
         assert_eq!(sum.vega, d("-160"));
-        assert_eq!(sum.missing, 0);
+        assert_eq!((sum.missing_greeks, sum.missing_beta), (0, 0));
     }
 
     #[test]
@@ -161,10 +143,18 @@ mod tests {
         no_greeks.delta = None;
         let mut no_beta = shares("10", "50", "1");
         no_beta.beta = None;
-        let inputs = [shares("100", "200", "1.2"), no_greeks, no_beta];
+        // A short future option without a beta: theta and vega still count.
+        let mut future_call = spy_puts();
+        future_call.signed_quantity = d("-1");
+        future_call.multiplier = d("50");
+        future_call.beta = None;
+        let inputs = [shares("100", "200", "1.2"), no_greeks, no_beta, future_call];
         let sum = summarize(&inputs, d("500")).unwrap();
         assert_eq!(sum.beta_weighted_delta, d("48"));
-        assert_eq!(sum.missing, 2);
+        // −0.25 × −1 × 50 and 0.80 × −1 × 50.
+        assert_eq!(sum.theta_per_day, d("12.5"));
+        assert_eq!(sum.vega, d("-40"));
+        assert_eq!((sum.missing_greeks, sum.missing_beta), (1, 2));
     }
 
     #[test]

@@ -4,5 +4,6 @@ pub mod activity;
 pub mod history;
 pub mod orders;
 pub mod positions;
+pub mod quote;
 pub mod signin;
 pub mod watchlists;

@@ -56,7 +56,7 @@ pub struct Figures {
     pub risk: RiskInput,
 }
 
-fn is_option(p: &Position) -> bool {
+pub fn is_option(p: &Position) -> bool {
     matches!(
         p.instrument_type,
         Some(InstrumentType::EquityOption | InstrumentType::FutureOption)

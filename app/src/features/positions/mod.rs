@@ -13,37 +13,48 @@ use leptos::prelude::*;
 use pocket_shared::tastytrade::Position;
 use wasm_bindgen::JsCast;
 
-use crate::api;
 use crate::components::dom::dom_view;
 use crate::components::{loaded, CsvButton};
-use crate::data::{Data, Query};
+use crate::data::Data;
+use crate::instruments::{self, Streamers};
+use crate::metrics;
 use balances::BalancesHeadline;
-use table::Metrics;
 
-/// The underlyings of `list` whose betas the risk summary needs (plain tickers only: what
-/// `/market-metrics` knows), and SPY, comma-joined.
-fn metric_symbols(list: &[Position]) -> String {
-    let mut symbols = vec!["SPY"];
+/// The underlyings of `list` (whose betas the risk summary needs) and SPY, once each.
+fn metric_symbols(list: &[Position]) -> Vec<String> {
+    let mut symbols = vec!["SPY".to_owned()];
     for p in list {
         let key = p.group_key();
-        let plain = key
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'/')
-            && !key.starts_with('/');
-        if plain && !symbols.contains(&key) {
-            symbols.push(key);
+        if !symbols.iter().any(|s| s == key) {
+            symbols.push(key.to_owned());
         }
     }
-    symbols.join(",")
+    symbols
 }
 
-/// Betas of the positions' underlyings, fetched when the positions are known.
-fn metrics(positions: Query<Vec<Position>>) -> Metrics {
-    Query::new(move |_| {
-        let symbols = positions.with_ok(|list| metric_symbols(list))?;
-        let request = api::get_text(&["market-metrics"], &format!("symbols={symbols}"));
-        Some(async move { Ok(table::betas_from(&request.await?)) })
-    })
+/// The positions' symbols and their underlyings (a future option streams with its future).
+fn lookup_symbols(list: &[Position]) -> Vec<String> {
+    let mut symbols = Vec::new();
+    for p in list {
+        for s in [Some(&p.symbol), p.underlying_symbol.as_ref()]
+            .into_iter()
+            .flatten()
+        {
+            if instruments::needs_lookup(s) && !symbols.contains(s) {
+                symbols.push(s.clone());
+            }
+        }
+    }
+    symbols
+}
+
+/// The looked-up streamer symbols, when `list` holds futures (read tracked: the table is drawn
+/// again once when they arrive); `None` otherwise, so that other lists are drawn once.
+fn looked_up(list: &[Position], streamers: Streamers) -> Option<Vec<(String, String)>> {
+    if lookup_symbols(list).is_empty() {
+        return None;
+    }
+    streamers.with(|s| s.and_then(Result::ok).cloned())
 }
 
 /// Tapping a symbol shows or hides its details: one handler for the whole table (the rows are
@@ -81,7 +92,8 @@ fn positions_skeleton() -> AnyView {
 #[component]
 pub fn PositionsPage(account: String) -> impl IntoView {
     let positions = Data::expect().positions(&account);
-    let metrics = metrics(positions);
+    let metrics = metrics::query(move || positions.with_ok(|list| metric_symbols(list)));
+    let streamers = instruments::lookup(move || positions.with_ok(|list| lookup_symbols(list)));
     let export = {
         let account = account.clone();
         move || {
@@ -97,7 +109,7 @@ pub fn PositionsPage(account: String) -> impl IntoView {
         <section class="card positions" aria-label="Positions">
             {loaded(positions, positions_skeleton, |_: &Vec<Position>| ())}
             <div on:click=toggle_details>
-                {dom_view(move || positions.with_ok(|list| table::positions_view(list, metrics)))}
+                {dom_view(move || positions.with_ok(|list| table::positions_view(list, looked_up(list, streamers).as_deref(), metrics)))}
             </div>
         </section>
     }
@@ -108,7 +120,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn metric_symbols_are_spy_and_the_plain_underlyings_once() {
+    fn metric_symbols_are_spy_and_the_underlyings_once() {
         let list: Vec<Position> = serde_json::from_value(serde_json::json!([
             {"symbol": "AAPL", "instrument-type": "Equity", "underlying-symbol": "AAPL", "quantity": 1},
             {"symbol": "AAPL  261218C00200000", "instrument-type": "Equity Option",
@@ -117,6 +129,7 @@ mod tests {
             {"symbol": "SPY", "instrument-type": "Equity", "underlying-symbol": "SPY", "quantity": 1}
         ]))
         .unwrap();
-        assert_eq!(metric_symbols(&list), "SPY,AAPL");
+        // The future is left out when asking (`metrics::has_metrics`).
+        assert_eq!(metric_symbols(&list), ["SPY", "AAPL", "/ESZ6"]);
     }
 }

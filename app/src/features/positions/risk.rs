@@ -6,9 +6,9 @@ use pocket_shared::dxlink::Quote;
 use pocket_shared::risk::{self, RiskInput, RiskSummary};
 use web_sys::Element;
 
-use super::table::signed_number;
+use super::table::plural;
 use crate::components::dom::{self, El};
-use crate::format;
+use crate::format::{self, signed_number};
 use crate::stream;
 
 fn figure(label: &str, testid: &str, unit: &str) -> (El, Element) {
@@ -39,17 +39,26 @@ fn texts(summary: Option<&RiskSummary>) -> [String; 4] {
         signed_number(s.beta_weighted_delta, 1),
         format::money_signed(s.theta_per_day),
         format::money_signed(s.vega),
-        missing_note(s.missing),
+        missing_note(s.missing_greeks, s.missing_beta),
     ]
 }
 
 /// Says how many positions the figures leave out (none: nothing to say).
-fn missing_note(missing: usize) -> String {
-    match missing {
-        0 => String::new(),
-        1 => "1 position without live Greeks or beta is not counted".into(),
-        n => format!("{n} positions without live Greeks or beta are not counted"),
+fn missing_note(missing_greeks: usize, missing_beta: usize) -> String {
+    let mut parts = Vec::new();
+    if missing_greeks > 0 {
+        parts.push(format!(
+            "{} without live Greeks not counted",
+            plural(missing_greeks)
+        ));
     }
+    if missing_beta > 0 {
+        parts.push(format!(
+            "{} without a beta left out of Δ",
+            plural(missing_beta)
+        ));
+    }
+    parts.join(" · ")
 }
 
 /// The strip's live parts; SPY's mid is the yardstick.
@@ -108,10 +117,14 @@ mod tests {
     fn waiting_and_partial_notes() {
         assert_eq!(texts(None)[3], "Waiting for live prices");
         assert_eq!(texts(None)[0], "—");
-        assert_eq!(missing_note(0), "");
+        assert_eq!(missing_note(0, 0), "");
         assert_eq!(
-            missing_note(2),
-            "2 positions without live Greeks or beta are not counted"
+            missing_note(1, 0),
+            "1 position without live Greeks not counted"
+        );
+        assert_eq!(
+            missing_note(2, 3),
+            "2 positions without live Greeks not counted · 3 positions without a beta left out of Δ"
         );
     }
 }

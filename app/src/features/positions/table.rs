@@ -7,42 +7,17 @@
 use leptos::prelude::*;
 use pocket_shared::checked::Checked;
 use pocket_shared::dxlink::{Greeks, Quote, Summary};
-use pocket_shared::tastytrade::{InstrumentType, Position, SymbolParts};
+use pocket_shared::tastytrade::{Position, SymbolParts};
 use rust_decimal::Decimal;
 use web_sys::Element;
 
 use super::live::{self, Figures, Market};
 use super::risk;
 use crate::components::dom::{self, El};
-use crate::data::Query;
-use crate::format;
+use crate::format::{self, iv_percent, signed_number};
+use crate::instruments;
+use crate::metrics::{self, Metric, Metrics};
 use crate::stream;
-
-/// Betas of the positions' underlyings (`/market-metrics`), for the risk summary.
-pub type Metrics = Query<Betas>;
-
-/// `(symbol, beta)` pairs.
-pub type Betas = Vec<(String, Decimal)>;
-
-/// The betas of a `/market-metrics` answer (`data.items[].symbol` / `.beta`), read from the JSON
-/// tree: the screen needs one field of the ~40 a metric carries (`MarketMetric` has them all),
-/// and a decoder for all of them would cost the app ~2 KB of wasm. Items without a beta that
-/// parses are left out; a body that is not JSON has none.
-pub fn betas_from(body: &str) -> Betas {
-    let Ok(json) = serde_json::from_str::<serde_json::Value>(body) else {
-        return Vec::new();
-    };
-    let items = json["data"]["items"].as_array().map(Vec::as_slice);
-    items
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|item| {
-            let symbol = item["symbol"].as_str()?;
-            let beta = item["beta"].as_str()?.parse::<Decimal>().ok()?;
-            Some((symbol.to_owned(), beta))
-        })
-        .collect()
-}
 
 /// A position and what does not move with the market.
 pub struct Row {
@@ -119,13 +94,9 @@ pub fn totals<'a>(
     )
 }
 
-fn beta_of(betas: &Betas, symbol: &str) -> Option<Decimal> {
-    betas.iter().find(|(s, _)| s == symbol).map(|(_, b)| *b)
-}
-
 /// What a row reads from the stream, subscribed while the view lives: its quote and summary;
-/// an option's Greeks and its underlying's quote. Futures need an instrument lookup for their
-/// streamer symbol: they keep their REST mark.
+/// an option's Greeks and its underlying's quote. Futures and future options stream once their
+/// streamer symbols are looked up (`crate::instruments`); until then they keep the REST mark.
 struct Inputs {
     quote: Option<stream::Live<Quote>>,
     summary: Option<stream::Live<Summary>>,
@@ -134,23 +105,24 @@ struct Inputs {
 }
 
 impl Inputs {
-    fn new(p: &Position) -> Self {
-        let streamer = SymbolParts::parse(&p.symbol).streamer_symbol();
-        let option = p.instrument_type == Some(InstrumentType::EquityOption);
+    fn new(p: &Position, looked_up: Option<&[(String, String)]>) -> Self {
+        let streamer = instruments::streamer_symbol(&p.symbol, looked_up);
+        let option = live::is_option(p);
+        let underlying = p
+            .underlying_symbol
+            .as_deref()
+            .filter(|_| option)
+            .and_then(|u| instruments::streamer_symbol(u, looked_up));
         Inputs {
             quote: streamer.as_deref().map(stream::quote),
             summary: streamer.as_deref().map(stream::summary),
             greeks: streamer.as_deref().filter(|_| option).map(stream::greeks),
-            underlying: p
-                .underlying_symbol
-                .as_deref()
-                .filter(|_| option)
-                .map(stream::quote),
+            underlying: underlying.as_deref().map(stream::quote),
         }
     }
 
     /// `row`'s figures at the latest events (reads them tracked).
-    fn figures(&self, row: &Row, betas: Option<&Betas>) -> Figures {
+    fn figures(&self, row: &Row, metrics: Option<&[Metric]>) -> Figures {
         let q = self.quote.and_then(|s| s.get());
         let s = self.summary.and_then(|s| s.get());
         let g = self.greeks.and_then(|s| s.get());
@@ -159,7 +131,9 @@ impl Inputs {
             summary: s.as_ref(),
             greeks: g.as_ref(),
             underlying_mid: self.underlying.and_then(|u| u.get()).and_then(|q| q.mid()),
-            beta: betas.and_then(|b| beta_of(b, row.position.group_key())),
+            beta: metrics
+                .and_then(|m| metrics::find(m, row.position.group_key()))
+                .and_then(|m| m.beta),
         };
         live::figures(&row.position, &market, row.opened_today)
     }
@@ -167,24 +141,6 @@ impl Inputs {
 
 fn signed_money(v: Option<Decimal>) -> String {
     v.map(format::money_signed).unwrap_or_else(|| "—".into())
-}
-
-/// A figure with up to `dp` decimals and a sign (`+60`, `−0.25`); Greeks are not money.
-pub fn signed_number(v: Decimal, dp: u32) -> String {
-    let v = v.round_dp(dp).normalize();
-    if v.is_sign_negative() && !v.is_zero() {
-        format!("−{}", v.abs())
-    } else if v.is_zero() {
-        "0".into()
-    } else {
-        format!("+{v}")
-    }
-}
-
-/// `23.1%` for an IV of 0.231.
-pub fn iv_percent(iv: Decimal) -> Option<String> {
-    let pct = iv.times(Decimal::ONE_HUNDRED)?.round_dp(1).normalize();
-    Some(format!("{pct}%"))
 }
 
 /// `12d`, `0d`, `expired`.
@@ -332,9 +288,8 @@ fn position_rows(row: &Row, index: usize) -> ([El; 2], Cells) {
                 .child(El::leaf("dd", "", &v?)),
         )
     });
-    let is_option = matches!(parts, SymbolParts::EquityOption { .. });
-    let greeks =
-        is_option.then(|| El::new("span", "sym-greeks").attr("data-testid", "position-greeks"));
+    let greeks = live::is_option(p)
+        .then(|| El::new("span", "sym-greeks").attr("data-testid", "position-greeks"));
     let cells_greeks = greeks.as_ref().map(El::element);
 
     let toggle = El::new("button", "row-toggle")
@@ -463,10 +418,10 @@ struct Board {
 impl Board {
     fn show(&self) {
         let figures: Vec<Figures> = self.metrics.with(|state| {
-            let betas = state.and_then(|r| r.ok());
+            let metrics = state.and_then(|r| r.ok()).map(Vec::as_slice);
             self.rows
                 .iter()
-                .map(|(row, inputs, _)| inputs.figures(row, betas))
+                .map(|(row, inputs, _)| inputs.figures(row, metrics))
                 .collect()
         });
         for ((row, _, cells), f) in self.rows.iter().zip(&figures) {
@@ -482,6 +437,7 @@ impl Board {
 
 fn group_view(
     g: Group,
+    looked_up: Option<&[(String, String)]>,
     first_index: usize,
     rows: &mut Vec<(Row, Inputs, Cells)>,
 ) -> (El, TotalsEls) {
@@ -501,7 +457,7 @@ fn group_view(
     for (i, row) in g.rows.into_iter().enumerate() {
         let (els, cells) = position_rows(&row, first_index + i);
         body = body.children(els);
-        let inputs = Inputs::new(&row.position);
+        let inputs = Inputs::new(&row.position, looked_up);
         rows.push((row, inputs, cells));
     }
     (body, totals)
@@ -509,7 +465,11 @@ fn group_view(
 
 /// The positions card's content: the portfolio risk, the account line and the table, drawn now
 /// and kept live by one effect.
-pub fn positions_view(list: &[Position], metrics: Metrics) -> El {
+pub fn positions_view(
+    list: &[Position],
+    looked_up: Option<&[(String, String)]>,
+    metrics: Metrics,
+) -> El {
     if list.is_empty() {
         return dom::empty(
             "No open positions",
@@ -528,7 +488,7 @@ pub fn positions_view(list: &[Position], metrics: Metrics) -> El {
     let mut groups = Vec::new();
     for g in group(list, &today) {
         let first = rows.len();
-        let (body, totals) = group_view(g, first, &mut rows);
+        let (body, totals) = group_view(g, looked_up, first, &mut rows);
         table = table.child(body);
         groups.push((first..rows.len(), totals));
     }
@@ -647,21 +607,6 @@ mod tests {
         assert_eq!(spy.rows[1].dte, Some(12));
         assert_eq!(spy.rows[0].dte, None);
         assert_eq!(dte_label(-3), "expired");
-    }
-
-    #[test]
-    fn betas_from_a_metrics_answer() {
-        let body = r#"{"data":{"items":[
-            {"symbol":"AAPL","beta":"1.080855512","implied-volatility-index-rank":"0.42"},
-            {"symbol":"XYZ"},
-            {"symbol":"BAD","beta":"n/a"},
-            {"symbol":"SPY","beta":"1.0"}]}}"#;
-        assert_eq!(
-            betas_from(body),
-            vec![("AAPL".into(), d("1.080855512")), ("SPY".into(), d("1.0"))]
-        );
-        assert_eq!(betas_from("not json"), Vec::new());
-        assert_eq!(betas_from(r#"{"data":{}}"#), Vec::new());
     }
 
     #[test]

@@ -4,18 +4,21 @@
 
 use leptos::html;
 use leptos::prelude::*;
-use pocket_shared::tastytrade::{InstrumentType, Watchlist, WatchlistRequest};
+use pocket_shared::tastytrade::{InstrumentType, SymbolParts, Watchlist, WatchlistRequest};
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, HtmlElement};
 
 use super::edit::{self, KINDS};
 use super::field_value;
+use super::live::{self, Sort};
 use super::{clear_field, current_target, error_line, error_text, event_target, fetch_list};
 use super::{nothing, set_busy, set_text, Saved};
 use crate::api::{self, Method};
 use crate::components::dom::{self, dom_view, El};
 use crate::components::loaded;
 use crate::data::{Mutation, Query};
+use crate::instruments;
+use crate::metrics::{self, Metrics};
 use crate::router::{Route, Router};
 
 /// The control a write came from (where its error is shown).
@@ -89,6 +92,16 @@ impl Editor {
 
 /// What the page's handler ([`on_event`]) is given by each part it draws.
 type Handler = Box<dyn Fn(&Event)>;
+
+/// What drawing the list needs besides the list (`Copy`).
+#[derive(Clone, Copy)]
+struct Page {
+    public: bool,
+    editor: Editor,
+    router: Router,
+    sort: Signal<Sort>,
+    metrics: Metrics,
+}
 
 /// A button of the page: what it does is in `data-action` (see [`on_event`]).
 fn button(class: &str, text: &str, action: &str, testid: &str) -> El {
@@ -197,47 +210,101 @@ fn busy_text(busy: bool) -> &'static str {
     }
 }
 
-/// The symbols, each with "Remove" and the line for its error on the person's own lists (drawn
-/// with the page's current state; [`show_state`] follows it from then on).
+/// The symbols, live, each with "Remove" and the line for its error on the person's own lists
+/// (drawn with the page's current state; [`show_state`] follows it from then on).
 fn entries(
     list: &Watchlist,
-    public: bool,
+    page: &Page,
+    streamers: Option<&[(String, String)]>,
     busy: bool,
     failure: Option<&(Origin, String)>,
-    handler: Handler,
 ) -> El {
     if list.watchlist_entries.is_empty() {
-        let text = if public {
+        let text = if page.public {
             "tastytrade's list is empty right now."
         } else {
             "Add a symbol to start this list."
         };
         return dom::empty("No symbols yet", text, "watchlist-empty");
     }
-    let rows = list.watchlist_entries.iter().enumerate().map(|(i, entry)| {
-        let symbol = &entry.symbol;
-        let kind = entry
-            .instrument_type
-            .as_ref()
-            .map(|k| El::leaf("span", "kind", k.short_label()).attr("title", k.as_str()));
-        let row = El::new("li", "wl-entry")
-            .attr("data-testid", "watchlist-entry")
-            .attr("data-symbol", symbol)
-            .child(El::leaf("span", "wl-symbol", symbol))
-            .maybe(kind);
-        if public {
-            return row;
-        }
-        let remove = button("btn btn-ghost btn-sm", "Remove", "remove", "remove-symbol")
-            .attr("aria-label", &format!("Remove {symbol}"))
-            .attr("aria-busy", busy_text(busy));
-        let error = error_line(&format!("wl-remove-error-{i}"), "remove-symbol-error")
-            .text(error_of(failure, &Origin::Remove(symbol.clone())));
-        row.child(remove).child(error)
-    });
-    El::new("ul", "wl-entries")
+    let mut drawn = Vec::with_capacity(list.watchlist_entries.len());
+    let rows: Vec<El> = list
+        .watchlist_entries
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let symbol = &entry.symbol;
+            let kind = entry
+                .instrument_type
+                .as_ref()
+                .map(|k| El::leaf("span", "kind", k.short_label()).attr("title", k.as_str()));
+            let (sub, figs, cells) = live::row_parts();
+            // An option reads as `AAPL 260 Call` and its expiration, as in positions.
+            let parts = SymbolParts::parse(symbol);
+            let name = El::new("div", "wl-name")
+                .child(El::leaf("span", "wl-symbol", &parts.title()))
+                .maybe(kind)
+                .maybe(
+                    parts
+                        .subtitle()
+                        .map(|s| El::leaf("span", "wl-sub-title muted", &s)),
+                )
+                .child(sub);
+            let row = El::new("li", "wl-entry")
+                .attr("data-testid", "watchlist-entry")
+                .attr("data-symbol", symbol)
+                .child(name)
+                .child(figs);
+            drawn.push(live::DrawnRow {
+                symbol: symbol.clone(),
+                streamer: instruments::streamer_symbol(symbol, streamers),
+                element: row.element(),
+                cells,
+            });
+            if page.public {
+                return row;
+            }
+            let remove = button("btn btn-ghost btn-sm", "Remove", "remove", "remove-symbol")
+                .attr("aria-label", &format!("Remove {symbol}"))
+                .attr("aria-busy", busy_text(busy));
+            let error = error_line(&format!("wl-remove-error-{i}"), "remove-symbol-error")
+                .text(error_of(failure, &Origin::Remove(symbol.clone())));
+            row.child(remove).child(error)
+        })
+        .collect();
+    let (editor, router) = (page.editor, page.router);
+    let list_el = El::new("ul", "wl-entries")
         .children(rows)
-        .on(&["click"], handler)
+        .on(&["click"], Box::new(move |e| on_event(e, editor, router)));
+    live::keep_live(drawn, list_el.element(), page.sort, page.metrics);
+    list_el
+}
+
+/// The order picker (`?sort=`).
+fn sort_control(current: Sort, router: Router) -> El {
+    let options = live::SORTS.into_iter().map(|s| {
+        let option = El::leaf("option", "", s.label()).attr("value", s.param());
+        if s == current {
+            option.attr("selected", "")
+        } else {
+            option
+        }
+    });
+    El::new("label", "wl-sort")
+        .text("Sort")
+        .child(
+            El::new("select", "")
+                .attr("data-testid", "watchlist-sort")
+                .children(options),
+        )
+        .on(
+            &["change"],
+            Box::new(move |e| {
+                if let Some(select) = event_target(e) {
+                    router.set_query(&[("sort", dom::value(&select))]);
+                }
+            }),
+        )
 }
 
 /// `Symbols`, with the count of symbols once the list is in.
@@ -379,15 +446,48 @@ pub fn WatchlistPage(name: String, #[prop(optional)] public: bool) -> impl IntoV
         }
     });
     let handler = move |e: &Event| on_event(e, editor, router);
+    let sort = Memo::new(move |_| live::Sort::from_param(router.query("sort").as_deref()));
+    let symbols = move || {
+        list.with_ok(|found| {
+            let entries = &found.as_ref()?.watchlist_entries;
+            Some(entries.iter().map(|e| e.symbol.clone()).collect())
+        })
+        .flatten()
+    };
+    let metrics = metrics::query(symbols);
+    let streamers = instruments::lookup(symbols);
+    let drawing = Page {
+        public,
+        editor,
+        router,
+        sort: sort.into(),
+        metrics,
+    };
+    // Drawn again once the futures' streamer symbols are known (only lists holding futures
+    // wait for them).
     let symbols = dom_view(move || {
         let busy = busy.get_untracked();
+        let lookup = list.with_ok(|found| {
+            let entries = &found.as_ref()?.watchlist_entries;
+            entries
+                .iter()
+                .any(|e| instruments::needs_lookup(&e.symbol))
+                .then(|| streamers.with(|s| s.and_then(Result::ok).cloned()))
+        });
+        let looked_up = lookup.flatten().flatten();
         list.with_ok(|found| match found {
             Some(l) => editor.failure.with_untracked(|failure| {
-                entries(l, public, busy, failure.as_ref(), Box::new(handler))
+                entries(l, &drawing, looked_up.as_deref(), busy, failure.as_ref())
             }),
             None => editor.name.with_value(|name| not_found(name)),
         })
     });
+    let sort_picker = move || {
+        let shown = list.with_ok(|l| l.as_ref().is_some_and(|l| l.watchlist_entries.len() > 1));
+        shown
+            .unwrap_or(false)
+            .then(|| sort_control(sort.get_untracked(), router))
+    };
     let count = move || list.with_ok(|l| l.as_ref().map(|l| l.watchlist_entries.len()));
     view! {
         <div class="wl-page" node_ref=page>
@@ -398,7 +498,10 @@ pub fn WatchlistPage(name: String, #[prop(optional)] public: bool) -> impl IntoV
             </div>
             {dom_view(move || editable.get().then(|| add_form(Box::new(handler))))}
             <section class="card wl-section" aria-labelledby="wl-symbols" data-testid="watchlist-symbols">
-                {dom_view(move || Some(heading(count().flatten())))}
+                <div class="wl-section-head">
+                    {dom_view(move || Some(heading(count().flatten())))}
+                    {dom_view(sort_picker)}
+                </div>
                 {loaded(list, entries_skeleton, nothing)}
                 {symbols}
             </section>

@@ -10,6 +10,7 @@
 mod detail;
 mod edit;
 mod index;
+mod live;
 
 use pocket_shared::tastytrade::{Items, Watchlist};
 use wasm_bindgen::JsValue;
