@@ -13,66 +13,10 @@ import {
   VIEWPORTS, launch, newPage, shot, money, assertAccessible, assertNoHorizontalScroll,
   signInQuickly, apiData, pageToday,
 } from './browser-kit.mjs';
+import { market, marketStats, readFeed, streamerSymbol } from './market-kit.mjs';
 
 const [account] = demoAccounts().map((a) => a['account-number']);
 const positionsPath = `/accounts/${account}/positions`;
-
-async function market(path, body = {}) {
-  const res = await fetch(`${SIM_URL}/sim/market/${path}`, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body),
-  });
-  if (!res.ok) throw new Error(`/sim/market/${path}: ${res.status} ${await res.text()}`);
-  return res.json().catch(() => null);
-}
-const marketStats = async () => (await fetch(`${SIM_URL}/sim/market/stats`)).json();
-
-/**
- * The feed's latest events for `subs` ([{type, symbol}]), read with a minimal DXLink client
- * (FULL format, one channel): the truth the screen is checked against.
- */
-function readFeed(token, url, subs) {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
-    const events = new Map();
-    const send = (m) => ws.send(JSON.stringify(m));
-    const timer = setTimeout(() => { ws.close(); reject(new Error(`feed: no data for ${JSON.stringify(subs)}`)); }, 15000);
-    ws.onopen = () => send({ type: 'SETUP', channel: 0, version: '0.1-e2e', keepaliveTimeout: 60, acceptKeepaliveTimeout: 60 });
-    ws.onerror = (e) => reject(new Error(`feed: ${e.message ?? 'error'}`));
-    ws.onmessage = (m) => {
-      const msg = JSON.parse(m.data);
-      if (msg.type === 'AUTH_STATE' && msg.state === 'UNAUTHORIZED') send({ type: 'AUTH', channel: 0, token });
-      if (msg.type === 'AUTH_STATE' && msg.state === 'AUTHORIZED') {
-        send({ type: 'CHANNEL_REQUEST', channel: 1, service: 'FEED', parameters: { contract: 'AUTO' } });
-      }
-      if (msg.type === 'CHANNEL_OPENED') {
-        send({
-          type: 'FEED_SETUP', channel: 1, acceptAggregationPeriod: 0.1, acceptDataFormat: 'FULL',
-          acceptEventFields: {
-            Quote: ['eventType', 'eventSymbol', 'bidPrice', 'askPrice'],
-            Greeks: ['eventType', 'eventSymbol', 'delta', 'gamma', 'theta', 'vega', 'volatility'],
-            Summary: ['eventType', 'eventSymbol', 'prevDayClosePrice'],
-          },
-        });
-        send({ type: 'FEED_SUBSCRIPTION', channel: 1, add: subs });
-      }
-      if (msg.type === 'FEED_DATA') {
-        for (const e of msg.data) if (e && e.eventType) events.set(`${e.eventType}:${e.eventSymbol}`, e);
-        if (subs.every((s) => events.has(`${s.type}:${s.symbol}`))) {
-          clearTimeout(timer);
-          ws.close();
-          resolve(events);
-        }
-      }
-    };
-  });
-}
-
-/** `.SPY261218C700` for `SPY   261218C00700000` (what the app derives; docs/tastytrade.md §6.9). */
-function streamerSymbol(symbol) {
-  const m = /^(.{1,6}?)\s*(\d{6})([CP])(\d{8})$/.exec(symbol);
-  if (!m) return symbol;
-  return `.${m[1].trim()}${m[2]}${m[3]}${Number(m[4]) / 1000}`;
-}
 
 const signedQty = (p) => (p['quantity-direction'] === 'Short' ? -1 : 1) * Math.abs(Number(p.quantity));
 /** "Δ +60 · Θ +50 · V −160 · IV 23.1%" → { Δ: 60, Θ: 50, V: -160, IV: 23.1 } */
@@ -193,6 +137,53 @@ test('phone: a paused feed shows "Stale", and "Live" again when it resumes', asy
   await market('tick-rate', { 'ticks-per-sec': 0 });
   assert.deepEqual(errors, []);
   await context.close();
+});
+
+test('phone: futures and future options stream under the streamer symbols tastytrade gives them', async () => {
+  await market('reset');
+  await market('step', { ticks: 1 });
+  const futuresAccount = demoAccounts().map((a) => a['account-number'])[2];
+  const { context, page, errors } = await newPage(browser, VIEWPORTS[0]);
+  await signInQuickly(page);
+  await page.goto(`${APP_URL}/accounts/${futuresAccount}/positions`);
+  await page.waitForSelector('[data-testid=stream-status][data-state=live]');
+  const positions = (await apiData(page, `/accounts/${futuresAccount}/positions`)).items;
+  const futures = positions.filter((p) => p['instrument-type'] === 'Future');
+  const options = positions.filter((p) => p['instrument-type'] === 'Future Option');
+  assert.ok(futures.length > 0 && options.length > 0, 'the account holds both');
+  const lookup = async (path, list) => (await apiData(page,
+    `/instruments/${path}?${list.map((p) => `symbol[]=${encodeURIComponent(p.symbol)}`).join('&')}`)).items;
+  const streamers = new Map([...await lookup('futures', futures), ...await lookup('future-options', options)]
+    .map((i) => [i.symbol, i['streamer-symbol']]));
+  const { token, 'dxlink-url': url } = await apiData(page, '/api-quote-tokens');
+  const subs = [...futures, ...options].flatMap((p) => [{ type: 'Quote', symbol: streamers.get(p.symbol) }]);
+  for (const p of options) subs.push({ type: 'Greeks', symbol: streamers.get(p.symbol) });
+  const feed = await readFeed(token, url, subs);
+  for (const p of [...futures, ...options]) {
+    const q = feed.get(`Quote:${streamers.get(p.symbol)}`);
+    const mid = (Number(q.bidPrice) + Number(q.askPrice)) / 2;
+    const row = page.locator(`[data-testid=position-row][data-symbol="${p.symbol}"]`);
+    const mark = row.locator('[data-testid=position-mark]');
+    await page.waitForFunction(([sel, want]) => {
+      const text = document.querySelector(sel)?.textContent ?? '';
+      return Math.abs(Number(text.replace(/[^0-9.]/g, '')) - want) < 0.006;
+    }, [`[data-testid=position-row][data-symbol="${p.symbol}"] [data-testid=position-mark]`, mid], { timeout: 15000 })
+      .catch(async () => near(money(await mark.textContent()), mid, 0.005, `${p.symbol} mark is the feed's mid`));
+    if (p['instrument-type'] === 'Future Option') {
+      const g = greeksOf(await row.locator('[data-testid=position-greeks]').textContent());
+      const delta = Number(feed.get(`Greeks:${streamers.get(p.symbol)}`).delta) * signedQty(p) * Number(p.multiplier);
+      near(g['Δ'], delta, 0.006, `${p.symbol} position delta`);
+    }
+  }
+  // Theta and vega of the future options count even without a beta; Δ says what it leaves out.
+  await page.waitForFunction(() => /without a beta left out of Δ/
+    .test(document.querySelector('[data-testid=risk-note]')?.textContent ?? ''), null, { timeout: 10000 })
+    .catch(async () => assert.fail(`risk note: "${await page.locator('[data-testid=risk-note]').textContent()}"`));
+  assert.notEqual(await page.locator('[data-testid=risk-theta]').textContent(), '$0.00');
+  assert.deepEqual(errors, []);
+  await context.close();
+  // The next test counts sockets: this page's is gone first.
+  for (let i = 0; i < 50 && (await marketStats())['open-sockets'] !== 0; i++) await new Promise((r) => setTimeout(r, 100));
 });
 
 test('desktop: a dropped socket reconnects and resubscribes without duplicates; a hidden tab closes it, a visible one resumes', async () => {
