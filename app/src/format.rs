@@ -32,10 +32,12 @@ enum Style {
     PercentSigned,
     /// `$548,000` — whole dollars (chart axes).
     MoneyWhole,
+    /// `12M`, `1.2K`, `950` — a volume at a glance.
+    Compact,
 }
 
 /// One `Intl.NumberFormat` per style, created on first use (indexed by `Style as usize`).
-const STYLES: usize = 6;
+const STYLES: usize = 7;
 
 thread_local! {
     static FORMATTERS: RefCell<[Option<Function>; STYLES]> = const { RefCell::new([const { None }; STYLES]) };
@@ -53,6 +55,9 @@ fn options(style: Style) -> Object {
         }
         Style::QuantitySigned => {
             set("maximumFractionDigits", 4.into());
+        }
+        Style::Compact => {
+            set("notation", "compact".into());
         }
         Style::PercentSigned => {
             set("style", "percent".into());
@@ -108,6 +113,11 @@ pub fn money_whole(value: Decimal) -> String {
 
 pub fn price(value: Decimal) -> String {
     format(Style::Price, value)
+}
+
+/// A count such as a day's volume, compact (`12M`).
+pub fn compact(value: Decimal) -> String {
+    format(Style::Compact, value)
 }
 
 pub fn quantity_signed(value: Decimal) -> String {

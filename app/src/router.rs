@@ -74,6 +74,8 @@ pub enum Route {
     Watchlist(String),
     /// One of tastytrade's public watchlists, by name (decoded).
     PublicWatchlist(String),
+    /// One instrument's quote, by its symbol (decoded: `AAPL`, `/ESZ6`, an OCC option symbol).
+    Quote(String),
     NotFound,
 }
 
@@ -97,6 +99,9 @@ impl Route {
             ["watchlists"] => Route::Watchlists,
             ["watchlists", n] => name(n).map_or(Route::NotFound, Route::Watchlist),
             ["watchlists", "public", n] => name(n).map_or(Route::NotFound, Route::PublicWatchlist),
+            ["quote", s] => name(s)
+                .filter(|s| s.len() <= 40)
+                .map_or(Route::NotFound, Route::Quote),
             ["accounts", n, rest @ ..] if is_account_number(n) => {
                 let n = (*n).to_owned();
                 match rest {
@@ -127,6 +132,7 @@ impl Route {
             Route::PublicWatchlist(name) => {
                 format!("/watchlists/public/{}", encode_uri_component(name))
             }
+            Route::Quote(symbol) => format!("/quote/{}", encode_uri_component(symbol)),
             Route::NotFound => "/404".into(),
         }
     }
@@ -153,7 +159,7 @@ impl Route {
             Route::Watchlists | Route::Watchlist(_) | Route::PublicWatchlist(_) => {
                 Section::Watchlists
             }
-            Route::Home | Route::Callback | Route::NotFound => return None,
+            Route::Home | Route::Callback | Route::Quote(_) | Route::NotFound => return None,
         })
     }
 
@@ -329,6 +335,9 @@ mod tests {
             Route::Watchlist("Tech Giants & /ES".into()),
             Route::Watchlist("public".into()),
             Route::PublicWatchlist("Crypto 50%".into()),
+            Route::Quote("AAPL".into()),
+            Route::Quote("/ESZ6".into()),
+            Route::Quote("SPY   261218C00600000".into()),
         ] {
             assert_eq!(Route::parse(&route.href()), route, "{}", route.href());
         }

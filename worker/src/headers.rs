@@ -30,6 +30,15 @@ impl Area {
     }
 }
 
+/// Whether a static path is one of the app's pages (every file Trunk emits has an extension;
+/// a page path's last segment has none). A page is served as `/` (the app's `index.html`):
+/// the asset server redirects a path holding an encoded slash (`/quote/%2FESZ6`, a future's
+/// quote; a watchlist named `a/b`) to the path with the slash decoded, which is another page.
+pub fn is_app_page(raw_path: &str) -> bool {
+    let last = raw_path.rsplit('/').next().unwrap_or_default();
+    raw_path != "/" && !last.contains('.')
+}
+
 /// `Cache-Control` for a file Trunk names with a content hash (`app-<hex>.js`,
 /// `app-<hex>_bg.wasm`, `style-<hex>.css`): it never changes, so browsers keep it.
 pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
@@ -118,6 +127,28 @@ fn is_callback(raw_path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn app_pages_and_files() {
+        for page in [
+            "/quote/%2FESZ6",
+            "/watchlists/a%2Fb",
+            "/accounts/5WT00001/positions",
+            "/404",
+            "/callback",
+        ] {
+            assert!(is_app_page(page), "{page}");
+        }
+        for file in [
+            "/",
+            "/index.html",
+            "/sw.js",
+            "/pocket-app-0123456789abcdef_bg.wasm",
+            "/manifest.webmanifest",
+        ] {
+            assert!(!is_app_page(file), "{file}");
+        }
+    }
 
     fn get<'a>(h: &'a [(&'static str, String)], name: &str) -> Option<&'a str> {
         h.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_str())

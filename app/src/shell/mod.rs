@@ -19,7 +19,7 @@ use crate::app::Online;
 use crate::components::dom::{watch, El};
 use crate::components::{error_panel, not_found};
 use crate::data::{Data, SeedSlot};
-use crate::features::{activity, history, orders, positions, watchlists};
+use crate::features::{activity, history, orders, positions, quote, watchlists};
 use crate::router::{Route, Router};
 use accounts::account_pane;
 pub use guard::SignedInGuard;
@@ -81,6 +81,7 @@ fn screen(route: Route) -> AnyView {
         Route::PublicWatchlist(name) => {
             view! { <watchlists::WatchlistPage name public=true /> }.into_any()
         }
+        Route::Quote(symbol) => view! { <quote::QuotePage symbol /> }.into_any(),
         // `/` redirects to the first account's positions once the accounts are known.
         Route::Home => titled(
             "Loading your accounts",

@@ -15,11 +15,12 @@ use crate::bootstrap::{
 use crate::cookie::SessionCookie;
 use crate::crypto::SessionId;
 use crate::csp;
+use crate::headers::is_app_page;
 use futures::future::{select, Either};
 use futures::{stream, StreamExt};
 use std::pin::pin;
 use std::time::Duration;
-use worker::{console_warn, Delay, Env, Headers, Request, Response, ResponseBuilder};
+use worker::{console_warn, Delay, Env, Headers, Request, RequestInit, Response, ResponseBuilder};
 
 /// How long a page waits for tastytrade before it is finished without the data (the app then
 /// fetches the data itself): the app cannot start before the document is complete, so a slow
@@ -39,10 +40,25 @@ pub struct Served {
 pub async fn serve(req: Request, env: &Env, ctx: &Ctx) -> worker::Result<Served> {
     let signed_in = inline_candidate(&req, env, ctx);
     let assets = env.assets(ASSETS_BINDING)?;
+    // Every page of the app is `index.html`, asked for as `/` (see `is_app_page`).
+    let page = is_app_page(&ctx.raw_path);
+    let mut url = req.url()?;
+    if page {
+        url.set_path("/");
+        url.set_query(None);
+    }
     let mut resp = match signed_in {
         // The plain URL, without the browser's conditional headers: a cached copy of the static
         // shell must not be revalidated (304) in place of the page with the data.
-        Some(_) => assets.fetch(req.url()?.to_string(), None).await?,
+        Some(_) => assets.fetch(url.to_string(), None).await?,
+        None if page => {
+            let mut init = RequestInit::new();
+            init.with_method(req.method())
+                .with_headers(req.headers().clone());
+            assets
+                .fetch_request(Request::new_with_init(url.as_str(), &init)?)
+                .await?
+        }
         None => assets.fetch_request(req).await?,
     };
     let is_html = resp.headers().get("content-type")?.is_some_and(|ct| {

@@ -16,7 +16,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, Event, KeyboardEvent, Node, PointerEvent};
 
 use super::series::{gridlines, index_at, is_whole, key_target, tick_indices, Axis, Point, Range};
-use super::series::{Scaled, HEIGHT, WIDTH};
+use super::series::{Scaled, Summary, HEIGHT, WIDTH};
 use super::History;
 use crate::components::dom::{find, set_attr, El};
 use crate::format;
@@ -73,9 +73,47 @@ fn labels(class: &str, texts: impl Iterator<Item = String>) -> El {
         .children(texts.map(|t| El::leaf("span", "", &t)))
 }
 
+/// The line's colour class for a change over the series.
+fn chart_class(change: Option<Decimal>) -> &'static str {
+    match change {
+        Some(c) if c.is_sign_positive() && !c.is_zero() => "chart chart-up",
+        Some(c) if c.is_sign_negative() && !c.is_zero() => "chart chart-down",
+        _ => "chart chart-flat",
+    }
+}
+
+/// The chart of `history` scaled to its own high and low (`None` without points; a note
+/// when the amounts are too large to scale), coloured by its change from first to last.
+pub fn line_chart(history: &History, label: &str, testid: &str) -> Option<El> {
+    let points = &history.points;
+    let summary = Summary::of(points)?;
+    let (high, low) = (&points[summary.high], &points[summary.low]);
+    let axis = Axis::fit(low.value, high.value);
+    let scaled = axis.and_then(|a| Some((a, Scaled::new(points, &a)?)));
+    Some(match &scaled {
+        Some((axis, scaled)) => {
+            let class = chart_class(summary.change);
+            chart(history, axis, scaled, class, label, testid)
+        }
+        None => El::leaf(
+            "p",
+            "muted chart-none",
+            "These amounts are too large to chart.",
+        ),
+    })
+}
+
 /// The chart of `history` (at least one point) on `axis`; `class` gives the line's colour
-/// (`chart chart-up`, `-down` or `-flat`). The readout rests on the last point.
-pub fn chart(history: &History, axis: &Axis, scaled: &Scaled, class: &str) -> El {
+/// (`chart chart-up`, `-down` or `-flat`), `label` says what it shows to assistive technology,
+/// `testid` names it (`{testid}-chart`, `{testid}-readout`). The readout rests on the last point.
+pub fn chart(
+    history: &History,
+    axis: &Axis,
+    scaled: &Scaled,
+    class: &str,
+    label: &str,
+    testid: &str,
+) -> El {
     let points = &history.points;
     let n = points.len();
     let last = n.saturating_sub(1);
@@ -87,10 +125,6 @@ pub fn chart(history: &History, axis: &Axis, scaled: &Scaled, class: &str) -> El
     };
     let (value, date) = readout.texts(last);
     let last_text = last.to_string();
-    let label = format!(
-        "Net liquidating value, {}. Use the arrow keys to read each point.",
-        history.range.description()
-    );
     let width = WIDTH.to_string();
     let grid = gridlines(axis.intervals).into_iter().map(|y| {
         let y = y.to_string();
@@ -114,12 +148,12 @@ pub fn chart(history: &History, axis: &Axis, scaled: &Scaled, class: &str) -> El
         .attr("preserveAspectRatio", "none")
         .attr("tabindex", "0")
         .attr("role", "slider")
-        .attr("aria-label", &label)
+        .attr("aria-label", label)
         .attr("aria-valuemin", "0")
         .attr("aria-valuemax", &last_text)
         .attr("aria-valuenow", &last_text)
         .attr("aria-valuetext", &format!("{value}, {date}"))
-        .attr("data-testid", "history-chart")
+        .attr("data-testid", &format!("{testid}-chart"))
         .attr("data-points", &n.to_string())
         .children(grid)
         .child(El::svg("path", "chart-area").attr("d", &scaled.area()))
@@ -130,7 +164,7 @@ pub fn chart(history: &History, axis: &Axis, scaled: &Scaled, class: &str) -> El
             Box::new(move |e| readout_event(e, &readout)),
         );
     let readout = El::new("p", "readout")
-        .attr("data-testid", "history-readout")
+        .attr("data-testid", &format!("{testid}-readout"))
         .attr("data-index", &last_text)
         .child(El::leaf("span", "readout-value", &value).attr("data-testid", "readout-value"))
         .child(El::leaf("span", "readout-date muted", &date).attr("data-testid", "readout-date"));

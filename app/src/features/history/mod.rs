@@ -2,8 +2,8 @@
 //! address as `?range=`), its change over the range, the high and low, and a chart with a
 //! readout (docs/tastytrade.md §6.6 for the series).
 
-mod chart;
-mod series;
+pub mod chart;
+pub mod series;
 
 use leptos::html;
 use leptos::prelude::*;
@@ -19,12 +19,12 @@ use crate::format;
 use crate::router::Router;
 use crate::url::build_query;
 use chart::point_date;
-use series::{Axis, Point, Range, Scaled, Summary};
+use series::{Point, Range, Summary};
 
 /// A loaded range.
-struct History {
-    range: Range,
-    points: Vec<Point>,
+pub struct History {
+    pub range: Range,
+    pub points: Vec<Point>,
 }
 
 fn fetch_history(
@@ -87,14 +87,6 @@ fn picked_range(e: &web_sys::Event) -> Option<String> {
 }
 
 /// The chart's class: its line is coloured by the change's sign.
-fn chart_class(change: Option<rust_decimal::Decimal>) -> &'static str {
-    match change {
-        Some(c) if c.is_sign_positive() && !c.is_zero() => "chart chart-up",
-        Some(c) if c.is_sign_negative() && !c.is_zero() => "chart chart-down",
-        _ => "chart chart-flat",
-    }
-}
-
 fn stat(label: &str, p: &Point, range: Range, testid: &str) -> El {
     let value = El::new("dd", "")
         .child(El::leaf("span", "stat-value", &format::money(p.value)))
@@ -140,18 +132,12 @@ fn history_el(history: &History) -> El {
                 .attr("data-testid", "history-value"),
         )
         .child(change);
-    let (high, low) = (&points[summary.high], &points[summary.low]);
-    let axis = Axis::fit(low.value, high.value);
-    let scaled = axis.and_then(|a| Some((a, Scaled::new(points, &a)?)));
-    let chart = match &scaled {
-        Some((axis, scaled)) => chart::chart(history, axis, scaled, chart_class(summary.change)),
-        None => El::leaf(
-            "p",
-            "muted chart-none",
-            "These amounts are too large to chart.",
-        ),
-    };
-    El::new("div", "history-body").child(head).child(chart)
+    let label = format!(
+        "Net liquidating value, {}. Use the arrow keys to read each point.",
+        range.description()
+    );
+    let chart = chart::line_chart(history, &label, "history");
+    El::new("div", "history-body").child(head).maybe(chart)
 }
 
 /// The figure's caption: the figures in words for screen readers, and the start, end, high and

@@ -17,6 +17,7 @@ use crate::components::dom::{self, El};
 use crate::format::{self, iv_percent, signed_number};
 use crate::instruments;
 use crate::metrics::{self, Metric, Metrics};
+use crate::router::Route;
 use crate::stream;
 
 /// A position and what does not move with the market.
@@ -364,7 +365,13 @@ fn position_rows(row: &Row, index: usize) -> ([El; 2], Cells) {
         .child(
             El::new("td", "")
                 .attr("colspan", "5")
-                .child(El::new("dl", "stats").children(details)),
+                .child(El::new("dl", "stats").children(details))
+                .child(
+                    El::leaf("a", "btn btn-secondary btn-sm", "Quote")
+                        .attr("href", &Route::Quote(p.symbol.clone()).href())
+                        .attr("aria-label", &format!("Quote of {}", parts.title()))
+                        .attr("data-testid", "position-quote-link"),
+                ),
         );
     ([tr, detail], cells)
 }

@@ -242,7 +242,11 @@ fn entries(
             // An option reads as `AAPL 260 Call` and its expiration, as in positions.
             let parts = SymbolParts::parse(symbol);
             let name = El::new("div", "wl-name")
-                .child(El::leaf("span", "wl-symbol", &parts.title()))
+                .child(
+                    El::leaf("a", "wl-symbol", &parts.title())
+                        .attr("href", &Route::Quote(symbol.clone()).href())
+                        .attr("data-testid", "watchlist-quote-link"),
+                )
                 .maybe(kind)
                 .maybe(
                     parts
