@@ -35,8 +35,9 @@ export function readFeed(token, url, subs) {
           acceptEventFields: {
             Quote: ['eventType', 'eventSymbol', 'bidPrice', 'askPrice'],
             Greeks: ['eventType', 'eventSymbol', 'delta', 'gamma', 'theta', 'vega', 'volatility'],
-            Summary: ['eventType', 'eventSymbol', 'prevDayClosePrice'],
-            Trade: ['eventType', 'eventSymbol', 'price', 'change'],
+            Summary: ['eventType', 'eventSymbol', 'prevDayClosePrice', 'dayOpenPrice', 'dayHighPrice', 'dayLowPrice'],
+            Trade: ['eventType', 'eventSymbol', 'price', 'change', 'dayVolume'],
+            Profile: ['eventType', 'eventSymbol', 'description', 'high52WeekPrice', 'low52WeekPrice'],
           },
         });
         send({ type: 'FEED_SUBSCRIPTION', channel: 1, add: subs });
