@@ -41,4 +41,6 @@ APP_URL="http://localhost:$APP_PORT" SIM_URL="http://127.0.0.1:$SIM_PORT" \
 if [ "${LIGHTHOUSE:-0}" = 1 ]; then
   APP_URL="http://localhost:$APP_PORT" SIM_URL="http://127.0.0.1:$SIM_PORT" \
     DEMO_CLIENT_SECRET="$DEMO_CLIENT_SECRET" node e2e/bench/lighthouse.mjs 2>&1 | tee "$OUT/lighthouse.txt"
+  APP_URL="http://localhost:$APP_PORT" SIM_URL="http://127.0.0.1:$SIM_PORT" BENCH_SECONDS=8 \
+    DEMO_CLIENT_SECRET="$DEMO_CLIENT_SECRET" node e2e/bench/stream-load.mjs 2>&1 | tee "$OUT/stream-load.txt"
 fi

@@ -4,7 +4,7 @@
 // from a DXLink message arriving to the DOM showing it, JS heap and wasm memory, and the load the
 // simulator offered. Never fails on a figure; exits 1 only when it could not measure (saying why).
 // Usage (servers up): APP_URL=… SIM_URL=… [BENCH_SECONDS=30] node e2e/bench/stream-load.mjs
-import { APP_URL } from '../harness.mjs';
+import { APP_URL, SIM_URL } from '../harness.mjs';
 import { VIEWPORTS, launch, newPage, signInQuickly } from '../browser-kit.mjs';
 import { apiWrite } from '../screens-harness.mjs';
 import { market, marketStats } from '../market-kit.mjs';
@@ -26,7 +26,7 @@ const listPath = (n) => `/watchlists/${encodeURIComponent(listName(n))}`;
  * `watch-change` cell, the time since the latest message that arrived before the change.
  */
 function instrumentPage() {
-  const bench = { messages: 0, feedMessages: 0, bytes: 0, lastMessageAt: 0, latencies: [], longTasks: [], wasm: null };
+  const bench = { messages: 0, bytes: 0, lastMessageAt: 0, latencies: [], longTasks: [], wasm: null };
   window.__bench = bench;
   const NativeSocket = window.WebSocket;
   window.WebSocket = class extends NativeSocket {
@@ -35,10 +35,7 @@ function instrumentPage() {
       this.addEventListener('message', (e) => {
         bench.lastMessageAt = performance.now();
         bench.messages++;
-        if (typeof e.data === 'string') {
-          bench.bytes += e.data.length;
-          if (e.data.slice(0, 40).includes('FEED_DATA')) bench.feedMessages++;
-        }
+        if (typeof e.data === 'string') bench.bytes += e.data.length;
       });
     }
   };
@@ -55,7 +52,7 @@ function instrumentPage() {
   bench.wasmBytes = () => bench.wasm?.memory?.buffer?.byteLength ?? null;
   bench.start = () => {
     bench.windowStart = performance.now();
-    Object.assign(bench, { messages: 0, feedMessages: 0, bytes: 0, latencies: [] });
+    Object.assign(bench, { messages: 0, bytes: 0, latencies: [] });
     bench.observer = new MutationObserver((records) => {
       const now = performance.now();
       const changed = new Set();
@@ -75,9 +72,9 @@ function instrumentPage() {
     const pct = (p) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : null);
     const long = bench.longTasks?.filter((t) => t.start >= bench.windowStart);
     return {
-      wallMs, messages: bench.messages, feedMessages: bench.feedMessages, bytes: bench.bytes,
+      wallMs, messages: bench.messages, bytes: bench.bytes,
       domUpdates: sorted.length, p50: pct(50), p95: pct(95), max: sorted.at(-1) ?? null,
-      longTasks: long?.length ?? '?', longTaskMs: long?.reduce((s, t) => s + t.duration, 0) ?? NaN,
+      longTasks: long?.length ?? null, longTaskMs: long?.reduce((s, t) => s + t.duration, 0) ?? null,
     };
   };
 }
@@ -101,7 +98,10 @@ async function cdpFigures(cdp) {
   const { metrics } = await cdp.send('Performance.getMetrics');
   const m = Object.fromEntries(metrics.map((x) => [x.name, x.value]));
   const { usedSize } = await cdp.send('Runtime.getHeapUsage');
-  return { at: m.Timestamp, task: m.TaskDuration, script: m.ScriptDuration, layout: m.LayoutDuration, style: m.RecalcStyleDuration, heap: usedSize };
+  return {
+    at: m.Timestamp, task: m.TaskDuration, script: m.ScriptDuration, layout: m.LayoutDuration,
+    style: m.RecalcStyleDuration, heap: usedSize,
+  };
 }
 
 async function measure(browser, n) {
@@ -141,7 +141,6 @@ async function measure(browser, n) {
     const cdpAfter = await cdpFigures(cdp);
     const wasmAfter = await page.evaluate(() => window.__bench.wasmBytes());
     const feedAfter = await feedCounters();
-    await market('tick-rate', { 'ticks-per-sec': 0 });
 
     const secs = win.wallMs / 1000;
     // Both samples carry the renderer's own clock (`Timestamp`), so the share is of that interval.
@@ -151,14 +150,12 @@ async function measure(browser, n) {
       eventsPerSymbolSec: (feedAfter.events - feedBefore.events) / n / secs,
       simMessagesPerSec: feedAfter.messages == null ? null : (feedAfter.messages - feedBefore.messages) / secs,
       messagesPerSec: win.messages / secs,
-      feedMessagesPerSec: win.feedMessages / secs,
       kbPerSec: win.bytes / 1024 / secs,
       domPerSec: win.domUpdates / secs,
-      longTasks: win.longTasks, longTaskMs: win.longTaskMs,
+      longTasks: win.longTasks, longTaskMs: win.longTaskMs, simSockets: feedAfter.sockets,
       busy: busy('task'), script: busy('script'), layout: busy('layout'), style: busy('style'),
       p50: win.p50, p95: win.p95, max: win.max,
       heap: [cdpBefore.heap, cdpAfter.heap], wasm: [wasmBefore, wasmAfter],
-      sockets: feedAfter.sockets,
     };
   } finally {
     await market('tick-rate', { 'ticks-per-sec': 0 }).catch(() => {});
@@ -174,13 +171,16 @@ const fixed = (x, d = 1) => (x == null ? '?' : x.toFixed(d));
 
 function line(r) {
   return `N=${String(r.n).padEnd(5)} ${fixed(r.eventsPerSymbolSec)} ev/sym/s  msgs/s ${fixed(r.messagesPerSec)}`
-    + ` (sim ${fixed(r.simMessagesPerSec)}, ${fixed(r.kbPerSec, 0)} KB/s)  DOM upd/s ${whole(r.domPerSec)}`
-    + `  long tasks ${r.longTasks} (${Math.round(r.longTaskMs)} ms)  busy ${Math.round(r.busy)} %`
+    + ` (sim ${fixed(r.simMessagesPerSec)}${r.simSockets === 1 ? '' : ` over ${r.simSockets} sockets`},`
+    + ` ${fixed(r.kbPerSec, 0)} KB/s)  DOM upd/s ${whole(r.domPerSec)}`
+    + `  long tasks ${r.longTasks ?? '?'} (${ms(r.longTaskMs)})  busy ${Math.round(r.busy)} %`
     + ` (script ${Math.round(r.script)}, style ${Math.round(r.style)}, layout ${Math.round(r.layout)})`
     + `  p50 ${ms(r.p50)}  p95 ${ms(r.p95)}  max ${ms(r.max)}`
     + `  heap ${mb(r.heap[0])}→${mb(r.heap[1])} MB  wasm ${mb(r.wasm[0])}→${mb(r.wasm[1])} MB`;
 }
 
+// Put back afterwards: 0 under scripts/e2e.sh, the simulator's default under scripts/run.sh.
+const rateBefore = (await (await fetch(`${SIM_URL}/sim/market`)).json())['ticks-per-sec'] ?? 0;
 const browser = await launch();
 let measuredAll = true;
 try {
@@ -205,7 +205,7 @@ try {
     + ' MutationObserver callback for each changed cell (DOM written, before paint); heap = CDP Runtime.getHeapUsage used size; wasm ='
     + ' the app\'s memory.buffer.byteLength (exports from TrunkApplicationStarted); start→end of window.');
 } finally {
-  await market('tick-rate', { 'ticks-per-sec': 0 }).catch(() => {});
+  await market('tick-rate', { 'ticks-per-sec': rateBefore }).catch(() => {});
   await browser.close();
 }
 if (!measuredAll) process.exitCode = 1;
