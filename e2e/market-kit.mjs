@@ -1,6 +1,8 @@
 // The simulator's market hooks and a minimal DXLink client of the tests' own: the truth the
 // screens are checked against (e2e/market.test.mjs, e2e/watchlist-live.test.mjs).
-import { SIM_URL } from './harness.mjs';
+import { before, after } from 'node:test';
+import { SIM_URL, sim } from './harness.mjs';
+import { launch } from './browser-kit.mjs';
 
 export async function market(path, body = {}) {
   const res = await fetch(`${SIM_URL}/sim/market/${path}`, {
@@ -61,3 +63,21 @@ export function streamerSymbol(symbol) {
   return `.${m[1].trim()}${m[2]}${m[3]}${Number(m[4]) / 1000}`;
 }
 
+
+/**
+ * A file's browser over a reset simulator, its market reset and resumed afterwards:
+ * `const browser = marketSuite();` then `browser()` in the tests.
+ */
+export function marketSuite() {
+  let browser;
+  before(async () => {
+    await sim.reset();
+    browser = await launch();
+  });
+  after(async () => {
+    await market('reset').catch(() => {});
+    await market('resume').catch(() => {});
+    await browser?.close();
+  });
+  return () => browser;
+}

@@ -8,12 +8,12 @@
 // answer pointing elsewhere is refused and the CSP allows only the configured feed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { APP_URL, SIM_URL, demoAccounts, sim } from './harness.mjs';
+import { APP_URL, SIM_URL, demoAccounts } from './harness.mjs';
 import {
-  VIEWPORTS, launch, newPage, shot, money, assertAccessible, assertNoHorizontalScroll,
+  VIEWPORTS, newPage, shot, money, assertAccessible, assertNoHorizontalScroll,
   signInQuickly, apiData, pageToday,
 } from './browser-kit.mjs';
-import { market, marketStats, readFeed, streamerSymbol } from './market-kit.mjs';
+import { market, marketStats, readFeed, streamerSymbol, marketSuite } from './market-kit.mjs';
 
 const [account] = demoAccounts().map((a) => a['account-number']);
 const positionsPath = `/accounts/${account}/positions`;
@@ -31,15 +31,7 @@ function greeksOf(text) {
 const near = (actual, expected, tolerance, what) =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected} (±${tolerance})`);
 
-let browser;
-before(async () => {
-  await sim.reset();
-  browser = await launch();
-});
-after(async () => {
-  await market('resume').catch(() => {});
-  await browser?.close();
-});
+const browser = marketSuite();
 
 for (const vp of VIEWPORTS) {
   test(`${vp.name}: with pinned prices every live figure equals the hand computation`, async () => {
@@ -47,7 +39,7 @@ for (const vp of VIEWPORTS) {
     await market('pin', { symbol: 'SPY', price: vp.name === 'phone' ? '680' : '671.50' });
     await market('pin', { symbol: 'AAPL', price: '250' });
     await market('step', { ticks: 1 });
-    const { context, page, errors } = await newPage(browser, vp);
+    const { context, page, errors } = await newPage(browser(), vp);
     await signInQuickly(page);
     await page.goto(APP_URL + positionsPath);
     await page.waitForSelector('[data-testid=stream-status][data-state=live]');
@@ -124,7 +116,7 @@ for (const vp of VIEWPORTS) {
 
 test('phone: a paused feed shows "Stale", and "Live" again when it resumes', async () => {
   await market('reset');
-  const { context, page, errors } = await newPage(browser, VIEWPORTS[0]);
+  const { context, page, errors } = await newPage(browser(), VIEWPORTS[0]);
   await signInQuickly(page);
   await page.goto(APP_URL + positionsPath);
   await page.waitForSelector('[data-testid=stream-status][data-state=live]');
@@ -143,7 +135,7 @@ test('phone: futures and future options stream under the streamer symbols tastyt
   await market('reset');
   await market('step', { ticks: 1 });
   const futuresAccount = demoAccounts().map((a) => a['account-number'])[2];
-  const { context, page, errors } = await newPage(browser, VIEWPORTS[0]);
+  const { context, page, errors } = await newPage(browser(), VIEWPORTS[0]);
   await signInQuickly(page);
   await page.goto(`${APP_URL}/accounts/${futuresAccount}/positions`);
   await page.waitForSelector('[data-testid=stream-status][data-state=live]');
@@ -188,7 +180,7 @@ test('phone: futures and future options stream under the streamer symbols tastyt
 
 test('desktop: a dropped socket reconnects and resubscribes without duplicates; a hidden tab closes it, a visible one resumes', async () => {
   await market('reset');
-  const { context, page, errors } = await newPage(browser, VIEWPORTS[1]);
+  const { context, page, errors } = await newPage(browser(), VIEWPORTS[1]);
   await page.clock.install();
   const sockets = [];
   page.on('websocket', (ws) => {
@@ -256,7 +248,7 @@ test('desktop: a dropped socket reconnects and resubscribes without duplicates; 
 
 test('desktop: the quote token stays in memory; a token answer pointing elsewhere is refused; the CSP allows only the feed', async () => {
   await market('reset');
-  const { context, page, errors } = await newPage(browser, VIEWPORTS[1]);
+  const { context, page, errors } = await newPage(browser(), VIEWPORTS[1]);
   const logs = [];
   page.on('console', (m) => logs.push(m.text()));
   let token;
@@ -293,7 +285,7 @@ test('desktop: the quote token stays in memory; a token answer pointing elsewher
   await context.close();
 
   // A token answer whose dxlink-url is elsewhere: refused with a reason, never connected to.
-  const second = await newPage(browser, VIEWPORTS[1]);
+  const second = await newPage(browser(), VIEWPORTS[1]);
   const opened = [];
   second.page.on('websocket', (ws) => opened.push(ws.url()));
   await second.page.route('**/api/api-quote-tokens', async (route) => {

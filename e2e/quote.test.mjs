@@ -4,22 +4,14 @@
 // survives a reload and streams under its looked-up streamer symbol. Phone and desktop.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { APP_URL, sim } from './harness.mjs';
+import { APP_URL } from './harness.mjs';
 import {
-  VIEWPORTS, launch, newPage, shot, press, money, assertNoHorizontalScroll, assertAccessible,
+  VIEWPORTS, newPage, shot, press, money, assertNoHorizontalScroll, assertAccessible,
   signInQuickly, apiData,
 } from './browser-kit.mjs';
-import { market, readFeed } from './market-kit.mjs';
+import { market, readFeed, marketSuite } from './market-kit.mjs';
 
-let browser;
-before(async () => {
-  await sim.reset();
-  browser = await launch();
-});
-after(async () => {
-  await market('reset').catch(() => {});
-  await browser?.close();
-});
+const browser = marketSuite();
 
 const text = async (page, testid) => (await page.locator(`[data-testid=${testid}]`).textContent()).trim();
 const near = (actual, expected, tolerance, what) =>
@@ -65,7 +57,7 @@ for (const vp of VIEWPORTS) {
     await market('reset');
     await market('pin', { symbol: 'AAPL', price: vp.name === 'phone' ? '251.10' : '239.95' });
     await market('step', { ticks: 1 });
-    const { context, page, errors } = await newPage(browser, vp);
+    const { context, page, errors } = await newPage(browser(), vp);
     await signInQuickly(page);
     await page.goto(`${APP_URL}/watchlists/${encodeURIComponent('Tech Giants')}`);
     await press(page, vp, '[data-testid=watchlist-entry][data-symbol=AAPL] [data-testid=watchlist-quote-link]');
@@ -89,7 +81,7 @@ for (const vp of VIEWPORTS) {
 test('phone: a future\'s quote, deep-linked with an encoded slash, survives a reload and streams', async () => {
   await market('reset');
   await market('step', { ticks: 1 });
-  const { context, page, errors } = await newPage(browser, VIEWPORTS[0]);
+  const { context, page, errors } = await newPage(browser(), VIEWPORTS[0]);
   await signInQuickly(page);
   const path = `/quote/${encodeURIComponent('/ESZ6')}`;
   await page.goto(APP_URL + path);

@@ -5,24 +5,16 @@
 // and a reload comes back sorted. Phone (390 px) and desktop (1280 px).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { APP_URL, sim } from './harness.mjs';
+import { APP_URL } from './harness.mjs';
 import {
-  VIEWPORTS, launch, newPage, shot, money, assertNoHorizontalScroll, signInQuickly, apiData,
+  VIEWPORTS, newPage, shot, money, assertNoHorizontalScroll, signInQuickly, apiData,
 } from './browser-kit.mjs';
-import { market, readFeed, streamerSymbol } from './market-kit.mjs';
+import { market, readFeed, streamerSymbol, marketSuite } from './market-kit.mjs';
 
 const LIST = 'Index & Futures';
 const listPath = `/watchlists/${encodeURIComponent(LIST)}`;
 
-let browser;
-before(async () => {
-  await sim.reset();
-  browser = await launch();
-});
-after(async () => {
-  await market('reset').catch(() => {});
-  await browser?.close();
-});
+const browser = marketSuite();
 
 /** "+23.62 (+0.35%)" / "−2.88 (-0.47%)" → { change: 23.62, pct: 0.35 } */
 function changeOf(text) {
@@ -59,7 +51,7 @@ for (const vp of VIEWPORTS) {
     await market('pin', { symbol: 'SPY', price: vp.name === 'phone' ? '681.25' : '664.10' });
     await market('pin', { symbol: 'QQQ', price: '600' });
     await market('step', { ticks: 1 });
-    const { context, page, errors } = await newPage(browser, vp);
+    const { context, page, errors } = await newPage(browser(), vp);
     await signInQuickly(page);
     await page.goto(APP_URL + listPath);
     await page.waitForSelector('[data-testid=stream-status][data-state=live]');

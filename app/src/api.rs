@@ -335,6 +335,19 @@ pub fn get_text(
     }
 }
 
+/// Awaits `requests` one after another (never at once: a long list of symbols asks in a few
+/// requests) and concatenates what `parse` reads from each body; the first failure fails all.
+pub async fn each_text<T>(
+    requests: Vec<impl Future<Output = Result<String, ApiError>>>,
+    parse: fn(&str) -> Vec<T>,
+) -> Result<Vec<T>, ApiError> {
+    let mut all = Vec::new();
+    for request in requests {
+        all.extend(parse(&request.await?));
+    }
+    Ok(all)
+}
+
 /// `GET` of one page of a paginated list.
 pub fn get_page<T: DeserializeOwned + 'static>(
     parts: &[&str],

@@ -65,13 +65,7 @@ pub fn lookup(symbols: impl Fn() -> Option<Vec<String>> + 'static) -> Streamers 
                 requests.push(api::get_text(&["instruments", path], &query.join("&")));
             }
         }
-        Some(async move {
-            let mut all = Vec::new();
-            for request in requests {
-                all.extend(parse(&request.await?));
-            }
-            Ok(all)
-        })
+        Some(api::each_text(requests, parse))
     })
 }
 

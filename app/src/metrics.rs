@@ -82,13 +82,7 @@ pub fn query(symbols: impl Fn() -> Option<Vec<String>> + 'static) -> Metrics {
                 api::get_text(&["market-metrics"], &format!("symbols={}", chunk.join(",")))
             })
             .collect();
-        Some(async move {
-            let mut all = Vec::new();
-            for request in requests {
-                all.extend(parse(&request.await?));
-            }
-            Ok(all)
-        })
+        Some(api::each_text(requests, parse))
     })
 }
 
