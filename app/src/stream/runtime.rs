@@ -90,6 +90,8 @@ pub(super) struct Runtime {
     attempts: u32,
     hidden_since: Option<i64>,
     flush_scheduled: bool,
+    /// Queued events are being applied, a slice per task.
+    applying: bool,
     market_closed: bool,
     market_next_check: i64,
     ticker: Option<IntervalHandle>,
@@ -113,6 +115,7 @@ pub fn provide() {
             attempts: 0,
             hidden_since: None,
             flush_scheduled: false,
+            applying: false,
             market_closed: false,
             market_next_check: 0,
             ticker: None,
@@ -335,7 +338,10 @@ impl Runtime {
             socket.send(text);
         }
         if !step.events.is_empty() {
-            self.store.apply(step.events);
+            self.store.queue(step.events);
+            if !self.applying {
+                self.apply_events();
+            }
         }
         match step.link {
             Some(Link::Ended(ended)) => {
@@ -391,6 +397,19 @@ impl Runtime {
         }
         self.refresh_market(now);
         self.drive(Input::Tick);
+    }
+
+    /// Applies a slice of the queued events now and the rest in later tasks (`store.rs`).
+    fn apply_events(&mut self) {
+        self.applying = self.store.apply_some();
+        if self.applying {
+            set_timeout(
+                || {
+                    with(Runtime::apply_events);
+                },
+                Duration::ZERO,
+            );
+        }
     }
 
     fn schedule_flush(&mut self) {
