@@ -28,9 +28,9 @@ if (!existsSync(join(splitDir, LOADER))) {
 
 // Trunk's JS minifier fails on the wasm-bindgen glue ("Failed to minify JS" in its log; it did
 // before the split too) and never sees the loader: esbuild minifies both (measured: 8,332 + 902
-// -> 6,586 + 598 B brotli).
+// -> 6,586 + 598 B brotli). Release builds only, as Trunk does.
 const esbuild = process.env.ESBUILD_BIN ?? 'esbuild';
-const minify = (js) => execFileSync(esbuild, ['--minify', '--format=esm', '--loader=js', '--log-level=error'], { input: js }).toString();
+const minify = (js) => profile !== 'release' ? js : execFileSync(esbuild, ['--minify', '--format=esm', '--loader=js', '--log-level=error'], { input: js }).toString();
 const hashOf = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 const sri = (bytes) => `sha384-${createHash('sha384').update(bytes).digest('base64')}`;
 /**
@@ -72,9 +72,17 @@ writeFileSync(mainPath, main);
 
 const indexPath = join(staging, 'index.html');
 const html = readFileSync(indexPath, 'utf8');
-// Trunk's (minified) preload of the main JS: <link crossorigin href=/x.js integrity=sha384-… rel=modulepreload>
-const preload = new RegExp(`<link crossorigin href="?/${mainJs.replaceAll('.', '\\.')}"? integrity="?sha384-[A-Za-z0-9+/=]+"? rel="?modulepreload"?>`);
-if (!preload.test(html)) throw new Error(`index.html: no modulepreload link for ${mainJs}`);
-const link = (file, bytes) => `<link crossorigin href=/${file} integrity=${sri(bytes)} rel=modulepreload>`;
-writeFileSync(indexPath, html.replace(preload, link(mainJs, main) + link(loaderName, loader)));
+// Trunk's preload of the main JS (attributes in any order, quoted or not: a release build's
+// HTML is minified), whose SRI hash is now the new file's; the loader's preload goes after it.
+const integrity = /integrity="?sha384-[A-Za-z0-9+/=]+"?/;
+let preloads = 0;
+const page = html.replace(/<link\b[^>]*>/g, (tag) => {
+  if (!/\bmodulepreload\b/.test(tag) || !new RegExp(`href="?/${mainJs.replaceAll('.', '\\.')}[" >]`).test(tag)) return tag;
+  preloads++;
+  if (!integrity.test(tag)) throw new Error(`index.html: the preload of ${mainJs} has no SRI hash`);
+  return tag.replace(integrity, `integrity=${sri(main)}`)
+    + `<link crossorigin href=/${loaderName} integrity=${sri(loader)} rel=modulepreload>`;
+});
+if (preloads !== 1) throw new Error(`index.html: expected one modulepreload link with SRI for ${mainJs}, found ${preloads}`);
+writeFileSync(indexPath, page);
 console.log(`split-chunks: ${chunks.length} chunk(s), loader ${loaderName}`);
