@@ -44,8 +44,8 @@ if ! have_version worker-build "$WORKER_BUILD_VERSION"; then
 fi
 
 # wasm-split-cli: splits the app's wasm into the main module and the screens' on-demand modules
-# (scripts/trunk-bin/wasm-bindgen). No --version flag: the installed crate's version is asked of cargo.
-if ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+# (scripts/trunk-bin/wasm-bindgen). It has no --version flag: cargo's list of installed crates says.
+if [[ "$(cargo install --list)" != *"wasm_split_cli_support v$WASM_SPLIT_VERSION:"* ]]; then
   say "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (~2 min)"
   cargo install --locked --quiet wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
 fi
