@@ -39,6 +39,10 @@ export async function newPage(browser, vp, options = {}) {
 export const shot = (page, vp, step) =>
   page.screenshot({ path: `${SHOTS}/${vp.name}-${step}.png`, fullPage: true });
 
+/** A screen's own wasm module (`lazy-*.wasm`, fetched when the screen is first opened:
+ * app/src/components/lazy.rs), as a URL path. */
+export const isScreenModule = (path) => /^\/lazy-[\w-]+\.wasm$/.test(path);
+
 /** A tap on touch viewports, a click otherwise. */
 export const press = (page, vp, selector) => (vp.hasTouch ? page.tap(selector) : page.click(selector));
 

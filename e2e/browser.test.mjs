@@ -10,6 +10,7 @@ import {
 } from './harness.mjs';
 import {
   VIEWPORTS, launch, newPage, shot, press, money, cents, assertAccessible, assertLandmarks,
+  isScreenModule,
 } from './browser-kit.mjs';
 
 let browser;
@@ -434,6 +435,9 @@ test('phone: a first visit fetches only dist/ files (what the size report counts
     assert.ok(files.has(path), `first visit fetched ${u.pathname}, which is not in dist/ (not in the size report)`);
   }
   assert.ok(statics.some((u) => u.pathname.endsWith('.wasm')), 'the wasm was fetched');
+  // The screens' own modules are not part of a first visit (the size report lists them apart).
+  const modules = statics.filter((u) => isScreenModule(u.pathname)).map((u) => u.pathname);
+  assert.deepEqual(modules, [], 'a first visit fetches no screen module');
   await context.close();
 });
 

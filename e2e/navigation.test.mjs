@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { APP_URL, demoAccounts, sim } from './harness.mjs';
 import {
   VIEWPORTS, launch, newPage, shot, press, assertAccessible, assertLandmarks,
-  assertNoHorizontalScroll, signInLikeAPerson, signInQuickly,
+  assertNoHorizontalScroll, signInLikeAPerson, signInQuickly, isScreenModule,
 } from './browser-kit.mjs';
 
 const SECTIONS = [
@@ -44,14 +44,22 @@ async function currentSection(page) {
 for (const vp of VIEWPORTS) {
   test(`${vp.name}: every screen by tapping, once-loaded wasm, back/forward, reload on each route`, async () => {
     const { context, page, errors } = await newPage(browser, vp);
+    // The app's main module, and the screens' own modules (`lazy-*.wasm`: fetched when a screen
+    // that needs one is first opened; app/src/components/lazy.rs).
     let wasm = 0;
-    page.on('request', (r) => r.url().endsWith('.wasm') && wasm++);
+    const modules = [];
+    page.on('request', (r) => {
+      const path = new URL(r.url()).pathname;
+      if (isScreenModule(path)) modules.push(path);
+      else if (path.endsWith('.wasm')) wasm++;
+    });
     await signInQuickly(page);
     await page.goto(APP_URL + '/');
     // `/` opens the first account's positions.
     await page.waitForURL(APP_URL + pathOf('positions'));
     await page.waitForSelector('[data-testid=position-row]');
     assert.equal(wasm, 2, 'the app was loaded (sign-in page, then /)');
+    assert.deepEqual(modules, [], 'sign-in and positions need no screen module');
     wasm = 0;
 
     for (const [label, segment] of SECTIONS) {
@@ -66,6 +74,8 @@ for (const vp of VIEWPORTS) {
       await shot(page, vp, `nav-${label.toLowerCase()}`);
     }
     assert.equal(wasm, 0, 'moving between screens never reloads the app');
+    assert.ok(modules.length > 0, 'the screens opened fetched their own modules');
+    assert.equal(new Set(modules).size, modules.length, `each screen module is fetched once: ${modules}`);
 
     // Back and forward walk the screens visited.
     await page.goBack();

@@ -6,7 +6,7 @@ import { readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { APP_URL, demoAccounts, sim } from './harness.mjs';
 import {
-  VIEWPORTS, launch, newPage, shot, signInLikeAPerson, assertLandmarks,
+  VIEWPORTS, launch, newPage, shot, signInLikeAPerson, assertLandmarks, isScreenModule,
 } from './browser-kit.mjs';
 
 let browser;
@@ -86,6 +86,8 @@ test('phone: the service worker precaches the shell, takes control, and caches n
   const cached = await cacheContents(page, numbers);
   const dist = new Set(readdirSync(fileURLToPath(new URL('../dist/', import.meta.url))).map((f) => '/' + f));
   assert.ok(cached.some((c) => c.url.endsWith('.wasm')), 'the wasm is precached');
+  // So are the screens' own modules (an installed app opens them offline: lazy.test.mjs).
+  assert.ok(cached.some((c) => isScreenModule(new URL(c.url).pathname)), 'the screen modules are precached');
   for (const { url, personal } of cached) {
     const u = new URL(url);
     assert.ok(!/^\/(auth|api)\//.test(u.pathname), `cached ${u.pathname}`);

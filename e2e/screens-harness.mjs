@@ -3,7 +3,7 @@
 // session, and exact money arithmetic on tastytrade's decimal strings.
 import assert from 'node:assert/strict';
 import { APP_URL, CSRF } from './harness.mjs';
-import { press, signInLikeAPerson, assertNoHorizontalScroll } from './browser-kit.mjs';
+import { press, signInLikeAPerson, assertNoHorizontalScroll, isScreenModule } from './browser-kit.mjs';
 
 /** Every request `page` makes from now on, as `{ method, url }`. */
 export function trackRequests(page) {
@@ -14,7 +14,8 @@ export function trackRequests(page) {
 
 /** How many of `requests` match `test(url, method)`. */
 export const count = (requests, test) => requests.filter((r) => test(new URL(r.url), r.method)).length;
-export const wasmLoads = (requests) => count(requests, (u) => u.pathname.endsWith('.wasm'));
+/** Loads of the app (its main wasm module; the screens' own modules are not the app). */
+export const wasmLoads = (requests) => count(requests, (u) => u.pathname.endsWith('.wasm') && !isScreenModule(u.pathname));
 
 /** Taps the navigation entry of `section` (its label) and waits for it to be current. */
 export async function tapNav(page, vp, section) {

@@ -2,11 +2,13 @@
 # wrangler offline (they would otherwise try to download binaries, which fails on these machines).
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT
-export PATH="$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# scripts/trunk-bin first: Trunk's wasm-bindgen there splits the app's wasm before binding it.
+export PATH="$ROOT/scripts/trunk-bin:$ROOT/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 WORKER_BUILD_VERSION=0.8.7
+WASM_SPLIT_VERSION=0.2.4
 
 export TRUNK_OFFLINE=true
 export TRUNK_SKIP_VERSION_CHECK=true

@@ -43,6 +43,13 @@ if ! have_version worker-build "$WORKER_BUILD_VERSION"; then
   cargo install --locked --quiet worker-build --version "$WORKER_BUILD_VERSION"
 fi
 
+# wasm-split-cli: splits the app's wasm into the main module and the screens' on-demand modules
+# (scripts/trunk-bin/wasm-bindgen). It has no --version flag: cargo's list of installed crates says.
+if [[ "$(cargo install --list)" != *"wasm_split_cli_support v$WASM_SPLIT_VERSION:"* ]]; then
+  say "cargo install wasm_split_cli_support $WASM_SPLIT_VERSION (~2 min)"
+  cargo install --locked --quiet wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+fi
+
 # twiggy: the size report's list of the largest functions in the app's wasm.
 TWIGGY_VERSION=0.8.0
 if ! have_version twiggy "$TWIGGY_VERSION"; then

@@ -4,6 +4,7 @@
 pub mod csv;
 pub mod dom;
 pub mod filters;
+pub mod lazy;
 mod loaded;
 mod status;
 

@@ -17,6 +17,7 @@ use web_sys::VisibilityState;
 use crate::api::ApiError;
 use crate::app::Online;
 use crate::components::dom::{watch, El};
+use crate::components::lazy::{lazy_screen, Skeleton};
 use crate::components::{error_panel, not_found};
 use crate::data::{Data, SeedSlot};
 use crate::features::{activity, history, orders, positions, quote, watchlists};
@@ -68,14 +69,38 @@ fn titled(title: &str, body: El) -> AnyView {
     pair(El::leaf("h1", "sr-only", title), body)
 }
 
+/// What a list screen shows while its code downloads.
+const LIST_SKELETON: Skeleton = Skeleton {
+    class: "sk-rows",
+    what: "the list",
+};
+
 /// The screen for `route`. `account` is the account the account screens show.
 fn screen(route: Route) -> AnyView {
     match route {
         Route::Positions(account) => view! { <positions::PositionsPage account /> }.into_any(),
-        Route::Orders(account) => view! { <orders::OrdersPage account /> }.into_any(),
-        Route::Order(account, id) => view! { <orders::OrderPage account id /> }.into_any(),
-        Route::Activity(account) => view! { <activity::ActivityPage account /> }.into_any(),
-        Route::History(account) => view! { <history::HistoryPage account /> }.into_any(),
+        // Screens a first visit does not open: their code downloads when they are first
+        // opened (components/lazy.rs).
+        Route::Orders(account) => lazy_screen(LIST_SKELETON, move || {
+            Box::pin(orders::orders_screen(account.clone()))
+        }),
+        Route::Order(account, id) => lazy_screen(
+            Skeleton {
+                class: "sk-panel",
+                what: "the order",
+            },
+            move || Box::pin(orders::order_screen(account.clone(), id)),
+        ),
+        Route::Activity(account) => lazy_screen(LIST_SKELETON, move || {
+            Box::pin(activity::activity_screen(account.clone()))
+        }),
+        Route::History(account) => lazy_screen(
+            Skeleton {
+                class: "sk-chart",
+                what: "history",
+            },
+            move || Box::pin(history::history_screen(account.clone())),
+        ),
         Route::Watchlists => view! { <watchlists::WatchlistsPage /> }.into_any(),
         Route::Watchlist(name) => view! { <watchlists::WatchlistPage name /> }.into_any(),
         Route::PublicWatchlist(name) => {

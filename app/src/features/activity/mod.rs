@@ -8,12 +8,14 @@ mod filters;
 mod group;
 
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 use pocket_shared::tastytrade::{SymbolParts, Transaction};
 use rust_decimal::Decimal;
 
 use crate::api;
 use crate::components::dom::{self, redrawn, set_text, watch, El};
 use crate::components::filters::ordered_only;
+use crate::components::lazy::ModuleMissing;
 use crate::components::{self, card_section, csv_button, page_head, paged_list};
 use crate::data::{Paged, Query};
 use crate::format;
@@ -167,8 +169,15 @@ fn fee_stat(label: El, total: Query<FeeTotal>, failed: Box<dyn Fn() -> bool>, te
         .child(fee_figure(El::new("dd", ""), total, failed, testid))
 }
 
+/// The Activity screen, from a wasm module of its own (downloaded when the screen is first
+/// opened: components/lazy.rs).
+#[wasm_split(activity_screen, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn activity_screen(account: String) -> Result<AnyView, ModuleMissing> {
+    Ok(view! { <ActivityPage account /> }.into_any())
+}
+
 #[component]
-pub fn ActivityPage(account: String) -> impl IntoView {
+fn ActivityPage(account: String) -> impl IntoView {
     let router = Router::expect();
     let today = format::today_iso();
     let filters = Memo::new({

@@ -7,12 +7,14 @@ pub mod series;
 
 use leptos::html;
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 use pocket_shared::tastytrade::{Items, NetLiqPoint};
 use wasm_bindgen::JsCast;
 use web_sys::{AbortSignal, Element};
 
 use crate::api::{self, ApiError};
 use crate::components::dom::{self, dom_view, El};
+use crate::components::lazy::ModuleMissing;
 use crate::components::loaded;
 use crate::data::Query;
 use crate::format;
@@ -186,8 +188,15 @@ fn history_skeleton() -> AnyView {
 /// `loaded`'s render: the figures are drawn by [`history_el`] and [`caption`].
 fn nothing(_: &History) {}
 
+/// The History screen, from a wasm module of its own (the chart's code downloads when the
+/// screen is first opened: components/lazy.rs).
+#[wasm_split(history_screen, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn history_screen(account: String) -> Result<AnyView, ModuleMissing> {
+    Ok(view! { <HistoryPage account /> }.into_any())
+}
+
 #[component]
-pub fn HistoryPage(account: String) -> impl IntoView {
+fn HistoryPage(account: String) -> impl IntoView {
     let router = Router::expect();
     let range = Memo::new(move |_| Range::parse(router.query("range").as_deref()));
     let history =

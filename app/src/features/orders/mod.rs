@@ -8,15 +8,17 @@ mod filters;
 mod row;
 
 use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
 use pocket_shared::tastytrade::{Items, Order};
 
-pub use detail::OrderPage;
+use detail::OrderPage;
 use filters::{order_filters_form, OrderFilters};
 use row::order_list;
 
 use crate::api;
 use crate::components::dom::{self, redrawn, El};
 use crate::components::filters::ordered_only;
+use crate::components::lazy::ModuleMissing;
 use crate::components::{self, card_section, csv_button, loaded, page_head, paged_list};
 use crate::data::{Paged, Query};
 use crate::format;
@@ -59,8 +61,21 @@ fn history_el(account: &str, first: &[Order], more: &[Order], filters: &OrderFil
     order_list(account, first.iter().chain(more), "order-history")
 }
 
+/// The Orders screen, from the orders' wasm module (downloaded when an orders screen is first
+/// opened: components/lazy.rs).
+#[wasm_split(orders_screens, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn orders_screen(account: String) -> Result<AnyView, ModuleMissing> {
+    Ok(view! { <OrdersPage account /> }.into_any())
+}
+
+/// One order's screen, from the same module as [`orders_screen`].
+#[wasm_split(orders_screens, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn order_screen(account: String, id: u64) -> Result<AnyView, ModuleMissing> {
+    Ok(view! { <OrderPage account id /> }.into_any())
+}
+
 #[component]
-pub fn OrdersPage(account: String) -> impl IntoView {
+fn OrdersPage(account: String) -> impl IntoView {
     let router = Router::expect();
     let today = format::today_iso();
     let filters = Memo::new({
