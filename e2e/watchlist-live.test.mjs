@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { APP_URL } from './harness.mjs';
 import {
-  VIEWPORTS, newPage, shot, money, assertNoHorizontalScroll, signInQuickly, apiData,
+  VIEWPORTS, newPage, shot, money, assertNoHorizontalScroll, assertAccessible, signInQuickly, apiData,
 } from './browser-kit.mjs';
 import { market, readFeed, streamerSymbol, marketSuite } from './market-kit.mjs';
 
@@ -112,6 +112,7 @@ for (const vp of VIEWPORTS) {
     await page.waitForURL(/[?&]sort=change-desc/);
     await expectOrder(page, byChange, 'gainers first');
     await assertNoHorizontalScroll(page, 'live watchlist');
+    await assertAccessible(page, vp, 'live watchlist, sorted');
     await shot(page, vp, 'watchlist-live-sorted');
 
     // A reload comes back sorted once the figures are in; losers first is the reverse.
