@@ -101,12 +101,22 @@ fn screen(route: Route) -> AnyView {
             },
             move || Box::pin(history::history_screen(account.clone())),
         ),
-        Route::Watchlists => view! { <watchlists::WatchlistsPage /> }.into_any(),
-        Route::Watchlist(name) => view! { <watchlists::WatchlistPage name /> }.into_any(),
-        Route::PublicWatchlist(name) => {
-            view! { <watchlists::WatchlistPage name public=true /> }.into_any()
+        Route::Watchlists => {
+            lazy_screen(LIST_SKELETON, || Box::pin(watchlists::watchlists_screen()))
         }
-        Route::Quote(symbol) => view! { <quote::QuotePage symbol /> }.into_any(),
+        Route::Watchlist(name) => lazy_screen(LIST_SKELETON, move || {
+            Box::pin(watchlists::watchlist_screen(name.clone(), false))
+        }),
+        Route::PublicWatchlist(name) => lazy_screen(LIST_SKELETON, move || {
+            Box::pin(watchlists::watchlist_screen(name.clone(), true))
+        }),
+        Route::Quote(symbol) => lazy_screen(
+            Skeleton {
+                class: "sk-panel",
+                what: "the quote",
+            },
+            move || Box::pin(quote::quote_screen(symbol.clone())),
+        ),
         // `/` redirects to the first account's positions once the accounts are known.
         Route::Home => titled(
             "Loading your accounts",

@@ -4,4 +4,13 @@
 pub mod figures;
 mod page;
 
-pub use page::QuotePage;
+use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
+
+use crate::components::lazy::ModuleMissing;
+
+/// The quote screen, from a wasm module of its own (components/lazy.rs).
+#[wasm_split(quote_screen, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn quote_screen(symbol: String) -> Result<AnyView, ModuleMissing> {
+    Ok(view! { <page::QuotePage symbol /> }.into_any())
+}

@@ -311,7 +311,7 @@ fn live_view(symbol: &str, streamer: &str, metrics: Metrics) -> El {
 }
 
 #[component]
-pub fn QuotePage(symbol: String) -> impl IntoView {
+pub(super) fn QuotePage(symbol: String) -> impl IntoView {
     let parts = SymbolParts::parse(&symbol);
     let wanted = vec![symbol.clone()];
     let metrics = metrics::query({

@@ -425,7 +425,7 @@ fn entries_skeleton() -> AnyView {
 }
 
 #[component]
-pub fn WatchlistPage(name: String, #[prop(optional)] public: bool) -> impl IntoView {
+pub(super) fn WatchlistPage(name: String, #[prop(optional)] public: bool) -> impl IntoView {
     let router = Router::expect();
     let list = Query::new({
         let name = name.clone();

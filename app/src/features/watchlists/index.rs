@@ -140,7 +140,7 @@ fn create(
 }
 
 #[component]
-pub fn WatchlistsPage() -> impl IntoView {
+pub(super) fn WatchlistsPage() -> impl IntoView {
     let router = Router::expect();
     let mine = Query::new(|signal| Some(fetch_lists(false, signal.as_ref())));
     let public = Query::new(|signal| Some(fetch_lists(true, signal.as_ref())));

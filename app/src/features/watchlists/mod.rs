@@ -19,8 +19,25 @@ use web_sys::{AbortSignal, Element};
 use crate::api::{self, ApiError};
 use crate::components::dom::{self, El};
 
-pub use detail::WatchlistPage;
-pub use index::WatchlistsPage;
+use leptos::prelude::*;
+use leptos::wasm_split::wasm_split;
+
+use crate::components::lazy::ModuleMissing;
+use detail::WatchlistPage;
+use index::WatchlistsPage;
+
+/// The watchlists screen, from the wasm module of the watchlist screens (their code downloads
+/// when one is first opened: components/lazy.rs).
+#[wasm_split(watchlist_screens, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn watchlists_screen() -> Result<AnyView, ModuleMissing> {
+    Ok(view! { <WatchlistsPage /> }.into_any())
+}
+
+/// One watchlist (`public`: one of tastytrade's), from the same module.
+#[wasm_split(watchlist_screens, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn watchlist_screen(name: String, public: bool) -> Result<AnyView, ModuleMissing> {
+    Ok(view! { <WatchlistPage name public /> }.into_any())
+}
 
 fn fetch_lists(
     public: bool,
