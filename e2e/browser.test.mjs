@@ -192,19 +192,27 @@ test('phone: a rate-limited sign-in waits, says so, and then completes with the 
   const { vp, context, page } = await atAuthorizePage();
   let exchanges = 0;
   page.on('request', (r) => r.url() === APP_URL + '/auth/exchange' && exchanges++);
-  // Use up this address's sign-in attempts (10 per 10 s) with junk codes.
-  for (let i = 0; i < 12; i++) {
-    await fetch(APP_URL + '/auth/exchange', {
-      method: 'POST',
-      headers: { ...CSRF, 'content-type': 'application/json', origin: new URL(APP_URL).origin },
-      body: JSON.stringify({ code: `junk-${i}`, 'code-verifier': 'v'.repeat(43) }),
-    });
-  }
+  // Keep this address's sign-in attempts (10 per 10 s window) used up with junk codes until the
+  // page says it waits: a single burst could straddle a window boundary on a slow machine.
+  const junkExchange = (i) => fetch(APP_URL + '/auth/exchange', {
+    method: 'POST',
+    headers: { ...CSRF, 'content-type': 'application/json', origin: new URL(APP_URL).origin },
+    body: JSON.stringify({ code: `junk-${i}`, 'code-verifier': 'v'.repeat(43) }),
+  });
+  for (let i = 0; i < 12; i++) await junkExchange(i);
+  let junk = true;
+  const flood = (async () => {
+    for (let i = 12; junk; i++) {
+      await junkExchange(i);
+      await new Promise((r) => setTimeout(r, 150));
+    }
+  })();
   await page.fill('input[name=username]', DEMO_USER.username);
   await page.fill('input[name=password]', DEMO_USER.password);
   await press(page, vp, 'button[name=decision][value=allow]');
   const waiting = page.locator('[data-testid=signin-waiting]');
-  await waiting.waitFor();
+  await waiting.waitFor().finally(() => { junk = false; });
+  await flood;
   assert.match(await waiting.innerText(), /continues in \d+ s/);
   await shot(page, vp, '5b-rate-limited');
   await assertAccessible(page, vp, 'rate-limited sign-in');
