@@ -2,6 +2,7 @@
 //! REST endpoints the app uses. See `simulator/README.md` and `docs/contracts.md`.
 
 mod api;
+mod chains;
 pub mod config;
 pub mod dates;
 pub mod decimal;
@@ -89,10 +90,46 @@ pub fn router(sim: SimState) -> Router {
         .route("/market-metrics", get(marketdata::metrics))
         .route("/market-data/by-type", get(marketdata::by_type))
         .route("/market-time/sessions/current", get(marketdata::sessions))
+        .route("/instruments/equities", get(instruments::equities))
+        .route(
+            "/instruments/equities/{symbol}",
+            get(instruments::equity_by_symbol),
+        )
+        .route(
+            "/instruments/equity-options",
+            get(instruments::equity_options),
+        )
+        .route(
+            "/instruments/equity-options/{symbol}",
+            get(instruments::equity_option_by_symbol),
+        )
         .route("/instruments/futures", get(instruments::futures))
+        .route(
+            "/instruments/futures/{symbol}",
+            get(instruments::future_by_symbol),
+        )
+        .route(
+            "/instruments/future-products",
+            get(instruments::future_products),
+        )
+        .route(
+            "/instruments/future-products/{exchange}/{code}",
+            get(instruments::future_product_by_code),
+        )
         .route(
             "/instruments/future-options",
             get(instruments::future_options),
+        )
+        .route(
+            "/instruments/future-options/{symbol}",
+            get(instruments::future_option_by_symbol),
+        )
+        .route("/symbols/search/{prefix}", get(instruments::search))
+        .route("/option-chains/{underlying}", get(chains::flat))
+        .route("/option-chains/{underlying}/nested", get(chains::nested))
+        .route(
+            "/futures-option-chains/{product}/nested",
+            get(chains::futures_nested),
         )
         .fallback(api::fallback)
         .layer(middleware::from_fn_with_state(sim.clone(), api::api_gate))

@@ -138,6 +138,41 @@ const FUTURES: &[FutureRow] = &[
     ("/CL", "Crude Oil", 64.5, 0.32, 0.01, 1000.0, "XNYM", false),
 ];
 
+/// Futures with listed options: (future root, weekly option product prefix, quarterly option
+/// product). /ES weeklies are `EW1`…`EW5` by the Friday's week of the month (docs/tastytrade.md
+/// §8), the quarter's third Friday the standard `ES`.
+pub const FUTURE_OPTION_PRODUCTS: &[(&str, &str, &str)] = &[("/ES", "EW", "ES")];
+
+/// A futures product as `/instruments/future-products` describes it.
+#[derive(Debug, Clone)]
+pub struct FutureProduct {
+    /// `/ES`
+    pub root: &'static str,
+    pub description: &'static str,
+    pub tick: f64,
+    pub multiplier: f64,
+    pub exchange: &'static str,
+    /// Quarterly (index) contracts, or monthly.
+    pub quarterly: bool,
+}
+
+/// Every futures product the catalog lists.
+pub fn future_products() -> Vec<FutureProduct> {
+    FUTURES
+        .iter()
+        .map(
+            |&(root, description, _, _, tick, multiplier, exchange, quarterly)| FutureProduct {
+                root,
+                description,
+                tick,
+                multiplier,
+                exchange,
+                quarterly,
+            },
+        )
+        .collect()
+}
+
 /// The load universe's size (`LD0001`…`LD1000`).
 pub const LOAD_SYMBOLS: usize = 1000;
 
@@ -161,6 +196,11 @@ fn listing(row: &Row) -> Listing {
         optionable: kind != Kind::Index,
         exchange: if kind == Kind::Index { "" } else { "Q" },
     }
+}
+
+/// The futures month code of a month (1–12): `F` … `Z`.
+pub fn month_code(month: u32) -> char {
+    MONTH_CODES[(month.clamp(1, 12) - 1) as usize]
 }
 
 /// `/ESZ6` (REST) and `/ESZ26:XCME` (streamer) for a contract month.

@@ -24,9 +24,9 @@ use crate::dates::Date;
 use crate::ledger::rng::Rng;
 
 pub use clock::Session;
-pub use options::{Chain, OptionSpec, OptionView};
+pub use options::{expiration_type, Chain, FutureChain, FutureExpiration, OptionSpec, OptionView};
 pub use underlying::{Day, Underlying, TICK_SECONDS};
-pub use universe::{build, Holding};
+pub use universe::{build, future_option_rest, Holding};
 
 use history::Bar;
 use symbols::{CandlePeriod, OptionName};
@@ -123,6 +123,7 @@ pub struct Market {
     /// Options held somewhere (fixtures, ledger), by streamer symbol; others come from chains.
     held_options: HashMap<String, OptionSpec>,
     chains: HashMap<usize, Chain>,
+    future_chains: Vec<FutureChain>,
     option_pins: HashMap<String, f64>,
     /// Where each underlying's generated history starts and ends.
     origins: Vec<universe::Origin>,
@@ -218,6 +219,11 @@ impl Market {
 
     pub fn chain(&self, i: usize) -> Option<&Chain> {
         self.chains.get(&i)
+    }
+
+    /// The futures option chains (one per product, on its front future).
+    pub fn future_chains(&self) -> &[FutureChain] {
+        &self.future_chains
     }
 
     /// One-month at-the-money implied volatility of an underlying.

@@ -42,8 +42,9 @@ pub struct Chain {
 }
 
 impl Chain {
-    /// Weekly Fridays for a month, four monthlies (third Fridays) and next January's, with
-    /// strikes 25 % either side of `price`.
+    /// Weekly Fridays for a month, four monthlies (third Fridays), next January's and the next
+    /// quarter-end (the last trading day of March, June, September or December), with strikes
+    /// 25 % either side of `price`.
     pub fn around(price: f64, today: Date) -> Self {
         let mut expirations = Vec::new();
         let mut d = today.add_days(1);
@@ -60,6 +61,7 @@ impl Chain {
             month_day = exp;
         }
         expirations.push(Date::nth_weekday(today.year() + 1, 1, 5, 3));
+        expirations.push(next_quarter_end(today));
         expirations.sort();
         expirations.dedup();
         let step = match price {
@@ -89,6 +91,58 @@ impl Chain {
         let n = ((self.high - self.low) / self.step).round() as usize;
         (0..=n).map(move |i| self.low + i as f64 * self.step)
     }
+}
+
+/// The last trading day of the next quarter month (Mar/Jun/Sep/Dec) after `today`: a
+/// quarterly expiration (docs/tastytrade.md §6.7 `expiration-type`).
+pub fn next_quarter_end(today: Date) -> Date {
+    let (mut y, mut m, _) = today.ymd();
+    loop {
+        if m % 3 == 0 {
+            let last = Date::last_trading_day_of_month(y, m);
+            if last > today {
+                return last;
+            }
+        }
+        (y, m) = if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    }
+}
+
+/// tastytrade's `expiration-type` of an equity option expiration: third Fridays are
+/// `Regular`, the last trading day of a quarter month `Quarterly`, anything else `Weekly`.
+pub fn expiration_type(date: Date) -> &'static str {
+    let (y, m, _) = date.ymd();
+    if date == Date::nth_weekday(y, m, 5, 3) {
+        "Regular"
+    } else if m % 3 == 0 && date == Date::last_trading_day_of_month(y, m) {
+        "Quarterly"
+    } else {
+        "Weekly"
+    }
+}
+
+/// A futures option chain the market lists on its front future (docs/tastytrade.md §6.7
+/// `/futures-option-chains/{code}/nested`).
+#[derive(Debug, Clone)]
+pub struct FutureChain {
+    /// The product code (`ES`).
+    pub product: String,
+    /// The future the options deliver (an underlying index).
+    pub underlying: usize,
+    pub expirations: Vec<FutureExpiration>,
+    pub strikes: Vec<f64>,
+}
+
+/// One expiration of a futures option chain.
+#[derive(Debug, Clone)]
+pub struct FutureExpiration {
+    /// The option product (`EW1`, `ES`).
+    pub option_root: String,
+    /// The option contract code: product, month code, year digit (`EW1Z6`).
+    pub contract: String,
+    pub date: Date,
+    /// `Weekly`, `Regular` or `Quarterly`.
+    pub kind: &'static str,
 }
 
 /// An option's price, quote and Greeks at one moment.
@@ -265,5 +319,10 @@ mod tests {
         assert!(!chain.has("2026-12-17".parse().unwrap(), 700.0));
         assert!(chain.expirations.contains(&"2027-01-15".parse().unwrap()));
         assert!(chain.expirations.iter().all(|e| *e > today));
+        let quarter_end: Date = "2026-12-31".parse().unwrap();
+        assert!(chain.expirations.contains(&quarter_end));
+        assert_eq!(expiration_type(quarter_end), "Quarterly");
+        assert_eq!(expiration_type("2026-12-18".parse().unwrap()), "Regular");
+        assert_eq!(expiration_type("2026-12-11".parse().unwrap()), "Weekly");
     }
 }

@@ -10,8 +10,8 @@ use crate::ledger::rng::{seed, Rng};
 use crate::ledger::symbols::describe;
 use crate::market::catalog::{self, Kind, Listing};
 use crate::market::history::{self, Bar};
-use crate::market::options::{Chain, OptionSpec};
-use crate::market::symbols::{future_option_streamer, OptionName};
+use crate::market::options::{Chain, FutureChain, FutureExpiration, OptionSpec};
+use crate::market::symbols::{future_option_streamer, strike_text, OptionName};
 use crate::market::{gauss, Control, Day, Instrument, Market, Session, Underlying};
 
 /// An instrument someone holds or watches: a fixture position (with its mark and close), a
@@ -253,6 +253,13 @@ pub fn build(
             held_options.insert(spec.symbol.clone(), spec);
         }
     }
+    let future_chains = future_chains(&under, today);
+    for chain in &future_chains {
+        for spec in future_chain_options(chain, &under) {
+            // A fixture's calibrated spec of the same option wins.
+            held_options.entry(spec.symbol.clone()).or_insert(spec);
+        }
+    }
     // The REST index points at the same (calibrated) specs as the streamer index.
     for spec in held_options.values() {
         by_rest.insert(
@@ -276,6 +283,7 @@ pub fn build(
         under,
         held_options,
         chains,
+        future_chains,
         option_pins: HashMap::new(),
         origins,
     }
@@ -326,4 +334,111 @@ fn held_option(h: &Holding, b: &Builder, under: &[Underlying], today: Date) -> O
         }
         _ => None,
     }
+}
+
+/// The futures option chains on the front future of each product with listed options:
+/// Fridays of the next four weeks and the future's own expiration, strikes 8 % either side.
+fn future_chains(under: &[Underlying], today: Date) -> Vec<FutureChain> {
+    let mut out = Vec::new();
+    for &(root, weekly, quarterly) in catalog::FUTURE_OPTION_PRODUCTS {
+        let Some(i) = under.iter().position(|u| {
+            u.listing.kind == Kind::Future
+                && u.listing
+                    .rest_symbol
+                    .get(..u.listing.rest_symbol.len().saturating_sub(2))
+                    == Some(root)
+        }) else {
+            continue;
+        };
+        let listing = &under[i].listing;
+        let Some(contract) = catalog::FutureContract::parse(&listing.rest_symbol, today) else {
+            continue;
+        };
+        let future_expiry = contract.expiration();
+        let mut dates: Vec<Date> = (1..=28)
+            .map(|n| today.add_days(n))
+            .filter(|d| d.weekday() == 5)
+            .collect();
+        if future_expiry > today {
+            dates.push(future_expiry);
+        }
+        dates.sort();
+        dates.dedup();
+        let expirations = dates
+            .into_iter()
+            .map(|date| {
+                let (y, m, d) = date.ymd();
+                let week = (d - 1) / 7 + 1;
+                let (option_root, kind) = if date == future_expiry {
+                    (quarterly.to_owned(), "Quarterly")
+                } else if week == 3 {
+                    (format!("{weekly}3"), "Regular")
+                } else {
+                    (format!("{weekly}{week}"), "Weekly")
+                };
+                let month = catalog::month_code(m);
+                FutureExpiration {
+                    contract: format!("{option_root}{month}{}", y.rem_euclid(10)),
+                    option_root,
+                    date,
+                    kind,
+                }
+            })
+            .collect();
+        let step = if listing.price >= 1000.0 { 25.0 } else { 0.5 };
+        let low = (listing.price * 0.92 / step).ceil() as i64;
+        let high = (listing.price * 1.08 / step).floor() as i64;
+        out.push(FutureChain {
+            product: root.trim_start_matches('/').to_owned(),
+            underlying: i,
+            expirations,
+            strikes: (low..=high).map(|k| k as f64 * step).collect(),
+        });
+    }
+    out
+}
+
+/// The REST symbol of a futures option: `./ESZ6 EW1Z6 261204C7000` (docs/tastytrade.md §8).
+pub fn future_option_rest(future: &str, exp: &FutureExpiration, call: bool, strike: f64) -> String {
+    format!(
+        ".{future} {} {}{}{}",
+        exp.contract,
+        exp.date.yymmdd(),
+        if call { 'C' } else { 'P' },
+        strike_text(strike)
+    )
+}
+
+fn future_chain_options(chain: &FutureChain, under: &[Underlying]) -> Vec<OptionSpec> {
+    let future = &under[chain.underlying].listing;
+    let mut out = Vec::new();
+    for exp in &chain.expirations {
+        for &strike in &chain.strikes {
+            for call in [true, false] {
+                let rest = future_option_rest(&future.rest_symbol, exp, call, strike);
+                let Some((symbol, expiration, _, _)) =
+                    future_option_streamer(&rest, &future.symbol)
+                else {
+                    continue;
+                };
+                out.push(OptionSpec {
+                    symbol,
+                    description: describe(&rest, "Future Option"),
+                    rest_symbol: rest,
+                    underlying: chain.underlying,
+                    expiration,
+                    expires_ms: expiration.at_et(16, 0, 0, 0),
+                    call,
+                    strike,
+                    on_future: true,
+                    multiplier: future.multiplier,
+                    tick: 0.05,
+                    iv_offset: 0.0,
+                    basis: 0.0,
+                    prev_close: None,
+                });
+            }
+        }
+    }
+    out
 }

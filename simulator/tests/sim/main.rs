@@ -8,6 +8,7 @@ mod dxlink_session;
 mod fixtures;
 mod history;
 mod hooks;
+mod instruments;
 mod marketdata;
 mod oauth;
 mod orders;
