@@ -124,7 +124,15 @@ pub async fn customer_account(
 /// marks follow the market (`live::mark_balances`); the rest are as written.
 pub fn current_balances(sim: &SimState, account: &AccountFixtures) -> Value {
     let mut body = account.balances.clone();
-    crate::live::mark_balances(&sim.market(), &account.positions, &mut body["data"]);
+    let mut positions = account.positions.clone();
+    // After a trade the account's live book holds them (crate::broker).
+    if let Some(n) = body["data"]["account-number"].as_str() {
+        if let Some((items, balances)) = sim.book_snapshot(n) {
+            positions["data"]["items"] = Value::Array(items);
+            body["data"] = balances;
+        }
+    }
+    crate::live::mark_balances(&sim.market(), &positions, &mut body["data"]);
     let data = &mut body["data"];
     data["snapshot-date"] = Value::String(sim.today().to_string());
     if let Some(updated) = data["updated-at"].as_str().and_then(|u| u.get(10..)) {
@@ -174,6 +182,9 @@ pub async fn positions(
         .any(|(k, v)| k == "include-marks" && v.eq_ignore_ascii_case("true"));
     let empty = sim.settings().empty_positions.contains(&n);
     let mut body = account.positions.clone();
+    if let Some((items, _)) = sim.book_snapshot(&n) {
+        body["data"]["items"] = Value::Array(items);
+    }
     if let Some(items) = body["data"]["items"].as_array_mut() {
         if empty {
             items.clear();

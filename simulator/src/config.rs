@@ -12,6 +12,8 @@ pub const DEMO_USERNAME: &str = "demo";
 pub const DEMO_PASSWORD: &str = "demo";
 pub const DEMO_CUSTOMER_ID: &str = "C0000001";
 /// Scopes tastytrade knows about (docs/tastytrade.md §2.1).
+/// Order submissions an account may make in a minute (issue 8: 60, as tastytrade's limit is taken).
+pub const DEFAULT_ORDER_RATE_PER_MIN: u32 = 60;
 pub const KNOWN_SCOPES: [&str; 3] = ["read", "trade", "openid"];
 
 /// tastytrade simulator for local development and tests.
@@ -49,6 +51,10 @@ pub struct Cli {
     /// Answer 429 once an access token makes more than N API requests in a second (0 = off).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub rate_limit_per_second: u32,
+    /// Order submissions (POST and replace) an account may make in a minute; over it, 429
+    /// (0 = off).
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_ORDER_RATE_PER_MIN)]
+    pub order_rate_per_min: u32,
     /// Seed of the simulated market's price walks (same seed, same prices tick by tick).
     #[arg(long, value_name = "N", default_value_t = crate::market::DEFAULT_SEED)]
     pub market_seed: u64,
@@ -77,6 +83,7 @@ pub struct Config {
     /// The simulated today; `None` = the UTC date when the state is built.
     pub today: Option<Date>,
     pub rate_limit_per_second: u32,
+    pub order_rate_per_min: u32,
     pub market_seed: u64,
     pub ticks_per_sec: f64,
     pub quote_token_ttl: u64,
@@ -106,6 +113,7 @@ impl Default for Config {
             log_requests: true,
             today: None,
             rate_limit_per_second: 0,
+            order_rate_per_min: DEFAULT_ORDER_RATE_PER_MIN,
             market_seed: crate::market::DEFAULT_SEED,
             ticks_per_sec: crate::market::DEFAULT_TICKS_PER_SEC,
             quote_token_ttl: 86_400,
@@ -146,6 +154,7 @@ impl TryFrom<&Cli> for Config {
             log_requests: !cli.quiet,
             today: cli.today,
             rate_limit_per_second: cli.rate_limit_per_second,
+            order_rate_per_min: cli.order_rate_per_min,
             market_seed: cli.market_seed,
             ticks_per_sec: cli.ticks_per_sec,
             quote_token_ttl: cli.quote_token_ttl_secs,

@@ -57,6 +57,7 @@ fn config_json(sim: &SimState, s: &Settings) -> Value {
         "redirect-uris": sim.config().redirect_uris,
         "today": s.today.to_string(),
         "rate-limit-per-second": s.rate_limit_per_second,
+        "order-rate-per-min": s.order_rate_per_min,
         "quote-token-ttl": s.quote_token_ttl,
     })
 }
@@ -85,6 +86,7 @@ struct ConfigUpdate {
     empty_positions: Option<Vec<String>>,
     today: Option<String>,
     rate_limit_per_second: Option<u32>,
+    order_rate_per_min: Option<u32>,
     quote_token_ttl: Option<u64>,
 }
 
@@ -128,6 +130,9 @@ pub async fn set_config(State(sim): State<SimState>, body: Bytes) -> Response {
         }
         if let Some(v) = update.rate_limit_per_second {
             s.rate_limit_per_second = v;
+        }
+        if let Some(v) = update.order_rate_per_min {
+            s.order_rate_per_min = v;
         }
         if let Some(v) = update.quote_token_ttl {
             s.quote_token_ttl = v;

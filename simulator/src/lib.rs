@@ -2,6 +2,7 @@
 //! REST endpoints the app uses. See `simulator/README.md` and `docs/contracts.md`.
 
 mod api;
+mod broker;
 mod chains;
 pub mod config;
 pub mod dates;
@@ -52,9 +53,25 @@ pub fn router(sim: SimState) -> Router {
             get(api::balances_currency),
         )
         .route("/accounts/{n}/positions", get(api::positions))
-        .route("/accounts/{n}/orders", get(orders::list))
+        .route(
+            "/accounts/{n}/orders",
+            get(orders::list).post(broker::routes::place),
+        )
+        .route(
+            "/accounts/{n}/orders/dry-run",
+            post(broker::routes::dry_run),
+        )
         .route("/accounts/{n}/orders/live", get(orders::live))
-        .route("/accounts/{n}/orders/{id}", get(orders::by_id))
+        .route(
+            "/accounts/{n}/orders/{id}",
+            get(orders::by_id)
+                .put(broker::routes::replace)
+                .delete(broker::routes::cancel),
+        )
+        .route(
+            "/accounts/{n}/orders/{id}/dry-run",
+            post(broker::routes::replace_dry_run),
+        )
         .route("/accounts/{n}/transactions", get(transactions::list))
         .route(
             "/accounts/{n}/transactions/total-fees",
@@ -147,6 +164,7 @@ pub fn router(sim: SimState) -> Router {
             get(hooks::get_config).post(hooks::set_config),
         )
         .route("/sim/fail-next", post(hooks::fail_next))
+        .route("/sim/orders/fail-next", post(broker::routes::fail_next))
         .route(
             "/sim/expire-access-tokens",
             post(hooks::expire_access_tokens),

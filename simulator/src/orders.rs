@@ -134,20 +134,15 @@ pub async fn list(
     if own_account(&sim, &session, &n).is_none() {
         return not_permitted();
     }
-    let ledger = sim.ledger();
-    let rows = ledger
-        .accounts
-        .get(&n)
-        .map(|a| a.orders.as_slice())
-        .unwrap_or_default();
-    match search(&Query::parse(query.as_deref()), &headers, rows, uri.path()) {
+    let rows = sim.account_orders(&n);
+    match search(&Query::parse(query.as_deref()), &headers, &rows, uri.path()) {
         Ok(body) => ok(&body),
         Err(e) => e.into_response(),
     }
 }
 
 /// Orders received or updated today in any status, plus those still working from earlier
-/// days (GTC), newest first. Not paginated (docs/tastytrade.md §6.4).
+/// days (GTC), newest first; orders placed through the API included. Not paginated (docs/tastytrade.md §6.4).
 pub async fn live(
     State(sim): State<SimState>,
     Extension(session): Extension<Session>,
@@ -157,13 +152,8 @@ pub async fn live(
     if own_account(&sim, &session, &n).is_none() {
         return not_permitted();
     }
-    let ledger = sim.ledger();
-    let today = ledger.today;
-    let rows = ledger
-        .accounts
-        .get(&n)
-        .map(|a| a.orders.as_slice())
-        .unwrap_or_default();
+    let today = sim.today();
+    let rows = sim.account_orders(&n);
     let hits: Vec<&Row> = rows
         .iter()
         .filter(|r| {
@@ -191,11 +181,8 @@ pub async fn by_id(
     let Ok(id) = id.parse::<i64>() else {
         return not_found();
     };
-    let ledger = sim.ledger();
-    let found = ledger
-        .accounts
-        .get(&n)
-        .and_then(|a| a.orders.iter().find(|r| r.json["id"] == id));
+    let rows = sim.account_orders(&n);
+    let found = rows.iter().find(|r| r.json["id"] == id);
     match found {
         Some(r) => ok(&json!({ "data": r.json, "context": uri.path() })),
         None => not_found(),

@@ -174,7 +174,7 @@ pub async fn gate(
     None
 }
 
-async fn simulated_failure(how: Failure) -> Response {
+pub async fn simulated_failure(how: Failure) -> Response {
     match how {
         Failure::Respond {
             status,

@@ -34,6 +34,8 @@ pub struct Settings {
     pub today: Date,
     /// API requests one access token may make per second before getting 429 (0 = no limit).
     pub rate_limit_per_second: u32,
+    /// Order submissions per account a minute (0 = off).
+    pub order_rate_per_min: u32,
     /// Lifetime of `/api-quote-tokens` tokens, seconds.
     pub quote_token_ttl: u64,
 }
@@ -49,6 +51,7 @@ impl From<&Config> for Settings {
             empty_positions: BTreeSet::new(),
             today: c.today.unwrap_or_else(Date::today_utc),
             rate_limit_per_second: c.rate_limit_per_second,
+            order_rate_per_min: c.order_rate_per_min,
             quote_token_ttl: c.quote_token_ttl,
         }
     }
@@ -181,6 +184,8 @@ struct Inner {
     market: Mutex<Option<Market>>,
     /// Open DXLink sockets and their counters.
     dxlink: Registry,
+    /// Orders placed through the API and the accounts' live books.
+    broker: Mutex<crate::broker::Broker>,
 }
 
 /// Cheap to clone; all clones share the same simulator.
@@ -227,6 +232,7 @@ impl SimState {
             watchlists: Mutex::new(watchlists),
             market: Mutex::new(None),
             dxlink: Registry::default(),
+            broker: Mutex::new(crate::broker::Broker::default()),
         })))
     }
 
@@ -302,8 +308,15 @@ impl SimState {
         if let Ok(seeds) = crate::watchlists::seeds(&self.0.fixtures) {
             *lock(&self.0.watchlists) = seeds;
         }
+        // Orders and books back to the fixtures (before the market: the lock order).
+        *lock(&self.0.broker) = crate::broker::Broker::default();
         // The market starts again from its first tick, with the command line's settings.
         *lock(&self.0.market) = None;
+    }
+
+    /// The broker (see `crate::broker`; lock it before the market).
+    pub fn broker_slot(&self) -> MutexGuard<'_, crate::broker::Broker> {
+        lock(&self.0.broker)
     }
 
     /// The market's slot (`None` until first built); `crate::live` builds and advances it.

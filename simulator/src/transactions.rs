@@ -73,13 +73,8 @@ pub async fn list(
     if own_account(&sim, &session, &n).is_none() {
         return not_permitted();
     }
-    let ledger = sim.ledger();
-    let rows = ledger
-        .accounts
-        .get(&n)
-        .map(|a| a.transactions.as_slice())
-        .unwrap_or_default();
-    match search(&Query::parse(query.as_deref()), rows, uri.path()) {
+    let rows = sim.account_transactions(&n);
+    match search(&Query::parse(query.as_deref()), &rows, uri.path()) {
         Ok(body) => ok(&body),
         Err(e) => e.into_response(),
     }
@@ -97,11 +92,8 @@ pub async fn by_id(
     let Ok(id) = id.parse::<i64>() else {
         return not_found();
     };
-    let ledger = sim.ledger();
-    let found = ledger
-        .accounts
-        .get(&n)
-        .and_then(|a| a.transactions.iter().find(|r| r.json["id"] == id));
+    let rows = sim.account_transactions(&n);
+    let found = rows.iter().find(|r| r.json["id"] == id);
     match found {
         Some(r) => ok(&json!({ "data": r.json, "context": uri.path() })),
         None => not_found(),
@@ -134,12 +126,7 @@ pub async fn total_fees(
         Ok(d) => d.unwrap_or_else(|| sim.today()),
         Err(e) => return e.into_response(),
     };
-    let ledger = sim.ledger();
-    let rows = ledger
-        .accounts
-        .get(&n)
-        .map(|a| a.transactions.as_slice())
-        .unwrap_or_default();
+    let rows = sim.account_transactions(&n);
     let total: Dec = rows
         .iter()
         .filter(|r| Date::of_ts(r.at) == day)

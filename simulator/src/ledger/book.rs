@@ -17,7 +17,7 @@ use crate::ledger::symbols::describe;
 use crate::ledger::Row;
 
 /// The venue tastytrade's sandbox reports; used for every simulated fill.
-const VENUE: &str = "MARKET_SIMULATOR";
+pub const VENUE: &str = "MARKET_SIMULATOR";
 
 #[derive(Debug, Clone)]
 pub struct LegSpec {
@@ -116,7 +116,7 @@ pub struct Finished {
 /// Fees a fill pays, all debits: (commission, clearing, regulatory). Modelled on tastytrade's
 /// published schedule: options $1/contract to open (capped at $10 a leg) and free to close,
 /// futures $1.25, futures options $2.50 to open; clearing and exchange fees per unit.
-fn fees(instrument_type: &str, action: &str, quantity: i64, value: Dec) -> (Dec, Dec, Dec) {
+pub fn fees(instrument_type: &str, action: &str, quantity: i64, value: Dec) -> (Dec, Dec, Dec) {
     let opening = action.ends_with("to Open");
     let selling = action.starts_with("Sell");
     match instrument_type {
@@ -360,8 +360,15 @@ impl Book {
                     "destination-venue": VENUE,
                 }));
                 *next_tx += 7;
-                out.transactions
-                    .push(self.fill_json(*next_tx, id, exec, leg_count, leg, filled_at));
+                out.transactions.push(fill_row(
+                    &self.account,
+                    *next_tx,
+                    id,
+                    exec,
+                    leg_count,
+                    leg,
+                    filled_at,
+                ));
             }
             legs.push(json!({
                 "instrument-type": leg.instrument_type,
@@ -395,89 +402,6 @@ impl Book {
         }
     }
 
-    fn fill_json(
-        &self,
-        id: i64,
-        order_id: i64,
-        exec: i64,
-        leg_count: usize,
-        leg: &LegSpec,
-        at: i64,
-    ) -> Row {
-        let buying = leg.action.starts_with("Buy");
-        let value = if leg.instrument_type == "Future" {
-            Dec::ZERO // futures exchange no premium; P/L arrives as mark-to-market
-        } else {
-            let v = leg.fill_price.times(leg.quantity * leg.multiplier);
-            if buying {
-                -v
-            } else {
-                v
-            }
-        };
-        let (commission, clearing, regulatory) =
-            fees(leg.instrument_type, leg.action, leg.quantity, value);
-        let net = value - commission - clearing - regulatory;
-        let verb = if buying { "Bought" } else { "Sold" };
-        let mut t = Map::new();
-        t.insert("id".into(), json!(id));
-        t.insert("account-number".into(), json!(self.account));
-        t.insert("order-id".into(), json!(order_id));
-        t.insert("transaction-type".into(), json!("Trade"));
-        t.insert("transaction-sub-type".into(), json!(leg.action));
-        t.insert("action".into(), json!(leg.action));
-        t.insert(
-            "description".into(),
-            json!(format!(
-                "{verb} {} {} @ {}",
-                leg.quantity,
-                describe(&leg.symbol, leg.instrument_type),
-                leg.fill_price
-            )),
-        );
-        t.insert("symbol".into(), json!(leg.symbol));
-        t.insert("instrument-type".into(), json!(leg.instrument_type));
-        t.insert("underlying-symbol".into(), json!(leg.underlying));
-        t.insert(
-            "quantity".into(),
-            json!(Dec::units(leg.quantity).to_string()),
-        );
-        t.insert("price".into(), json!(leg.fill_price.to_string()));
-        amount(&mut t, "value", value);
-        amount(&mut t, "commission", -commission);
-        amount(&mut t, "clearing-fees", -clearing);
-        amount(&mut t, "regulatory-fees", -regulatory);
-        amount(&mut t, "proprietary-index-option-fees", Dec::ZERO);
-        amount(&mut t, "net-value", net);
-        t.insert("is-estimated-fee".into(), json!(true));
-        t.insert("leg-count".into(), json!(leg_count));
-        t.insert("exec-id".into(), json!(format!("{exec}")));
-        t.insert("ext-exec-id".into(), json!(format!("{exec}")));
-        t.insert("ext-group-fill-id".into(), json!(format!("{}", exec * 3)));
-        t.insert(
-            "ext-global-order-number".into(),
-            json!(order_id % 10_000_000),
-        );
-        t.insert(
-            "ext-exchange-order-number".into(),
-            json!(format!("{}", order_id * 104_729)),
-        );
-        t.insert(
-            "exchange".into(),
-            json!(match leg.instrument_type {
-                "Equity" => "NSD",
-                "Equity Option" => "XCB",
-                _ => "XCME",
-            }),
-        );
-        t.insert("destination-venue".into(), json!(VENUE));
-        self.common(&mut t, at);
-        Row {
-            at,
-            json: Value::Object(t),
-        }
-    }
-
     fn entry_json(&self, id: i64, e: &EntrySpec) -> Row {
         let mut t = Map::new();
         t.insert("id".into(), json!(id));
@@ -502,20 +426,104 @@ impl Book {
         amount(&mut t, "value", e.value);
         amount(&mut t, "net-value", e.value);
         t.insert("is-estimated-fee".into(), json!(true));
-        self.common(&mut t, e.at);
+        common(&mut t, e.at);
         Row {
             at: e.at,
             json: Value::Object(t),
         }
     }
+}
 
-    fn common(&self, t: &mut Map<String, Value>, at: i64) {
-        t.insert("executed-at".into(), json!(iso_z(at)));
-        t.insert("created-at".into(), json!(iso_z(at + 1_204)));
-        t.insert(
-            "transaction-date".into(),
-            json!(Date::of_ts(at).to_string()),
-        );
-        t.insert("currency".into(), json!("USD"));
+/// The Trade transaction of one leg's fill (docs/tastytrade.md §6.5), fees included.
+pub fn fill_row(
+    account: &str,
+    id: i64,
+    order_id: i64,
+    exec: i64,
+    leg_count: usize,
+    leg: &LegSpec,
+    at: i64,
+) -> Row {
+    let buying = leg.action.starts_with("Buy");
+    let value = if leg.instrument_type == "Future" {
+        Dec::ZERO // futures exchange no premium; P/L arrives as mark-to-market
+    } else {
+        let v = leg.fill_price.times(leg.quantity * leg.multiplier);
+        if buying {
+            -v
+        } else {
+            v
+        }
+    };
+    let (commission, clearing, regulatory) =
+        fees(leg.instrument_type, leg.action, leg.quantity, value);
+    let net = value - commission - clearing - regulatory;
+    let verb = if buying { "Bought" } else { "Sold" };
+    let mut t = Map::new();
+    t.insert("id".into(), json!(id));
+    t.insert("account-number".into(), json!(account));
+    t.insert("order-id".into(), json!(order_id));
+    t.insert("transaction-type".into(), json!("Trade"));
+    t.insert("transaction-sub-type".into(), json!(leg.action));
+    t.insert("action".into(), json!(leg.action));
+    t.insert(
+        "description".into(),
+        json!(format!(
+            "{verb} {} {} @ {}",
+            leg.quantity,
+            describe(&leg.symbol, leg.instrument_type),
+            leg.fill_price
+        )),
+    );
+    t.insert("symbol".into(), json!(leg.symbol));
+    t.insert("instrument-type".into(), json!(leg.instrument_type));
+    t.insert("underlying-symbol".into(), json!(leg.underlying));
+    t.insert(
+        "quantity".into(),
+        json!(Dec::units(leg.quantity).to_string()),
+    );
+    t.insert("price".into(), json!(leg.fill_price.to_string()));
+    amount(&mut t, "value", value);
+    amount(&mut t, "commission", -commission);
+    amount(&mut t, "clearing-fees", -clearing);
+    amount(&mut t, "regulatory-fees", -regulatory);
+    amount(&mut t, "proprietary-index-option-fees", Dec::ZERO);
+    amount(&mut t, "net-value", net);
+    t.insert("is-estimated-fee".into(), json!(true));
+    t.insert("leg-count".into(), json!(leg_count));
+    t.insert("exec-id".into(), json!(format!("{exec}")));
+    t.insert("ext-exec-id".into(), json!(format!("{exec}")));
+    t.insert("ext-group-fill-id".into(), json!(format!("{}", exec * 3)));
+    t.insert(
+        "ext-global-order-number".into(),
+        json!(order_id % 10_000_000),
+    );
+    t.insert(
+        "ext-exchange-order-number".into(),
+        json!(format!("{}", order_id * 104_729)),
+    );
+    t.insert(
+        "exchange".into(),
+        json!(match leg.instrument_type {
+            "Equity" => "NSD",
+            "Equity Option" => "XCB",
+            _ => "XCME",
+        }),
+    );
+    t.insert("destination-venue".into(), json!(VENUE));
+    common(&mut t, at);
+    Row {
+        at,
+        json: Value::Object(t),
     }
+}
+
+fn common(t: &mut Map<String, Value>, at: i64) {
+    t.insert("executed-at".into(), json!(iso_z(at)));
+    t.insert("created-at".into(), json!(iso_z(at + 1_204)));
+    t.insert(
+        "transaction-date".into(),
+        json!(Date::of_ts(at).to_string()),
+    );
+    t.insert("currency".into(), json!("USD"));
 }

@@ -19,6 +19,7 @@ use crate::dates::{Date, MS_PER_DAY};
 use crate::decimal::Dec;
 use crate::fixtures::Fixtures;
 
+pub use book::{fees, fill_row, LegSpec, VENUE};
 pub use netliq::{DAILY_YEARS, INTRADAY_STEP_MIN};
 
 /// A list entry with the instant it is sorted and filtered by (`received-at` for orders,

@@ -208,6 +208,8 @@ async fn add_remove_and_reset() {
     // A duplicate add is one subscription, but counted.
     c.send(sub(json!({"add": [{"type": "Quote", "symbol": "AAPL"}]})))
         .await;
+    // Drain what is still on its way for AAPL (a loaded machine delays batches).
+    let _ = c.events("Quote", Duration::from_millis(300)).await;
     // Reset with add: only the new set.
     c.send(sub(
         json!({"reset": true, "add": [{"type": "Quote", "symbol": "MSFT"}]}),

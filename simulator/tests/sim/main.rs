@@ -14,6 +14,7 @@ mod oauth;
 mod orders;
 mod status;
 mod token;
+mod trading;
 mod transactions;
 mod watchlists;
 mod wsclient;
