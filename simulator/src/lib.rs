@@ -196,6 +196,7 @@ pub fn router(sim: SimState) -> Router {
         )
         .route("/oauth/token", post(oauth::token))
         .route("/dxlink", get(dxlink::upgrade))
+        .route("/account-streamer", get(broker::streamer::upgrade))
         .merge(hooks)
         .fallback_service(api)
         .layer(middleware::from_fn_with_state(sim.clone(), log_request))

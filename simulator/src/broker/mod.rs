@@ -6,11 +6,14 @@
 //! Lock order: the broker, then the market (never the other way round).
 
 pub mod routes;
+pub mod streamer;
 pub mod ticket;
 
 use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::MutexGuard;
 use std::time::{Duration, Instant};
+
+use tokio::sync::broadcast;
 
 use serde_json::{json, Map, Value};
 
@@ -172,9 +175,50 @@ pub struct Book {
     pub transactions: Vec<Row>,
     pub futures_approved: bool,
     pub cash_account: bool,
+    /// Account streamer notifications not yet sent (docs/tastytrade.md §7.2).
+    pub outbox: Vec<Value>,
+}
+
+/// An account streamer notification: `{type, data, timestamp}` (a full object, never a diff).
+pub fn notice(kind: &str, data: Value, timestamp: i64) -> Value {
+    json!({ "type": kind, "data": data, "timestamp": timestamp })
 }
 
 impl Book {
+    /// Queues the order's current state (as `status` when given: a transitional one).
+    pub fn notify_order(&mut self, i: usize, status: Option<&str>, at: i64) {
+        let mut data = self.orders[i].row().json;
+        if let Some(s) = status {
+            data["status"] = json!(s);
+        }
+        self.outbox.push(notice("Order", data, at));
+    }
+
+    /// Queues the position in `symbol` (quantity 0 once closed) and the balances, at the
+    /// market's marks, as REST would serve them.
+    fn notify_book(&mut self, m: &Market, symbols: &[String], at: i64) {
+        for symbol in symbols {
+            let mut item = self
+                .positions
+                .iter()
+                .find(|p| p["symbol"] == symbol.as_str())
+                .cloned()
+                .unwrap_or_else(|| {
+                    json!({
+                        "account-number": self.balances["account-number"],
+                        "symbol": symbol, "quantity": 0, "quantity-direction": "Zero",
+                        "updated-at": iso(at),
+                    })
+                });
+            crate::live::mark_positions(m, std::slice::from_mut(&mut item), true);
+            self.outbox.push(notice("CurrentPosition", item, at));
+        }
+        let positions = json!({ "data": { "items": self.positions } });
+        let mut balances = self.balances.clone();
+        crate::live::mark_balances(m, &positions, &mut balances);
+        self.outbox.push(notice("AccountBalance", balances, at));
+    }
+
     pub fn holdings(&self) -> Vec<(String, i64)> {
         self.positions
             .iter()
@@ -222,7 +266,6 @@ impl Book {
     }
 }
 
-#[derive(Default)]
 pub struct Broker {
     pub books: BTreeMap<String, Book>,
     next_order: i64,
@@ -230,9 +273,34 @@ pub struct Broker {
     /// What the next order POST does after it has been accepted (`/sim/orders/fail-next`).
     pub fail_next: Option<Failure>,
     submissions: HashMap<String, VecDeque<Instant>>,
+    /// Notifications for the account streamer sockets: (account, message).
+    pub notices: broadcast::Sender<(String, Value)>,
+}
+
+impl Default for Broker {
+    fn default() -> Self {
+        Self {
+            books: BTreeMap::new(),
+            next_order: 0,
+            next_transaction: 0,
+            fail_next: None,
+            submissions: HashMap::new(),
+            notices: broadcast::channel(4096).0,
+        }
+    }
 }
 
 impl Broker {
+    /// Sends what the books queued to the account streamer sockets.
+    pub fn flush(&mut self) {
+        for (n, book) in &mut self.books {
+            for msg in book.outbox.drain(..) {
+                // No socket listening is fine.
+                let _ = self.notices.send((n.clone(), msg));
+            }
+        }
+    }
+
     pub fn order_id(&mut self) -> i64 {
         self.next_order += 1;
         FIRST_ORDER_ID + self.next_order
@@ -398,6 +466,9 @@ fn fill(m: &Market, book: &mut Book, i: usize, units: i64, at: i64, next_tx: &mu
         o.status = "Filled";
         o.terminal_at = Some(at);
     }
+    book.notify_order(i, None, at);
+    let symbols: Vec<String> = t.legs.iter().map(|l| l.symbol.clone()).collect();
+    book.notify_book(m, &symbols, at);
 }
 
 fn signed_amount(v: &Value, key: &str) -> Dec {
@@ -516,6 +587,13 @@ pub struct Trading<'a> {
     pub market: MarketGuard<'a>,
 }
 
+impl Drop for Trading<'_> {
+    /// Whatever changed while locked goes out to the account streamer.
+    fn drop(&mut self) {
+        self.broker.flush();
+    }
+}
+
 impl Trading<'_> {
     /// The account's book, seeded from the fixtures on first use.
     pub fn book(&mut self, sim: &SimState, n: &str) -> Option<&mut Book> {
@@ -531,6 +609,7 @@ impl Trading<'_> {
                 orders: Vec::new(),
                 history_overrides: BTreeMap::new(),
                 transactions: Vec::new(),
+                outbox: Vec::new(),
                 futures_approved: account["is-futures-approved"] == true,
                 cash_account: account["margin-or-cash"] == "Cash",
             };

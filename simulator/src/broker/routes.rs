@@ -289,8 +289,16 @@ pub async fn place(
         };
         let order = order_json(&n, &placed.ticket, Some(&placed), "Routed");
         if let Some(book) = t.broker.books.get_mut(&n) {
+            let at = placed.received_at;
             book.orders.push(placed);
+            let i = book.orders.len() - 1;
+            book.notify_order(i, Some("Routed"), at);
+            book.notify_order(i, None, at + 60);
         }
+        // A marketable order fills now; its notifications follow the Live one.
+        let now = t.now_ms();
+        let Trading { broker, market } = &mut t;
+        broker.work(market, now);
         (preview_json(order, &p, false), t.broker.fail_next.take())
     };
     match failure {
@@ -328,7 +336,8 @@ pub async fn cancel(
     let Some(book) = t.book(&sim, &n) else {
         return not_permitted();
     };
-    if let Some(o) = book.orders.iter_mut().find(|o| o.id == id) {
+    if let Some(i) = book.orders.iter().position(|o| o.id == id) {
+        let o = &mut book.orders[i];
         if !o.working() {
             return cannot_update("the order could not be cancelled");
         }
@@ -337,6 +346,8 @@ pub async fn cancel(
         o.terminal_at = Some(now + 40);
         o.updated_at = now;
         let mut answer = o.row().json;
+        book.notify_order(i, Some("Cancel Requested"), now);
+        book.notify_order(i, None, now + 40);
         answer["status"] = json!("Cancel Requested");
         answer["cancellable"] = json!(false);
         answer["editable"] = json!(false);
@@ -367,7 +378,12 @@ pub async fn cancel(
     order["editable"] = json!(false);
     order["updated-at"] = json!(now);
     book.history_overrides.insert(id, order.clone());
-    order["status"] = json!("Cancel Requested");
+    let mut requested = order.clone();
+    requested["status"] = json!("Cancel Requested");
+    book.outbox
+        .push(super::notice("Order", requested.clone(), now));
+    book.outbox.push(super::notice("Order", order, now + 40));
+    let order = requested;
     super::super::api::ok(&json!({ "data": order, "context": uri.path() }))
 }
 
@@ -460,15 +476,22 @@ pub async fn replace(
     let now = t.now_ms();
     let answer = order_json(&n, &placed.ticket, Some(&placed), "Routed");
     if let Some(book) = t.broker.books.get_mut(&n) {
-        if let Some(old) = book.orders.iter_mut().find(|o| o.id == original.id) {
+        if let Some(i) = book.orders.iter().position(|o| o.id == original.id) {
+            let old = &mut book.orders[i];
             old.status = "Cancelled";
             old.cancelled_at = Some(now);
             old.terminal_at = Some(now + 40);
             old.updated_at = now;
             old.replacing = Some(placed.id);
+            book.notify_order(i, None, now);
         }
         book.orders.push(placed);
+        let i = book.orders.len() - 1;
+        book.notify_order(i, Some("Routed"), now);
+        book.notify_order(i, None, now + 60);
     }
+    let Trading { broker, market } = &mut t;
+    broker.work(market, now);
     super::super::api::ok(&json!({ "data": answer, "context": uri.path() }))
 }
 

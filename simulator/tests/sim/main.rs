@@ -1,5 +1,6 @@
 //! Integration tests: the router runs in-process (tower `oneshot`), plus one test over TCP.
 
+mod account_streamer;
 mod api;
 mod common;
 mod dxlink_feed;
