@@ -830,3 +830,81 @@ async fn reset_brings_the_book_back_to_the_fixtures() {
         fixture("accounts/5WT00001/balances.json")["data"]["cash-balance"]
     );
 }
+
+#[tokio::test]
+async fn stops_trigger_when_the_mark_reaches_them() {
+    let (sim, token) = signed_in().await;
+    let stop = json!({"time-in-force": "Day", "order-type": "Stop", "stop-trigger": "240.0",
+        "legs": [{"instrument-type": "Equity", "symbol": "AAPL", "quantity": 10, "action": "Sell to Close"}]});
+    let id = place(&sim, &token, MARGIN, &stop).await["data"]["order"]["id"]
+        .as_i64()
+        .unwrap();
+    let stop_limit = json!({"time-in-force": "GTC", "order-type": "Stop Limit", "stop-trigger": "520.0",
+        "price": "521.0", "price-effect": "Debit",
+        "legs": [{"instrument-type": "Equity", "symbol": "MSFT", "quantity": 1, "action": "Buy to Open"}]});
+    let sl = place(&sim, &token, MARGIN, &stop_limit).await["data"]["order"]["id"]
+        .as_i64()
+        .unwrap();
+    let working = order(&sim, &token, MARGIN, id).await;
+    assert_eq!(working["status"], "Live");
+    assert_eq!(working["stop-trigger"], "240.0");
+    assert_eq!(order(&sim, &token, MARGIN, sl).await["status"], "Live");
+    hook(
+        &sim,
+        "/sim/market/pin",
+        json!({"symbol": "AAPL", "price": "239.5"}),
+    )
+    .await;
+    hook(
+        &sim,
+        "/sim/market/pin",
+        json!({"symbol": "MSFT", "price": "520.5"}),
+    )
+    .await;
+    hook(&sim, "/sim/market/step", json!({"ticks": 1})).await;
+    let sold = order(&sim, &token, MARGIN, id).await;
+    assert_eq!(sold["status"], "Filled", "{sold}");
+    let (bid, _) = quote(&sim, &token, "equity", "AAPL").await;
+    assert_eq!(num(&sold["legs"][0]["fills"][0], "fill-price"), bid);
+    assert_eq!(
+        position(&sim, &token, MARGIN, "AAPL").await.unwrap()["quantity"],
+        140
+    );
+    let bought = order(&sim, &token, MARGIN, sl).await;
+    assert_eq!(bought["status"], "Filled", "{bought}");
+    assert!(num(&bought["legs"][0]["fills"][0], "fill-price") <= 521.0);
+}
+
+#[tokio::test]
+async fn market_orders_and_futures_fill_at_once() {
+    let (sim, token) = signed_in().await;
+    let (_, ask) = quote(&sim, &token, "equity", "SPY").await;
+    let market = json!({"time-in-force": "Day", "order-type": "Market",
+        "legs": [{"instrument-type": "Equity", "symbol": "SPY", "quantity": 5, "action": "Buy to Open"}]});
+    let id = place(&sim, &token, MARGIN, &market).await["data"]["order"]["id"]
+        .as_i64()
+        .unwrap();
+    let filled = order(&sim, &token, MARGIN, id).await;
+    assert_eq!(filled["status"], "Filled");
+    assert!(filled.get("price").is_none());
+    assert_eq!(num(&filled["legs"][0]["fills"][0], "fill-price"), ask);
+    // A future: no premium changes hands, cash pays only the fees.
+    let before = balances(&sim, &token, FUTURES).await;
+    let future = json!({"time-in-force": "Day", "order-type": "Market",
+        "legs": [{"instrument-type": "Future", "symbol": "/ESZ6", "quantity": 1, "action": "Buy"}]});
+    let placed = place(&sim, &token, FUTURES, &future).await;
+    assert_eq!(placed["data"]["order"]["underlying-symbol"], "/ES");
+    assert_eq!(
+        placed["data"]["order"]["underlying-instrument-type"],
+        "Future"
+    );
+    let id = placed["data"]["order"]["id"].as_i64().unwrap();
+    assert_eq!(order(&sim, &token, FUTURES, id).await["status"], "Filled");
+    let after = balances(&sim, &token, FUTURES).await;
+    let paid = signed(&before, "cash-balance") - signed(&after, "cash-balance");
+    assert!(paid > 0.0 && paid < 10.0, "fees only: {paid}");
+    assert_eq!(
+        position(&sim, &token, FUTURES, "/ESZ6").await.unwrap()["quantity"],
+        2
+    );
+}
