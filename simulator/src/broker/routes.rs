@@ -443,6 +443,26 @@ fn working_order<'a>(t: &'a mut Trading, n: &str, id: &str) -> Result<&'a Placed
     Ok(o)
 }
 
+/// What both replace routes start with: the caller's account, the body, the working original
+/// and the replacement body.
+fn replacing<'a>(
+    sim: &'a SimState,
+    session: &Session,
+    n: &str,
+    id: &str,
+    body: &Bytes,
+) -> Result<(Trading<'a>, Placed, Value), Refused> {
+    if own_account(sim, session, n).is_none() {
+        return Err(Box::new(not_permitted()));
+    }
+    let body = body_json(body)?;
+    let mut t = sim.trading();
+    let _ = t.book(sim, n);
+    let original = working_order(&mut t, n, id)?.clone();
+    let next = replacement(&original, &body)?;
+    Ok((t, original, next))
+}
+
 /// `PUT /accounts/{n}/orders/{id}`: cancel/replace. The new order (with `replaces-order-id`)
 /// answers; the old one ends `Cancelled` with `replacing-order-id`.
 pub async fn replace(
@@ -452,21 +472,8 @@ pub async fn replace(
     uri: Uri,
     body: Bytes,
 ) -> Response {
-    if own_account(&sim, &session, &n).is_none() {
-        return not_permitted();
-    }
-    let body = match body_json(&body) {
-        Ok(b) => b,
-        Err(r) => return *r,
-    };
-    let mut t = sim.trading();
-    let _ = t.book(&sim, &n);
-    let original = match working_order(&mut t, &n, &id) {
-        Ok(o) => o.clone(),
-        Err(r) => return *r,
-    };
-    let next = match replacement(&original, &body) {
-        Ok(b) => b,
+    let (mut t, original, next) = match replacing(&sim, &session, &n, &id, &body) {
+        Ok(x) => x,
         Err(r) => return *r,
     };
     let (placed, _) = match accept(&sim, &mut t, &n, &next, Some(original.id)) {
@@ -503,21 +510,8 @@ pub async fn replace_dry_run(
     uri: Uri,
     body: Bytes,
 ) -> Response {
-    if own_account(&sim, &session, &n).is_none() {
-        return not_permitted();
-    }
-    let body = match body_json(&body) {
-        Ok(b) => b,
-        Err(r) => return *r,
-    };
-    let mut t = sim.trading();
-    let _ = t.book(&sim, &n);
-    let original = match working_order(&mut t, &n, &id) {
-        Ok(o) => o.clone(),
-        Err(r) => return *r,
-    };
-    let next = match replacement(&original, &body) {
-        Ok(b) => b,
+    let (mut t, _, next) = match replacing(&sim, &session, &n, &id, &body) {
+        Ok(x) => x,
         Err(r) => return *r,
     };
     let ticket = match ticket_for(&sim, &mut t, &n, &next) {
