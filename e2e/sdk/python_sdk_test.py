@@ -9,6 +9,12 @@ through the SDK's parsers. The simulator runs with a frozen market (run.sh: --ti
 so REST values equal the fixtures; the streaming test moves prices with the step hook and
 resets the market when it ends.
 
+Instruments and chains go through the SDK's models (Equity, NestedOptionChain, the flat chain's
+Option, Future, FutureProduct, NestedFutureOptionChain, symbol search). Orders: a dry-run, a
+placed limit order followed on the SDK's AlertStreamer (its URL constant pointed at the
+simulator's /account-streamer) until Filled, a replace (legs left out, as the SDK sends it) and a
+cancel, read back from the live orders; the test resets the simulator when it ends.
+
 Run: SDK_SIM_URL=http://127.0.0.1:PORT .tools/py-sdk/bin/python e2e/sdk/python_sdk_test.py
 Expected values come from simulator/fixtures/. Tokens are never printed.
 """
@@ -26,8 +32,25 @@ from decimal import Decimal
 
 import tastytrade
 import tastytrade.session
-from tastytrade import Account, DXLinkStreamer, Session
+import tastytrade.streamer
+from tastytrade import Account, AlertStreamer, DXLinkStreamer, Session
 from tastytrade.dxfeed import Candle, Greeks, Quote
+from tastytrade.instruments import (
+    Equity,
+    Future,
+    FutureProduct,
+    NestedFutureOptionChain,
+    NestedOptionChain,
+    get_option_chain,
+)
+from tastytrade.order import (
+    LimitOrder,
+    OrderAction,
+    OrderStatus,
+    OrderTimeInForce,
+    PlacedOrder,
+)
+from tastytrade.search import symbol_search
 from tastytrade.utils import TastytradeError
 
 SIM = os.environ.get("SDK_SIM_URL", "")
@@ -55,6 +78,9 @@ def point_sdk_at_simulator():
     # The base-URL constant is the only thing changed. Fail loudly if the SDK stops reading it.
     assert hasattr(tastytrade.session, "API_URL"), "tastytrade.session.API_URL is gone"
     tastytrade.session.API_URL = SIM
+    # The account streamer's URL is a module constant too (read when an AlertStreamer is built).
+    assert hasattr(tastytrade.streamer, "STREAMER_URL"), "tastytrade.streamer.STREAMER_URL is gone"
+    tastytrade.streamer.STREAMER_URL = SIM.replace("http", "ws", 1) + "/account-streamer"
 
 
 def run_async(test):
@@ -206,6 +232,81 @@ class PythonSdkTest(unittest.TestCase):
         finally:
             # The other tests compare REST values with the fixtures.
             sim("POST", "/sim/market/reset", {})
+
+    @run_async
+    async def test_instruments_and_chains_parse(self):
+        async with self.session() as session:
+            aapl = await Equity.get(session, "AAPL")
+            self.assertEqual(aapl.streamer_symbol, "AAPL")
+            many = await Equity.get(session, ["SPY", "AAPL"])
+            self.assertEqual(sorted(e.symbol for e in many), ["AAPL", "SPY"])
+            nested = await NestedOptionChain.get(session, "SPY")
+            expirations = nested[0].expirations
+            self.assertIn("Quarterly", {e.expiration_type for e in expirations})
+            strike = expirations[0].strikes[0]
+            self.assertTrue(strike.call_streamer_symbol.startswith(".SPY"))
+            flat = await get_option_chain(session, "SPY")
+            first = flat[expirations[0].expiration_date]
+            self.assertEqual(len(first), 2 * len(expirations[0].strikes))
+            es = await Future.get(session, "/ESZ6")
+            self.assertEqual(es.streamer_symbol, "/ESZ26:XCME")
+            products = await FutureProduct.get(session)
+            self.assertIn("ES", {p.code for p in products})
+            chain = await NestedFutureOptionChain.get(session, "ES")
+            self.assertEqual(chain.futures[0].symbol, "/ESZ6")
+            self.assertTrue(chain.option_chains[0].expirations[0].strikes)
+            found = await symbol_search(session, "AA")
+            self.assertEqual(found[0].symbol, "AAPL")
+
+    @run_async
+    async def test_orders_and_the_account_streamer(self):
+        try:
+            async with self.session() as session:
+                account = await Account.get(session, "5WT00001")
+                aapl = await Equity.get(session, "AAPL")
+                leg = aapl.build_leg(Decimal(10), OrderAction.BUY_TO_OPEN)
+                # The SDK's price is signed: negative is a debit.
+                order = LimitOrder(
+                    time_in_force=OrderTimeInForce.DAY, legs=[leg], price=Decimal("-250")
+                )
+                dry = await account.place_order(session, order, dry_run=True)
+                self.assertEqual(dry.order.status, OrderStatus.RECEIVED)
+                self.assertLess(dry.buying_power_effect.change_in_buying_power, 0)
+                self.assertLess(dry.fee_calculation.total_fees, 0)
+                async with AlertStreamer(session) as streamer:
+                    await streamer.subscribe_accounts([account])
+                    placed = await account.place_order(session, order, dry_run=False)
+                    self.assertEqual(placed.order.status, OrderStatus.ROUTED)
+
+                    async def until_filled():
+                        statuses = []
+                        async for o in streamer.listen(PlacedOrder):
+                            if o.id == placed.order.id:
+                                statuses.append(o.status)
+                                if o.status == OrderStatus.FILLED:
+                                    return statuses, o
+
+                    statuses, filled = await asyncio.wait_for(until_filled(), EVENT_WAIT)
+                    self.assertEqual(statuses[-1], OrderStatus.FILLED)
+                    self.assertEqual(filled.legs[0].fills[0].quantity, 10)
+                # A working order: replaced (legs left out, as the SDK sends it), then cancelled.
+                away = LimitOrder(
+                    time_in_force=OrderTimeInForce.GTC, legs=[leg], price=Decimal("-200")
+                )
+                working = await account.place_order(session, away, dry_run=False)
+                closer = LimitOrder(
+                    time_in_force=OrderTimeInForce.GTC, legs=[leg], price=Decimal("-201")
+                )
+                new = await account.replace_order(session, working.order.id, closer)
+                self.assertEqual(new.replaces_order_id, working.order.id)
+                await account.delete_order(session, new.id)
+                live = {o.id: o for o in await account.get_live_orders(session)}
+                self.assertEqual(live[working.order.id].status, OrderStatus.CANCELLED)
+                self.assertEqual(live[new.id].status, OrderStatus.CANCELLED)
+                self.assertEqual(live[placed.order.id].status, OrderStatus.FILLED)
+        finally:
+            # The other tests compare with the fixtures.
+            sim("POST", "/sim/reset", {})
 
     @run_async
     async def test_foreign_account_is_refused(self):

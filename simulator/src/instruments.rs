@@ -18,6 +18,8 @@ use crate::state::SimState;
 
 /// The equities list's page size (reference §4.2: equities lists 1000).
 const EQUITIES_PER_PAGE: u64 = 1000;
+/// The futures list's default page size (tastyware asks for 250).
+const FUTURES_PER_PAGE: u64 = 250;
 /// Most symbol search results.
 const SEARCH_LIMIT: usize = 20;
 
@@ -128,8 +130,10 @@ fn equity_option_by_rest(m: &Market, rest: &str) -> Option<Value> {
     }
 }
 
-/// The future object (reference §6.7) of a contract the market quotes.
-fn future(m: &Market, rest: &str) -> Option<Value> {
+/// The future object (reference §6.7) of a contract the market quotes, named `/ESZ6` or
+/// `ESZ6` (tastyware strips the slash from the path).
+fn future(m: &Market, symbol: &str) -> Option<Value> {
+    let rest = &format!("/{}", symbol.trim_start_matches('/'));
     let contract = FutureContract::parse(rest, m.today)?;
     // Only contracts the market quotes.
     let Some(Instrument::Underlying(_)) = m.resolve(&contract.streamer_symbol()) else {
@@ -210,6 +214,10 @@ fn future_product(p: &catalog::FutureProduct) -> Value {
         "streamer-exchange-code": p.exchange,
         "cash-settled": index,
         "first-notice": !index,
+        "small-notional": p.description.starts_with("Micro"),
+        "back-month-first-calendar-symbol": false,
+        "clearing-code": code,
+        "clearing-exchange-code": "SIM",
         "supported": true,
         "roll": {
             "name": if index { "equity_index" } else { "energies" },
@@ -222,9 +230,13 @@ fn future_product(p: &catalog::FutureProduct) -> Value {
 }
 
 /// `GET /instruments/futures[?symbol[]=/ESZ6&product-code[]=ES]`: contracts the market
-/// quotes; without a filter, every one.
+/// quotes; without a filter, every one. Paginated (tastyware pages through it).
 pub async fn futures(State(sim): State<SimState>, RawQuery(raw): RawQuery, uri: Uri) -> Response {
     let q = Query::parse(raw.as_deref());
+    let page = match q.page(FUTURES_PER_PAGE) {
+        Ok(p) => p,
+        Err(e) => return e.into_response(),
+    };
     let market = sim.market();
     let mut wanted = symbols(&q);
     let codes: Vec<&str> = q
@@ -244,7 +256,7 @@ pub async fn futures(State(sim): State<SimState>, RawQuery(raw): RawQuery, uri: 
         }
     }
     let found = wanted.iter().filter_map(|s| future(&market, s)).collect();
-    ok(&items(found, uri.path()))
+    ok(&paginated(found, page, uri.path()))
 }
 
 /// `GET /instruments/futures/{symbol}` (`%2FESZ6`).

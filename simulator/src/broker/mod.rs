@@ -123,7 +123,8 @@ pub fn order_json(account: &str, t: &Ticket, placed: Option<&Placed>, status: &s
             json!(format!("{}", p.id * 7)),
         );
         o.insert("ext-global-order-number".into(), json!(p.id % 10_000_000));
-        o.insert("user-id".into(), json!(1));
+        // tastyware types it as a string (docs/tastytrade.md §6.4: string-or-number).
+        o.insert("user-id".into(), json!("1"));
         o.insert("username".into(), json!(crate::config::DEMO_USERNAME));
         for (key, v) in [
             ("terminal-at", p.terminal_at),

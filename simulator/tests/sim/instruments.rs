@@ -228,6 +228,13 @@ async fn futures_products_and_future_options() {
     assert_eq!(f["exchange-symbol"], "ESZ6");
     assert_eq!(f["future-product"]["code"], "ES");
     assert_eq!(f["expiration-date"], "2026-12-18");
+    // tastyware strips the slash from the path.
+    let bare = sim.ok("/instruments/futures/ESZ6", &token).await;
+    assert_eq!(bare["data"], esz6["data"]);
+    let page = sim
+        .ok("/instruments/futures?product-code[]=ES&per-page=1", &token)
+        .await;
+    assert_eq!(page["pagination"]["total-items"], 1);
 
     let chain = sim.ok("/futures-option-chains/ES/nested", &token).await;
     let data = &chain["data"];
