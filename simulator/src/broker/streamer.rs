@@ -4,6 +4,8 @@
 //! `web-socket-session-id`, and `Order`, `AccountBalance`, `CurrentPosition` notifications
 //! for the connected accounts, each a full object with a `timestamp`.
 
+use std::time::Duration;
+
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::State;
 use axum::response::Response;
@@ -103,14 +105,24 @@ fn handle(sim: &SimState, conn: &mut Conn, text: &str) -> Value {
     }
 }
 
+/// How often an open socket works the live orders, so fills reach it while nobody reads REST.
+const WORK_EVERY: Duration = Duration::from_millis(200);
+
 async fn serve(mut socket: WebSocket, sim: SimState) {
     let mut notices = sim.broker_slot().notices.subscribe();
+    let mut work = tokio::time::interval_at(tokio::time::Instant::now() + WORK_EVERY, WORK_EVERY);
     let mut conn = Conn {
         session_id: format!("{:08x}", rand::random::<u32>()),
         accounts: Vec::new(),
     };
     loop {
         tokio::select! {
+            _ = work.tick() => {
+                if !conn.accounts.is_empty() {
+                    // Works the orders; what fills goes out through `notices`.
+                    drop(sim.trading());
+                }
+            }
             incoming = socket.recv() => {
                 let reply = match incoming {
                     Some(Ok(Message::Text(text))) => handle(&sim, &mut conn, text.as_str()),

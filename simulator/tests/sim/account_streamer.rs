@@ -223,3 +223,35 @@ async fn other_accounts_notifications_stay_away() {
     let quiet = tokio::time::timeout(Duration::from_millis(300), ws.next()).await;
     assert!(quiet.is_err(), "nothing for 5WT00001: {quiet:?}");
 }
+
+#[tokio::test]
+async fn a_working_order_fills_on_the_stream_without_rest_reads() {
+    let live = Live::start().await;
+    let (token, _) = live.sim.login().await;
+    let mut ws = open(&live).await;
+    send(&mut ws, msg("connect", json!(["5WT00001"]), &token, 1)).await;
+    assert_eq!(next(&mut ws).await["status"], "ok");
+    let order = json!({"time-in-force": "Day", "order-type": "Limit", "price": "500.0",
+        "price-effect": "Debit", "legs": [{"instrument-type": "Equity", "symbol": "MSFT",
+        "quantity": 2, "action": "Buy to Open"}]});
+    live.sim
+        .call(
+            "POST",
+            "/accounts/5WT00001/orders",
+            &token,
+            Some(&order.to_string()),
+        )
+        .await;
+    assert_eq!(next(&mut ws).await["data"]["status"], "Routed");
+    assert_eq!(next(&mut ws).await["data"]["status"], "Live");
+    // Only market hooks from here: the socket itself works the order.
+    live.hook(
+        "/sim/market/pin",
+        json!({"symbol": "MSFT", "price": "499.0"}),
+    )
+    .await;
+    live.hook("/sim/market/step", json!({"ticks": 1})).await;
+    let filled = next(&mut ws).await;
+    assert_eq!(filled["type"], "Order");
+    assert_eq!(filled["data"]["status"], "Filled", "{filled}");
+}
