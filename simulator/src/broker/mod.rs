@@ -343,12 +343,30 @@ impl Broker {
                 if book.orders[i].status != "Live" {
                     continue;
                 }
+                if expired(m, &book.orders[i]) {
+                    let o = &mut book.orders[i];
+                    o.status = "Expired";
+                    o.terminal_at = Some(m.session.open_ms);
+                    o.updated_at = now_ms;
+                    book.notify_order(i, None, now_ms);
+                    continue;
+                }
                 let Some(units) = fillable(m, &mut book.orders[i]) else {
                     continue;
                 };
                 fill(m, book, i, units, now_ms, next_transaction);
             }
         }
+    }
+}
+
+/// A Day order from an earlier session, or a GTD order past its date: the simulated session
+/// runs until the next one opens (simulator/README.md § Market), so that is where they end.
+fn expired(m: &Market, o: &Placed) -> bool {
+    match o.ticket.time_in_force {
+        "Day" | "Ext" => o.received_at < m.session.open_ms,
+        "GTD" => o.ticket.gtc_date.is_some_and(|d| m.session.date > d),
+        _ => false,
     }
 }
 

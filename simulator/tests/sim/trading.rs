@@ -908,3 +908,55 @@ async fn market_orders_and_futures_fill_at_once() {
         2
     );
 }
+
+#[tokio::test]
+async fn day_orders_expire_with_their_session_and_gtc_orders_keep_working() {
+    let (sim, token) = signed_in().await;
+    let mut ids = Vec::new();
+    for (tif, gtc_date) in [
+        ("Day", None),
+        ("GTC", None),
+        ("GTD", Some("2026-12-03")),
+        ("GTD", Some("2026-12-04")),
+    ] {
+        let mut body = equity("MSFT", "Buy to Open", 1, Some(("400.0", "Debit")));
+        body["time-in-force"] = json!(tif);
+        if let Some(d) = gtc_date {
+            body["gtc-date"] = json!(d);
+        }
+        ids.push(
+            place(&sim, &token, MARGIN, &body).await["data"]["order"]["id"]
+                .as_i64()
+                .unwrap(),
+        );
+    }
+    for id in &ids {
+        assert_eq!(order(&sim, &token, MARGIN, *id).await["status"], "Live");
+    }
+    // The next day's session.
+    hook(&sim, "/sim/config", json!({"today": "2026-12-03"})).await;
+    let statuses: Vec<Value> = {
+        let mut out = Vec::new();
+        for id in &ids {
+            out.push(order(&sim, &token, MARGIN, *id).await["status"].clone());
+        }
+        out
+    };
+    assert_eq!(
+        statuses,
+        [
+            json!("Expired"),
+            json!("Live"),
+            json!("Live"),
+            json!("Live")
+        ]
+    );
+    // Two days on, whatever the time of day (a session opens at 09:30 New York time).
+    hook(&sim, "/sim/config", json!({"today": "2026-12-05"})).await;
+    assert_eq!(
+        order(&sim, &token, MARGIN, ids[2]).await["status"],
+        "Expired"
+    );
+    assert_eq!(order(&sim, &token, MARGIN, ids[3]).await["status"], "Live");
+    assert_eq!(order(&sim, &token, MARGIN, ids[1]).await["status"], "Live");
+}
