@@ -64,6 +64,14 @@ fn body_json(body: &Bytes) -> Result<Value, Refused> {
     })
 }
 
+/// Every order write starts here: the caller's own account, then a JSON body.
+fn owned_body(sim: &SimState, session: &Session, n: &str, body: &Bytes) -> Result<Value, Refused> {
+    if own_account(sim, session, n).is_none() {
+        return Err(Box::new(not_permitted()));
+    }
+    body_json(body)
+}
+
 fn money(key: &str, signed: Dec) -> [(String, Value); 2] {
     [
         (key.to_owned(), json!(signed.wire())),
@@ -204,10 +212,7 @@ pub async fn dry_run(
     uri: Uri,
     body: Bytes,
 ) -> Response {
-    if own_account(&sim, &session, &n).is_none() {
-        return not_permitted();
-    }
-    let body = match body_json(&body) {
+    let body = match owned_body(&sim, &session, &n, &body) {
         Ok(b) => b,
         Err(r) => return *r,
     };
@@ -274,10 +279,7 @@ pub async fn place(
     uri: Uri,
     body: Bytes,
 ) -> Response {
-    if own_account(&sim, &session, &n).is_none() {
-        return not_permitted();
-    }
-    let body = match body_json(&body) {
+    let body = match owned_body(&sim, &session, &n, &body) {
         Ok(b) => b,
         Err(r) => return *r,
     };
@@ -452,10 +454,7 @@ fn replacing<'a>(
     id: &str,
     body: &Bytes,
 ) -> Result<(Trading<'a>, Placed, Value), Refused> {
-    if own_account(sim, session, n).is_none() {
-        return Err(Box::new(not_permitted()));
-    }
-    let body = body_json(body)?;
+    let body = owned_body(sim, session, n, body)?;
     let mut t = sim.trading();
     let _ = t.book(sim, n);
     let original = working_order(&mut t, n, id)?.clone();

@@ -43,6 +43,28 @@ async fn next(ws: &mut Socket) -> Value {
     }
 }
 
+/// A simulator, a signed-in token and a socket connected to `accounts`.
+async fn connected(accounts: Value) -> (Live, String, Socket) {
+    let live = Live::start().await;
+    let (token, _) = live.sim.login().await;
+    let mut ws = open(&live).await;
+    send(&mut ws, msg("connect", accounts, &token, 1)).await;
+    assert_eq!(next(&mut ws).await["status"], "ok");
+    (live, token, ws)
+}
+
+/// A limit buy of MSFT, below the market (it works until the price comes down).
+async fn buy_msft(live: &Live, token: &str, account: &str, quantity: i64, price: &str) -> Value {
+    let order = json!({"time-in-force": "Day", "order-type": "Limit", "price": price,
+        "price-effect": "Debit", "legs": [{"instrument-type": "Equity", "symbol": "MSFT",
+        "quantity": quantity, "action": "Buy to Open"}]});
+    let path = format!("/accounts/{account}/orders");
+    live.sim
+        .call("POST", &path, token, Some(&order.to_string()))
+        .await
+        .json()
+}
+
 fn msg(action: &str, value: Value, token: &str, id: i64) -> Value {
     json!({"action": action, "value": value, "auth-token": format!("Bearer {token}"),
         "request-id": id, "source": "pocket-tests"})
@@ -204,44 +226,16 @@ async fn order_position_and_balance_notifications() {
 
 #[tokio::test]
 async fn other_accounts_notifications_stay_away() {
-    let live = Live::start().await;
-    let (token, _) = live.sim.login().await;
-    let mut ws = open(&live).await;
-    send(&mut ws, msg("connect", json!(["5WT00002"]), &token, 1)).await;
-    assert_eq!(next(&mut ws).await["status"], "ok");
-    let order = json!({"time-in-force": "Day", "order-type": "Limit", "price": "400.0",
-        "price-effect": "Debit", "legs": [{"instrument-type": "Equity", "symbol": "MSFT",
-        "quantity": 1, "action": "Buy to Open"}]});
-    live.sim
-        .call(
-            "POST",
-            "/accounts/5WT00001/orders",
-            &token,
-            Some(&order.to_string()),
-        )
-        .await;
+    let (live, token, mut ws) = connected(json!(["5WT00002"])).await;
+    buy_msft(&live, &token, "5WT00001", 1, "400.0").await;
     let quiet = tokio::time::timeout(Duration::from_millis(300), ws.next()).await;
     assert!(quiet.is_err(), "nothing for 5WT00001: {quiet:?}");
 }
 
 #[tokio::test]
 async fn a_working_order_fills_on_the_stream_without_rest_reads() {
-    let live = Live::start().await;
-    let (token, _) = live.sim.login().await;
-    let mut ws = open(&live).await;
-    send(&mut ws, msg("connect", json!(["5WT00001"]), &token, 1)).await;
-    assert_eq!(next(&mut ws).await["status"], "ok");
-    let order = json!({"time-in-force": "Day", "order-type": "Limit", "price": "500.0",
-        "price-effect": "Debit", "legs": [{"instrument-type": "Equity", "symbol": "MSFT",
-        "quantity": 2, "action": "Buy to Open"}]});
-    live.sim
-        .call(
-            "POST",
-            "/accounts/5WT00001/orders",
-            &token,
-            Some(&order.to_string()),
-        )
-        .await;
+    let (live, token, mut ws) = connected(json!(["5WT00001"])).await;
+    buy_msft(&live, &token, "5WT00001", 2, "500.0").await;
     assert_eq!(next(&mut ws).await["data"]["status"], "Routed");
     assert_eq!(next(&mut ws).await["data"]["status"], "Live");
     // Only market hooks from here: the socket itself works the order.
