@@ -1,8 +1,9 @@
 // The simulator's market hooks and a minimal DXLink client of the tests' own: the truth the
-// screens are checked against (e2e/market.test.mjs, e2e/watchlist-live.test.mjs).
+// screens are checked against (e2e/market.test.mjs, watchlist-live.test.mjs, quote.test.mjs).
 import { before, after } from 'node:test';
-import { SIM_URL, sim } from './harness.mjs';
-import { launch } from './browser-kit.mjs';
+import assert from 'node:assert/strict';
+import { APP_URL, SIM_URL, sim } from './harness.mjs';
+import { launch, newPage, signInQuickly } from './browser-kit.mjs';
 
 export async function market(path, body = {}) {
   const res = await fetch(`${SIM_URL}/sim/market/${path}`, {
@@ -80,4 +81,22 @@ export function marketSuite() {
     await browser?.close();
   });
   return () => browser;
+}
+
+export const near = (actual, expected, tolerance, what) =>
+  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected} (±${tolerance})`);
+
+/**
+ * A signed-in page at `path` with the feed live, the market reset and `pins` ({symbol: price})
+ * pinned first (one tick taken so every symbol has moved once).
+ */
+export async function openLive(browser, vp, path, pins) {
+  await market('reset');
+  for (const [symbol, price] of Object.entries(pins)) await market('pin', { symbol, price });
+  await market('step', { ticks: 1 });
+  const opened = await newPage(browser, vp);
+  await signInQuickly(opened.page);
+  await opened.page.goto(APP_URL + path);
+  await opened.page.waitForSelector('[data-testid=stream-status][data-state=live]');
+  return opened;
 }

@@ -13,7 +13,7 @@ import {
   VIEWPORTS, newPage, shot, money, assertAccessible, assertNoHorizontalScroll,
   signInQuickly, apiData, pageToday,
 } from './browser-kit.mjs';
-import { market, marketStats, readFeed, streamerSymbol, marketSuite } from './market-kit.mjs';
+import { market, marketStats, readFeed, streamerSymbol, marketSuite, near, openLive } from './market-kit.mjs';
 
 const [account] = demoAccounts().map((a) => a['account-number']);
 const positionsPath = `/accounts/${account}/positions`;
@@ -28,21 +28,13 @@ function greeksOf(text) {
   }
   return out;
 }
-const near = (actual, expected, tolerance, what) =>
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected} (±${tolerance})`);
 
 const browser = marketSuite();
 
 for (const vp of VIEWPORTS) {
   test(`${vp.name}: with pinned prices every live figure equals the hand computation`, async () => {
-    await market('reset');
-    await market('pin', { symbol: 'SPY', price: vp.name === 'phone' ? '680' : '671.50' });
-    await market('pin', { symbol: 'AAPL', price: '250' });
-    await market('step', { ticks: 1 });
-    const { context, page, errors } = await newPage(browser(), vp);
-    await signInQuickly(page);
-    await page.goto(APP_URL + positionsPath);
-    await page.waitForSelector('[data-testid=stream-status][data-state=live]');
+    const { context, page, errors } = await openLive(browser(), vp, positionsPath,
+      { SPY: vp.name === 'phone' ? '680' : '671.50', AAPL: '250' });
 
     const positions = (await apiData(page, `/accounts/${account}/positions`)).items;
     const today = await pageToday(page);

@@ -9,13 +9,11 @@ import {
   VIEWPORTS, newPage, shot, press, money, assertNoHorizontalScroll, assertAccessible,
   signInQuickly, apiData,
 } from './browser-kit.mjs';
-import { market, readFeed, marketSuite } from './market-kit.mjs';
+import { market, readFeed, marketSuite, near } from './market-kit.mjs';
 
 const browser = marketSuite();
 
 const text = async (page, testid) => (await page.locator(`[data-testid=${testid}]`).textContent()).trim();
-const near = (actual, expected, tolerance, what) =>
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected} (±${tolerance})`);
 /** "$240.20 – $249.17" → [240.2, 249.17] */
 const range = (t) => t.split('–').map(money);
 

@@ -7,9 +7,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { APP_URL } from './harness.mjs';
 import {
-  VIEWPORTS, newPage, shot, money, assertNoHorizontalScroll, assertAccessible, signInQuickly, apiData,
+  VIEWPORTS, shot, money, assertNoHorizontalScroll, assertAccessible, apiData,
 } from './browser-kit.mjs';
-import { market, readFeed, streamerSymbol, marketSuite } from './market-kit.mjs';
+import { market, readFeed, streamerSymbol, marketSuite, near, openLive } from './market-kit.mjs';
 
 const LIST = 'Index & Futures';
 const listPath = `/watchlists/${encodeURIComponent(LIST)}`;
@@ -23,9 +23,6 @@ function changeOf(text) {
   const n = (s) => Number(s.replace('−', '-').replaceAll(',', ''));
   return { change: n(m[1]), pct: m[2] === undefined ? null : n(m[2]) };
 }
-
-const near = (actual, expected, tolerance, what) =>
-  assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} vs ${expected} (±${tolerance})`);
 
 /** The rows' symbols in screen order. */
 const rowOrder = (page) => page.$$eval('[data-testid=watchlist-entry]', (rows) => rows.map((r) => r.dataset.symbol));
@@ -47,14 +44,8 @@ async function allPriced(page, count) {
 
 for (const vp of VIEWPORTS) {
   test(`${vp.name}: every live figure of a watchlist equals the feed's, and the sort follows them`, async () => {
-    await market('reset');
-    await market('pin', { symbol: 'SPY', price: vp.name === 'phone' ? '681.25' : '664.10' });
-    await market('pin', { symbol: 'QQQ', price: '600' });
-    await market('step', { ticks: 1 });
-    const { context, page, errors } = await newPage(browser(), vp);
-    await signInQuickly(page);
-    await page.goto(APP_URL + listPath);
-    await page.waitForSelector('[data-testid=stream-status][data-state=live]');
+    const { context, page, errors } = await openLive(browser(), vp, listPath,
+      { SPY: vp.name === 'phone' ? '681.25' : '664.10', QQQ: '600' });
 
     const list = await apiData(page, listPath);
     const symbols = list['watchlist-entries'].map((e) => e.symbol);
