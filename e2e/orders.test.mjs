@@ -196,6 +196,9 @@ for (const vp of VIEWPORTS) {
       if (leg.fills?.length === 1) {
         assert.equal(money(await el.locator('[data-testid=leg-average]').innerText()), Number(leg.fills[0]['fill-price']));
       }
+      // Each leg's symbol opens its quote.
+      assert.equal(await el.locator('[data-testid=leg-quote-link]').getAttribute('href'),
+        `/quote/${encodeURIComponent(leg.symbol)}`);
     }
     await assertAccessible(page, vp, 'order detail');
     if (vp.isMobile) await assertNoHorizontalScroll(page, 'order detail');

@@ -131,7 +131,11 @@ fn leg_el(leg: &OrderLeg, received: Option<&str>) -> El {
     .join(" ");
     let head = El::new("p", "leg-head")
         .child(El::leaf("span", "leg-action", &action))
-        .child(El::leaf("span", "sym-title", &parts.title()))
+        .child(
+            El::leaf("a", "sym-title", &parts.title())
+                .attr("href", &Route::Quote(leg.symbol.clone()).href())
+                .attr("data-testid", "leg-quote-link"),
+        )
         .maybe(parts.subtitle().map(|s| El::leaf("span", "sym-sub", &s)));
     let average = leg.average_fill_price().map(|a| {
         El::new("span", "")
