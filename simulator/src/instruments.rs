@@ -37,6 +37,23 @@ pub fn days_between(today: Date, date: Date) -> i64 {
     (date.start_ms() - today.start_ms()).div_euclid(MS_PER_DAY)
 }
 
+/// The instruments `lookup` finds for the query's `symbol[]` (unknown ones are left out), as one
+/// unpaginated list.
+fn listed(
+    sim: &SimState,
+    raw: Option<&str>,
+    uri: &Uri,
+    lookup: fn(&Market, &str) -> Option<Value>,
+) -> Response {
+    let q = Query::parse(raw);
+    let market = sim.market();
+    let found = symbols(&q)
+        .iter()
+        .filter_map(|s| lookup(&market, s))
+        .collect();
+    ok(&items(found, uri.path()))
+}
+
 fn one(found: Option<Value>, uri: &Uri) -> Response {
     match found {
         Some(data) => ok(&json!({ "data": data, "context": uri.path() })),
@@ -344,13 +361,7 @@ pub async fn future_options(
     RawQuery(raw): RawQuery,
     uri: Uri,
 ) -> Response {
-    let q = Query::parse(raw.as_deref());
-    let market = sim.market();
-    let found = symbols(&q)
-        .iter()
-        .filter_map(|s| future_option(&market, s))
-        .collect();
-    ok(&items(found, uri.path()))
+    listed(&sim, raw.as_deref(), &uri, future_option)
 }
 
 /// `GET /instruments/future-options/{symbol}`.
@@ -409,13 +420,7 @@ pub async fn equity_options(
     RawQuery(raw): RawQuery,
     uri: Uri,
 ) -> Response {
-    let q = Query::parse(raw.as_deref());
-    let market = sim.market();
-    let found = symbols(&q)
-        .iter()
-        .filter_map(|s| equity_option_by_rest(&market, s))
-        .collect();
-    ok(&items(found, uri.path()))
+    listed(&sim, raw.as_deref(), &uri, equity_option_by_rest)
 }
 
 /// `GET /instruments/equity-options/{occ}` (spaces as `%20`).
