@@ -951,12 +951,21 @@ async fn day_orders_expire_with_their_session_and_gtc_orders_keep_working() {
             json!("Live")
         ]
     );
-    // Two days on, whatever the time of day (a session opens at 09:30 New York time).
+    // The market's clock is the simulator's today at the wall clock's time of day, and a session
+    // opens at 09:30 New York time: each check below holds whether the day's session has opened
+    // yet or not (the current session's date is that day or the one before).
+    hook(&sim, "/sim/config", json!({"today": "2026-12-04"})).await;
+    assert_eq!(order(&sim, &token, MARGIN, ids[3]).await["status"], "Live");
     hook(&sim, "/sim/config", json!({"today": "2026-12-05"})).await;
     assert_eq!(
         order(&sim, &token, MARGIN, ids[2]).await["status"],
         "Expired"
     );
-    assert_eq!(order(&sim, &token, MARGIN, ids[3]).await["status"], "Live");
+    assert_eq!(order(&sim, &token, MARGIN, ids[1]).await["status"], "Live");
+    hook(&sim, "/sim/config", json!({"today": "2026-12-06"})).await;
+    assert_eq!(
+        order(&sim, &token, MARGIN, ids[3]).await["status"],
+        "Expired"
+    );
     assert_eq!(order(&sim, &token, MARGIN, ids[1]).await["status"], "Live");
 }

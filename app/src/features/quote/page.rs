@@ -29,15 +29,25 @@ const CHART_REDRAW_MS: f64 = 10_000.0;
 const HOUR_MS: i64 = 3_600_000;
 
 /// The bars of the last session day among `bars` (by the New York date, taken as UTC−5: near
-/// enough to split overnight), as chart points of their closes.
+/// enough to split overnight), as chart points of their closes; minutes after the open, when
+/// that day has a single bar, the day before too (a chart needs two points).
 pub fn day_points(bars: &[Candle]) -> Vec<Point> {
     let day_of = |t: i64| (t - 5 * HOUR_MS).div_euclid(24 * HOUR_MS);
     let Some(last_day) = bars.iter().filter_map(|b| b.time).map(day_of).max() else {
         return Vec::new();
     };
+    let on_last_day = bars
+        .iter()
+        .filter(|b| b.time.is_some_and(|t| day_of(t) == last_day))
+        .count();
+    let first_day = if on_last_day < 2 {
+        last_day - 1
+    } else {
+        last_day
+    };
     bars.iter()
         .filter_map(|b| {
-            let time = b.time.filter(|t| day_of(*t) == last_day)?;
+            let time = b.time.filter(|t| day_of(*t) >= first_day)?;
             // Intraday points are labelled by their time (`epoch_ms`), not `day`.
             Some(Point {
                 epoch_ms: time,
@@ -394,6 +404,12 @@ mod tests {
         );
         assert_eq!(points[0].epoch_ms, next);
         assert_eq!(day_points(&[]), Vec::new());
+        // Just after the open: one bar today, so yesterday's come too.
+        let opening = day_points(&[bar(friday, "100"), bar(next, "101")]);
+        assert_eq!(
+            opening.iter().map(|p| p.value).collect::<Vec<_>>(),
+            [d("100"), d("101")]
+        );
     }
 
     #[test]
