@@ -192,19 +192,35 @@ test('phone: a rate-limited sign-in waits, says so, and then completes with the 
   const { vp, context, page } = await atAuthorizePage();
   let exchanges = 0;
   page.on('request', (r) => r.url() === APP_URL + '/auth/exchange' && exchanges++);
-  // Keep this address's sign-in attempts (10 per 10 s window) used up with junk codes until the
-  // page says it waits: a single burst could straddle a window boundary on a slow machine.
+  // This address has 10 sign-in attempts per 10 s window. The page's first exchange is held until
+  // junk codes have been refused with 429 (the window is used up), then let go at once; a flood
+  // keeps the next window used up too until the page says it waits. (A fixed burst before the
+  // click could straddle a window boundary on a slow machine and let the page's code through.)
   const junkExchange = (i) => fetch(APP_URL + '/auth/exchange', {
     method: 'POST',
     headers: { ...CSRF, 'content-type': 'application/json', origin: new URL(APP_URL).origin },
     body: JSON.stringify({ code: `junk-${i}`, 'code-verifier': 'v'.repeat(43) }),
   });
-  for (let i = 0; i < 12; i++) await junkExchange(i);
+  let junkSent = 0;
+  const useUpWindow = async () => {
+    for (;;) {
+      const statuses = await Promise.all([0, 1, 2].map(() => junkExchange(junkSent++).then((r) => r.status)));
+      if (statuses.includes(429)) return;
+    }
+  };
+  let held = true;
+  await page.route(APP_URL + '/auth/exchange', async (route) => {
+    if (held) {
+      held = false;
+      await useUpWindow();
+    }
+    await route.continue();
+  });
   let junk = true;
   const flood = (async () => {
-    for (let i = 12; junk; i++) {
-      await junkExchange(i);
-      await new Promise((r) => setTimeout(r, 150));
+    while (junk) {
+      await Promise.all([0, 1].map(() => junkExchange(junkSent++)));
+      await new Promise((r) => setTimeout(r, 20));
     }
   })();
   await page.fill('input[name=username]', DEMO_USER.username);

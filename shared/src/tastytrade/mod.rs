@@ -8,9 +8,11 @@ mod customer;
 pub mod de;
 mod envelope;
 mod history;
+mod instruments;
 mod market_metrics;
 mod market_time;
 mod oauth;
+mod order_entry;
 mod orders;
 mod positions;
 mod quote_token;
@@ -24,9 +26,14 @@ pub use balances::{Balances, BalancesResponse, OneOrFirst};
 pub use customer::{Customer, MarginType, PermittedAccountType};
 pub use envelope::{ApiError, ApiErrorBody, ApiErrorItem, Envelope, ErrorCode, Items, Pagination};
 pub use history::{BalanceSnapshot, NetLiqPoint, TimeOfDay, UtcTime};
+pub use instruments::{
+    expirations, strikes_around, tick_for, ChainExpiration, ChainStrike, EquityInstrument,
+    Expiration, FutureInstrument, FuturesChain, NestedChain, SymbolMatch, TickSize,
+};
 pub use market_metrics::{percent, Earnings, MarketMetric};
 pub use market_time::MarketSession;
 pub use oauth::{Secret, TokenError, TokenResponse};
+pub use order_entry::{BuyingPowerEffect, FeeCalculation, NewLeg, NewOrder, Notice, OrderPreview};
 pub use orders::{Fill, Order, OrderAction, OrderLeg, OrderStatus, OrderType, TimeInForce};
 pub use positions::{InstrumentType, Position, PriceEffect, PriceSource, QuantityDirection};
 pub use quote_token::ApiQuoteToken;
