@@ -8,6 +8,8 @@
 //!   and a live session, [`SignedIn`] with the bootstrap data for account `N` (else the first).
 //! - `POST /auth/logout`   -> 204, server-side session deleted, cookie cleared.
 //! - `/api/<tastytrade path>` -> proxied to tastytrade with the bearer token (allowlisted).
+//! - `GET /api/account-streamer` (WebSocket upgrade) -> [`ACCOUNT_STREAMER_PATH`]: tastytrade's
+//!   account streamer relayed by the worker, which puts the session's token into every message.
 //!
 //! - A navigation to an app page (not `/callback`) with a live session cookie: the HTML shell with
 //!   the same [`SignedIn`] JSON in `<script type="application/json" id="pocket-bootstrap">`
@@ -29,6 +31,12 @@ pub const CSRF_VALUE: &str = "1";
 
 /// Path prefix under which the worker proxies tastytrade's REST API.
 pub const API_PREFIX: &str = "/api";
+
+/// Same-origin WebSocket relaying tastytrade's account streamer (docs/contracts.md, Worker).
+/// The browser sends `connect` / `account-subscribe` (its own accounts) and `heartbeat`
+/// messages without a token; anything else is answered with
+/// `{"status":"error","action":…,"message":"not allowed"}`. Closed with 4001 "signed out".
+pub const ACCOUNT_STREAMER_PATH: &str = "/api/account-streamer";
 
 /// `GET /auth/config`: everything the app needs to build the authorize URL, learned at runtime so
 /// one build works against the simulator, the sandbox and production.
@@ -92,6 +100,11 @@ pub struct SessionInfo {
     /// when `dxlink::MarketDataUrlPolicy` of this pattern allows it, and never without one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dxlink_url_pattern: Option<String>,
+    /// The session holds tastytrade's `trade` scope (from the token response's `scope`, else the
+    /// scope the deployment asked for). Without it every order write, dry-runs included, is
+    /// refused with [`BffErrorCode::ReadOnly`] and the app hides trading. Absent = `false`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub can_trade: bool,
 }
 
 /// `id` of the JSON data element the worker appends to the HTML shell of a returning signed-in
@@ -178,6 +191,11 @@ pub enum BffErrorCode {
     /// tastytrade refused this deployment's OAuth client (`invalid_client`): the operator must
     /// fix `TT_CLIENT_ID` / `TT_CLIENT_SECRET`. Retrying does not help.
     ClientRejected,
+    /// An order write from a session without tastytrade's `trade` scope (403); nothing was sent.
+    ReadOnly,
+    /// An order `POST`, `PUT` or `DELETE` got no answer (network failure, timeout) or a 5xx (502):
+    /// it may or may not have reached tastytrade. Never re-send: check the live orders.
+    OutcomeUnknown,
     /// Anything else; details only in the worker log, without secrets.
     Internal,
 }
@@ -194,6 +212,7 @@ mod tests {
             expires_at: Some(1),
             idle_expires_at: Some(2),
             dxlink_url_pattern: None,
+            can_trade: false,
         };
         let json = serde_json::to_string(&info).unwrap();
         assert_eq!(
@@ -223,6 +242,7 @@ mod tests {
             expires_at: Some(1),
             idle_expires_at: None,
             dxlink_url_pattern: None,
+            can_trade: false,
         };
         let bare = SignedIn {
             session: session.clone(),
@@ -261,5 +281,27 @@ mod tests {
             serde_json::from_str(r#"{"error":{"code":"session_required","message":"Sign in"}}"#)
                 .unwrap();
         assert_eq!(e.error.code, BffErrorCode::SessionRequired);
+    }
+
+    #[test]
+    fn trading_fields_and_codes_on_the_wire() {
+        let info: SessionInfo =
+            serde_json::from_str(r#"{"signed-in":true,"environment":"sandbox","can-trade":true}"#)
+                .unwrap();
+        assert!(info.can_trade);
+        // Older bodies without the field read as read-only, and false is not written.
+        let old: SessionInfo =
+            serde_json::from_str(r#"{"signed-in":false,"environment":"sandbox"}"#).unwrap();
+        assert!(!old.can_trade);
+        assert!(!serde_json::to_string(&old).unwrap().contains("can-trade"));
+        assert!(serde_json::to_string(&info)
+            .unwrap()
+            .contains(r#""can-trade":true"#));
+        for (code, wire) in [
+            (BffErrorCode::ReadOnly, "\"read_only\""),
+            (BffErrorCode::OutcomeUnknown, "\"outcome_unknown\""),
+        ] {
+            assert_eq!(serde_json::to_string(&code).unwrap(), wire);
+        }
     }
 }

@@ -281,11 +281,12 @@ fn token_success(
     family: Option<&str>,
     refresh_token: Option<String>,
 ) -> Response {
-    let (access_token, ttl) = sim.issue_access_token(customer_id, family);
+    let (access_token, ttl) = sim.issue_access_token(customer_id, scope, family);
     let mut body = json!({
         "access_token": access_token,
         "token_type": "Bearer",
         "expires_in": ttl,
+        "scope": scope,
     });
     if let Some(refresh_token) = refresh_token {
         body["refresh_token"] = Value::String(refresh_token);

@@ -132,6 +132,8 @@ pub struct RefreshGrant {
 #[derive(Debug, Clone)]
 struct AccessGrant {
     customer_id: String,
+    /// Space-separated scopes of the grant the token was issued under.
+    scope: String,
     expires_at: Instant,
     family: Option<String>,
 }
@@ -150,6 +152,8 @@ pub fn check_today(fixtures: &Fixtures, today: Date) -> Result<(), String> {
 #[derive(Debug, Clone)]
 pub struct Session {
     pub customer_id: String,
+    /// The grant includes the `trade` scope (order writes need it; docs/tastytrade.md §2.1).
+    pub can_trade: bool,
 }
 
 /// A market-data token from `/api-quote-tokens`: it opens the DXLink stream and nothing else.
@@ -439,8 +443,14 @@ impl SimState {
         CodeLookup::Valid(grant.clone())
     }
 
-    /// Issues an access token for `customer_id` with the current TTL; returns (token, ttl).
-    pub fn issue_access_token(&self, customer_id: &str, family: Option<&str>) -> (String, u64) {
+    /// Issues an access token for `customer_id` under `scope` with the current TTL; returns
+    /// (token, ttl).
+    pub fn issue_access_token(
+        &self,
+        customer_id: &str,
+        scope: &str,
+        family: Option<&str>,
+    ) -> (String, u64) {
         let ttl = lock(&self.0.settings).access_token_ttl;
         let token = random_token();
         let now = Instant::now();
@@ -450,6 +460,7 @@ impl SimState {
             token.clone(),
             AccessGrant {
                 customer_id: customer_id.to_owned(),
+                scope: scope.to_owned(),
                 expires_at: now + Duration::from_secs(ttl),
                 family: family.map(str::to_owned),
             },
@@ -486,6 +497,7 @@ impl SimState {
         let grant = store.access.get(token)?;
         (Instant::now() < grant.expires_at).then(|| Session {
             customer_id: grant.customer_id.clone(),
+            can_trade: grant.scope.split(' ').any(|s| s == "trade"),
         })
     }
 

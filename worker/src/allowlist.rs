@@ -3,7 +3,8 @@
 //! before matching, so nothing can steer the request to another path or host. The one exception
 //! is a `{name}` segment (watchlist names have spaces, `&`, `:`): its escapes are decoded, the
 //! name is checked, and the upstream path carries a canonical re-encoding of it, so nothing
-//! decoded can become a separator or a dot segment upstream.
+//! decoded can become a separator or a dot segment upstream. A `{symbol}` segment (`BRK%2FB`,
+//! `%2FES`) is decoded the same way under a stricter character check.
 
 /// HTTP methods the proxy may forward.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +47,8 @@ impl ProxyMethod {
 /// The allowlist: one line per upstream endpoint and method, paths as tastytrade documents them
 /// (without the `/api` prefix; docs/tastytrade.md §6). Placeholders: `{account}` =
 /// `^[A-Z0-9]{5,12}$`, `{id}` = `^[0-9]{1,20}$` (order and transaction ids are integers),
-/// `{name}` = a percent-encoded watchlist name (see [`decode_name`]).
+/// `{name}` = a percent-encoded watchlist name (see [`decode_name`]), `{symbol}` = a
+/// percent-encoded instrument symbol or search prefix (see [`decode_symbol`]).
 pub const ALLOWLIST: &[(ProxyMethod, &str)] = &[
     (ProxyMethod::Get, "/customers/me"),
     (ProxyMethod::Get, "/customers/me/accounts"),
@@ -84,7 +86,50 @@ pub const ALLOWLIST: &[(ProxyMethod, &str)] = &[
     // Streamer symbols of futures and future options (not derivable; §6.9).
     (ProxyMethod::Get, "/instruments/futures"),
     (ProxyMethod::Get, "/instruments/future-options"),
+    // Instruments, search and option chains (docs/tastytrade.md §6.7, §6.8).
+    (ProxyMethod::Get, "/instruments/equities"),
+    (ProxyMethod::Get, "/instruments/equities/{symbol}"),
+    (ProxyMethod::Get, "/instruments/equity-options"),
+    (ProxyMethod::Get, "/instruments/future-products"),
+    (ProxyMethod::Get, "/symbols/search/{symbol}"),
+    (ProxyMethod::Get, "/option-chains/{symbol}/nested"),
+    (ProxyMethod::Get, "/option-chains/{symbol}"),
+    (ProxyMethod::Get, "/futures-option-chains/{symbol}/nested"),
+    // Orders (§6.4): dry-run, place, replace's dry-run, cancel/replace, cancel. Never re-sent;
+    // see [`OrderWrite`].
+    (ProxyMethod::Post, ORDERS_DRY_RUN),
+    (ProxyMethod::Post, ORDERS),
+    (ProxyMethod::Post, ORDER_DRY_RUN),
+    (ProxyMethod::Put, ORDER),
+    (ProxyMethod::Delete, ORDER),
 ];
+
+const ORDERS: &str = "/accounts/{account}/orders";
+const ORDERS_DRY_RUN: &str = "/accounts/{account}/orders/dry-run";
+const ORDER: &str = "/accounts/{account}/orders/{id}";
+const ORDER_DRY_RUN: &str = "/accounts/{account}/orders/{id}/dry-run";
+
+/// What kind of order write a call is (none for everything else).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderWrite {
+    /// A dry-run (new order or replacement): nothing changes at tastytrade.
+    DryRun,
+    /// Place, cancel/replace or cancel: without an answer its outcome is unknown.
+    Live,
+}
+
+impl Allowed {
+    /// `Some` for the order writes above (a read-only session may send none of them).
+    pub fn order_write(&self) -> Option<OrderWrite> {
+        match (self.method, self.pattern) {
+            (ProxyMethod::Post, ORDERS_DRY_RUN | ORDER_DRY_RUN) => Some(OrderWrite::DryRun),
+            (ProxyMethod::Post, ORDERS) | (ProxyMethod::Put | ProxyMethod::Delete, ORDER) => {
+                Some(OrderWrite::Live)
+            }
+            _ => None,
+        }
+    }
+}
 
 /// Path prefix of proxied calls (`shared::bff::API_PREFIX`).
 pub const PREFIX: &str = pocket_shared::bff::API_PREFIX;
@@ -116,6 +161,8 @@ impl Refusal {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Allowed {
     pub method: ProxyMethod,
+    /// The [`ALLOWLIST`] line it matched.
+    pub pattern: &'static str,
     /// Upstream path and query, e.g. `/accounts/5WT00001/positions?include-marks=true`; always
     /// starts with `/` and is appended to the configured API origin.
     pub upstream: String,
@@ -179,6 +226,7 @@ pub fn check(method: &str, raw_path: &str, raw_query: Option<&str>) -> Result<Al
             }
             return Ok(Allowed {
                 method: *allowed_method,
+                pattern,
                 upstream,
             });
         }
@@ -241,6 +289,21 @@ pub const MAX_NAME_CHARS: usize = 100;
 /// 1–[`MAX_NAME_CHARS`] characters, no control characters, no `/` `\` `?` `#`, not `.` or `..`,
 /// no leading or trailing whitespace. `+` is a plus sign, as everywhere in a path.
 pub fn decode_name(raw: &str) -> Option<String> {
+    let name = percent_decode(raw)?;
+    let ok = (1..=MAX_NAME_CHARS).contains(&name.chars().count())
+        && name != "."
+        && name != ".."
+        && !name
+            .chars()
+            .any(|c| c.is_control() || matches!(c, '/' | '\\' | '?' | '#'))
+        && !name.starts_with(char::is_whitespace)
+        && !name.ends_with(char::is_whitespace);
+    ok.then_some(name)
+}
+
+/// Decodes a raw path segment: every `%` starts a two-hex-digit escape and the bytes are
+/// valid UTF-8 (so no overlong forms or surrogates).
+fn percent_decode(raw: &str) -> Option<String> {
     let b = raw.as_bytes();
     let mut bytes = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -257,16 +320,24 @@ pub fn decode_name(raw: &str) -> Option<String> {
             i += 1;
         }
     }
-    let name = String::from_utf8(bytes).ok()?;
-    let ok = (1..=MAX_NAME_CHARS).contains(&name.chars().count())
-        && name != "."
-        && name != ".."
-        && !name
-            .chars()
-            .any(|c| c.is_control() || matches!(c, '/' | '\\' | '?' | '#'))
-        && !name.starts_with(char::is_whitespace)
-        && !name.ends_with(char::is_whitespace);
-    ok.then_some(name)
+    String::from_utf8(bytes).ok()
+}
+
+/// Longest `{symbol}` accepted, in characters.
+pub const MAX_SYMBOL_CHARS: usize = 32;
+
+/// Decodes a raw `{symbol}` segment (escapes as in [`decode_name`]) and checks it: 1–32 of
+/// `A–Z a–z 0–9 . / -` and space (a space can only arrive as `%20`, a `/` as `%2F`), not `.`
+/// or `..`. Upstream it is re-encoded with [`encode_name`] (`/ESZ6` → `%2FESZ6`).
+pub fn decode_symbol(raw: &str) -> Option<String> {
+    let symbol = percent_decode(raw)?;
+    let ok = (1..=MAX_SYMBOL_CHARS).contains(&symbol.len())
+        && symbol != "."
+        && symbol != ".."
+        && symbol
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'/' | b'-' | b' '));
+    ok.then_some(symbol)
 }
 
 /// The name as one path segment: every byte but the unreserved `A–Z a–z 0–9 - . _ ~`
@@ -329,9 +400,14 @@ fn match_pattern(pattern: &str, segments: &[&str]) -> Match {
     let mut bad_name = false;
     for (part, seg) in parts.iter().zip(segments) {
         upstream.push('/');
-        if *part == "{name}" {
-            match decode_name(seg) {
-                Some(name) => upstream.push_str(&encode_name(&name)),
+        let decoded = match *part {
+            "{name}" => Some(decode_name(seg)),
+            "{symbol}" => Some(decode_symbol(seg)),
+            _ => None,
+        };
+        if let Some(decoded) = decoded {
+            match decoded {
+                Some(text) => upstream.push_str(&encode_name(&text)),
                 None => bad_name = true,
             }
             continue;
@@ -611,9 +687,7 @@ mod tests {
     #[test]
     fn every_new_read_is_allowed_for_get_only() {
         for path in [
-            "/accounts/5WT00001/orders",
             "/accounts/5WT00001/orders/live",
-            "/accounts/5WT00001/orders/900001",
             "/accounts/5WT00001/transactions",
             "/accounts/5WT00001/transactions/total-fees",
             "/accounts/5WT00001/transactions/12345678901234567890",
@@ -794,5 +868,181 @@ mod tests {
                 assert_eq!(decode_name(&enc).as_deref(), Some(name));
             }
         }
+    }
+
+    #[test]
+    fn order_writes_are_listed_and_classified() {
+        let cases = [
+            (
+                "POST",
+                "/accounts/5WT00001/orders/dry-run",
+                Some(OrderWrite::DryRun),
+            ),
+            ("POST", "/accounts/5WT00001/orders", Some(OrderWrite::Live)),
+            (
+                "POST",
+                "/accounts/5WT00001/orders/900001/dry-run",
+                Some(OrderWrite::DryRun),
+            ),
+            (
+                "PUT",
+                "/accounts/5WT00001/orders/900001",
+                Some(OrderWrite::Live),
+            ),
+            (
+                "DELETE",
+                "/accounts/5WT00001/orders/900001",
+                Some(OrderWrite::Live),
+            ),
+            ("GET", "/accounts/5WT00001/orders", None),
+            ("GET", "/accounts/5WT00001/orders/900001", None),
+            ("POST", "/watchlists", None),
+            ("DELETE", "/watchlists/Tech", None),
+        ];
+        for (m, path) in cases.iter().map(|(m, p, _)| (*m, *p)) {
+            assert_eq!(ok(m, &format!("{H}/api{path}")), path, "{m} {path}");
+        }
+        for (m, path, kind) in cases {
+            let url = format!("{H}/api{path}");
+            let (p, q) = split_raw_url(&url);
+            assert_eq!(check(m, p, q).unwrap().order_write(), kind, "{m} {path}");
+        }
+        for (m, path) in [
+            ("PUT", "/accounts/5WT00001/orders"),
+            ("DELETE", "/accounts/5WT00001/orders"),
+            ("PATCH", "/accounts/5WT00001/orders/900001"),
+            ("POST", "/accounts/5WT00001/orders/900001"),
+            ("GET", "/accounts/5WT00001/orders/dry-run"),
+            ("PUT", "/accounts/5WT00001/orders/900001/dry-run"),
+        ] {
+            assert_eq!(
+                refused(m, &format!("{H}/api{path}")),
+                Refusal::MethodNotAllowed,
+                "{m} {path}"
+            );
+        }
+        for path in [
+            "/accounts/5WT00001/orders/abc/dry-run",
+            "/accounts/5WT00001/orders/dry-run/1",
+            "/accounts/5WT00001/complex-orders",
+            "/accounts/5WT00001/orders/900001/reconfirm",
+        ] {
+            assert_eq!(
+                refused("POST", &format!("{H}/api{path}")),
+                Refusal::UnknownPath,
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn instrument_reads_decode_symbols_and_re_encode_them() {
+        for (raw, upstream) in [
+            (
+                "/instruments/equities?symbol[]=AAPL",
+                "/instruments/equities?symbol[]=AAPL",
+            ),
+            ("/instruments/equities/AAPL", "/instruments/equities/AAPL"),
+            (
+                "/instruments/equities/BRK%2FB",
+                "/instruments/equities/BRK%2FB",
+            ),
+            (
+                "/instruments/equities/BRK%2fB",
+                "/instruments/equities/BRK%2FB",
+            ),
+            (
+                "/instruments/equity-options?symbol[]=x",
+                "/instruments/equity-options?symbol[]=x",
+            ),
+            (
+                "/instruments/future-products",
+                "/instruments/future-products",
+            ),
+            ("/symbols/search/AA", "/symbols/search/AA"),
+            ("/symbols/search/apple%20inc", "/symbols/search/apple%20inc"),
+            ("/symbols/search/%41", "/symbols/search/A"),
+            ("/option-chains/SPY/nested", "/option-chains/SPY/nested"),
+            ("/option-chains/SPY", "/option-chains/SPY"),
+            ("/option-chains/BRK.B", "/option-chains/BRK.B"),
+            (
+                "/futures-option-chains/ES/nested",
+                "/futures-option-chains/ES/nested",
+            ),
+            (
+                "/futures-option-chains/%2FES/nested",
+                "/futures-option-chains/%2FES/nested",
+            ),
+        ] {
+            assert_eq!(ok("GET", &format!("{H}/api{raw}")), upstream, "{raw}");
+            let write = refused("POST", &format!("{H}/api{raw}"));
+            assert_eq!(write, Refusal::MethodNotAllowed, "{raw}");
+        }
+        let longest = "A".repeat(MAX_SYMBOL_CHARS);
+        assert!(ok("GET", &format!("{H}/api/symbols/search/{longest}")).ends_with(&longest));
+        for raw in [
+            "A".repeat(MAX_SYMBOL_CHARS + 1).as_str(),
+            "%2E%2E",
+            "..",
+            ".",
+            "%2E",
+            "AA+B",
+            "A%2BB",
+            "A_B",
+            "A~B",
+            "A%3FB",
+            "A%23B",
+            "A%5CB",
+            "A%00",
+            "A%0A",
+            "A%25",
+            "A%C3%A9",
+            "A:B",
+            "A@B",
+            "%",
+            "%2",
+            "A%zz",
+        ] {
+            for p in [
+                "/instruments/equities/",
+                "/symbols/search/",
+                "/option-chains/",
+            ] {
+                assert_eq!(
+                    refused("GET", &format!("{H}/api{p}{raw}")),
+                    Refusal::Malformed,
+                    "{p}{raw}"
+                );
+            }
+        }
+        // Symbols are one segment: no extra path, no empty symbol.
+        for p in [
+            "/api/option-chains/SPY/nested/x",
+            "/api/symbols/search",
+            "/api/futures-option-chains/ES",
+        ] {
+            assert_eq!(
+                refused("GET", &format!("{H}{p}")),
+                Refusal::UnknownPath,
+                "{p}"
+            );
+        }
+        for p in ["/api/symbols/search/", "/api/option-chains//nested"] {
+            assert_eq!(
+                refused("GET", &format!("{H}{p}")),
+                Refusal::Malformed,
+                "{p}"
+            );
+        }
+    }
+
+    #[test]
+    fn decode_symbols() {
+        assert_eq!(decode_symbol("%2FESZ6").as_deref(), Some("/ESZ6"));
+        assert_eq!(decode_symbol("SPY%20%20%20").as_deref(), Some("SPY   "));
+        assert_eq!(decode_symbol("BRK.B").as_deref(), Some("BRK.B"));
+        assert_eq!(decode_symbol(""), None);
+        assert_eq!(decode_symbol("%C0%AF"), None);
+        assert_eq!(encode_name("/ESZ6"), "%2FESZ6");
     }
 }

@@ -14,9 +14,12 @@ const MIN_SESSION_SECS: i64 = 60;
 /// session expire; a real deployment cannot be configured that way by accident.
 const MIN_SIMULATOR_SESSION_SECS: i64 = 2;
 const MAX_SESSION_SECS: i64 = 90 * 24 * 60 * 60;
-/// Scopes tastytrade knows (docs/tastytrade.md §2.1). The product reads until trading lands.
+/// Scopes tastytrade knows (docs/tastytrade.md §2.1). The product trades unless the deployment
+/// says `TT_SCOPE = "read"` (read-only).
 const KNOWN_SCOPES: [&str; 3] = ["read", "trade", "openid"];
-pub const DEFAULT_SCOPE: &str = "read";
+pub const DEFAULT_SCOPE: &str = "read trade";
+/// The scope order writes need.
+pub const TRADE_SCOPE: &str = "trade";
 /// Upstream timeouts (ms): the token endpoint and REST calls. `UPSTREAM_TIMEOUT_MS` overrides
 /// both (tests use a short one to exercise the timeout path).
 pub const DEFAULT_TOKEN_TIMEOUT_MS: u32 = 15_000;
@@ -33,8 +36,11 @@ pub struct Config {
     pub authorize_url: String,
     /// Scheme + host (+ port) of tastytrade's REST API, without a trailing slash.
     pub api_base: String,
-    /// Space-separated OAuth scopes to request (`TT_SCOPE`, default `read`).
+    /// Space-separated OAuth scopes to request (`TT_SCOPE`, default `read trade`).
     pub scope: String,
+    /// tastytrade's account streamer WebSocket (`TT_STREAMER_URL`; default by environment,
+    /// [`streamer_url`]). The worker relays it; the browser never connects to it.
+    pub streamer_url: String,
     /// PKCE S256 on every sign-in (default). `TT_PKCE = "false"` is an explicit opt-out for a
     /// tastytrade that rejects the parameters; it reopens authorization-code injection (a leaked
     /// code becomes a session for whoever posts it), so only use it if sign-in fails otherwise.
@@ -113,6 +119,52 @@ fn scope(lookup: &impl Fn(&str) -> Option<String>) -> Result<String, ConfigError
         .ok_or(ConfigError("TT_SCOPE"))
 }
 
+/// tastytrade's account streamer hosts (docs/tastytrade.md §7.2).
+pub const SANDBOX_STREAMER_URL: &str = "wss://streamer.cert.tastyworks.com";
+pub const PRODUCTION_STREAMER_URL: &str = "wss://streamer.tastyworks.com";
+
+/// `TT_STREAMER_URL`, checked (`ws://` or `wss://`, a plain authority and path, no query or
+/// fragment); by default the simulator's `ws://<host:port of TT_API_BASE>/account-streamer`, or
+/// tastytrade's host for the environment.
+fn streamer_url(
+    lookup: &impl Fn(&str) -> Option<String>,
+    environment: Environment,
+    api_base: &str,
+) -> Result<String, ConfigError> {
+    let url = match optional(lookup, "TT_STREAMER_URL") {
+        Some(u) => u,
+        None => match environment {
+            Environment::Simulator => {
+                let (scheme, authority) = api_base.split_once("://").unwrap_or(("http", api_base));
+                let ws = if scheme == "https" { "wss" } else { "ws" };
+                format!("{ws}://{authority}/account-streamer")
+            }
+            Environment::Sandbox => SANDBOX_STREAMER_URL.to_owned(),
+            Environment::Production => PRODUCTION_STREAMER_URL.to_owned(),
+        },
+    };
+    let rest = url
+        .strip_prefix("wss://")
+        .or_else(|| url.strip_prefix("ws://"));
+    let ok = rest.is_some_and(|r| {
+        let authority = r.split('/').next().unwrap_or("");
+        !authority.is_empty()
+            && r.bytes().all(|b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'/' | b'_' | b'~')
+            })
+    });
+    ok.then_some(url).ok_or(ConfigError("TT_STREAMER_URL"))
+}
+
+/// Whether a session holds `trade`: the token response's `scope` when it has one (tastytrade
+/// may grant less than asked), else the scope the deployment requested.
+pub fn holds_trade(granted: Option<&str>, requested: &str) -> bool {
+    granted
+        .unwrap_or(requested)
+        .split_whitespace()
+        .any(|s| s == TRADE_SCOPE)
+}
+
 /// Where tastytrade's DXLink feeds live (sandbox and production; docs/tastytrade.md §6.9).
 pub const DXFEED_URL_PATTERN: &str = "wss://*.dxfeed.com";
 
@@ -188,11 +240,13 @@ impl Config {
                 .ok_or(ConfigError("UPSTREAM_RATE_PER_SEC"))?,
         };
         let dxlink_url_pattern = dxlink_url_pattern(&lookup, environment, &api_base)?;
+        let streamer_url = streamer_url(&lookup, environment, &api_base)?;
         Ok(Self {
             environment,
             authorize_url,
             api_base,
             scope,
+            streamer_url,
             pkce,
             redirect_uri,
             idle_secs,
@@ -391,13 +445,22 @@ mod tests {
     }
 
     #[test]
-    fn scope_defaults_to_read_only() {
+    fn scope_defaults_to_read_and_trade() {
         let without: Vec<_> = SIM
             .iter()
             .filter(|(k, _)| *k != "TT_SCOPE")
             .copied()
             .collect();
-        assert_eq!(Config::from_lookup(lookup(&without)).unwrap().scope, "read");
+        assert_eq!(
+            Config::from_lookup(lookup(&without)).unwrap().scope,
+            "read trade"
+        );
+        let mut read_only = without.clone();
+        read_only.push(("TT_SCOPE", "read"));
+        assert_eq!(
+            Config::from_lookup(lookup(&read_only)).unwrap().scope,
+            "read"
+        );
         let mut spaced = without.clone();
         spaced.push(("TT_SCOPE", "  read   trade "));
         assert_eq!(
@@ -448,5 +511,66 @@ mod tests {
         let s = Secrets::from_lookup(lookup(&pairs)).unwrap();
         assert_eq!(s.client_id, "tastypocket-demo");
         assert!(!format!("{s:?}").contains("demo-secret"));
+    }
+
+    #[test]
+    fn trade_is_held_per_the_grant_else_the_request() {
+        assert!(holds_trade(None, "read trade"));
+        assert!(!holds_trade(None, "read"));
+        assert!(holds_trade(Some("read trade openid"), "read"));
+        // tastytrade granted less than asked: the grant wins.
+        assert!(!holds_trade(Some("read"), "read trade"));
+        assert!(!holds_trade(Some(""), "read trade"));
+        assert!(!holds_trade(Some("trader"), "read trade"));
+        assert!(holds_trade(Some("  trade "), "read"));
+    }
+
+    #[test]
+    fn streamer_url_defaults_by_environment_and_is_checked() {
+        let c = Config::from_lookup(lookup(SIM)).unwrap();
+        assert_eq!(c.streamer_url, "ws://127.0.0.1:7878/account-streamer");
+        for (env, base, url) in [
+            (
+                "sandbox",
+                "https://api.cert.tastyworks.com",
+                SANDBOX_STREAMER_URL,
+            ),
+            (
+                "production",
+                "https://api.tastyworks.com",
+                PRODUCTION_STREAMER_URL,
+            ),
+        ] {
+            let mut pairs = SIM.to_vec();
+            pairs[0] = ("TT_ENVIRONMENT", env);
+            pairs[2] = ("TT_API_BASE", base);
+            assert_eq!(
+                Config::from_lookup(lookup(&pairs)).unwrap().streamer_url,
+                url
+            );
+        }
+        let mut custom = SIM.to_vec();
+        custom.push(("TT_STREAMER_URL", "ws://127.0.0.1:9/account-streamer"));
+        assert_eq!(
+            Config::from_lookup(lookup(&custom)).unwrap().streamer_url,
+            "ws://127.0.0.1:9/account-streamer"
+        );
+        for bad in [
+            "https://streamer.tastyworks.com",
+            "wss://",
+            "wss:///x",
+            "wss://a.com/x?token=1",
+            "wss://user@a.com",
+            "wss://a.com/#x",
+            "wss://a b",
+        ] {
+            let mut pairs = SIM.to_vec();
+            pairs.push(("TT_STREAMER_URL", bad));
+            assert_eq!(
+                Config::from_lookup(lookup(&pairs)),
+                Err(ConfigError("TT_STREAMER_URL")),
+                "{bad}"
+            );
+        }
     }
 }

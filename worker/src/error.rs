@@ -45,6 +45,10 @@ pub enum AppError {
     UpstreamUnavailable {
         timeout: bool,
     },
+    /// An order write from a session without the `trade` scope; nothing was sent.
+    ReadOnly,
+    /// An order place/replace/cancel got no answer or a 5xx: it may have reached tastytrade.
+    OutcomeUnknown,
     /// Anything else (details only in the log).
     Internal,
 }
@@ -60,7 +64,8 @@ impl AppError {
                     400
                 }
             }
-            AppError::CsrfRequired | AppError::CrossOrigin => 403,
+            AppError::CsrfRequired | AppError::CrossOrigin | AppError::ReadOnly => 403,
+            AppError::OutcomeUnknown => 502,
             AppError::NotAllowed(r) => r.status(),
             AppError::WrongMethod => 405,
             AppError::BadRequest | AppError::BodyNotAllowed | AppError::VerifierRequired => 400,
@@ -96,6 +101,8 @@ impl AppError {
             }
             AppError::ClientRejected => BffErrorCode::ClientRejected,
             AppError::UpstreamUnavailable { .. } => BffErrorCode::UpstreamUnavailable,
+            AppError::ReadOnly => BffErrorCode::ReadOnly,
+            AppError::OutcomeUnknown => BffErrorCode::OutcomeUnknown,
             AppError::Internal => BffErrorCode::Internal,
         }
     }
@@ -142,6 +149,14 @@ impl AppError {
             AppError::UpstreamUnavailable { timeout: true } => {
                 "tastytrade did not answer in time. Your session is kept; try again shortly."
             }
+            AppError::ReadOnly => {
+                "This session is read-only (tastytrade did not grant the trade scope); \
+                 no order was sent."
+            }
+            AppError::OutcomeUnknown => {
+                "tastytrade did not confirm this order request: it may or may not have reached \
+                 tastytrade. It was not sent again; check the live orders."
+            }
             AppError::Internal => "Something went wrong in the worker.",
         }
     }
@@ -178,6 +193,16 @@ pub fn passable_status(status: u16) -> Result<u16, AppError> {
         Ok(status)
     } else {
         Err(AppError::UpstreamUnavailable { timeout: false })
+    }
+}
+
+/// How an order place/replace/cancel ends when tastytrade's answer is missing or a 5xx: the
+/// worker cannot know whether it took effect, so it says so ([`AppError::OutcomeUnknown`])
+/// instead of passing a 5xx body on (a status outside 200–599 too); 2xx–4xx pass through.
+pub fn order_outcome(reply_status: Option<u16>) -> Result<u16, AppError> {
+    match reply_status {
+        Some(status) if (200..500).contains(&status) => Ok(status),
+        _ => Err(AppError::OutcomeUnknown),
     }
 }
 
@@ -313,6 +338,33 @@ mod tests {
         assert_eq!(
             AppError::UpstreamUnavailable { timeout: false }.code(),
             BffErrorCode::UpstreamUnavailable
+        );
+    }
+
+    #[test]
+    fn order_outcomes() {
+        for status in [200, 201, 400, 401, 404, 422, 429, 499] {
+            assert_eq!(order_outcome(Some(status)), Ok(status));
+        }
+        for unknown in [
+            Some(500),
+            Some(503),
+            Some(504),
+            Some(599),
+            Some(600),
+            Some(101),
+            None,
+        ] {
+            assert_eq!(order_outcome(unknown), Err(AppError::OutcomeUnknown));
+        }
+        let e = AppError::OutcomeUnknown;
+        assert_eq!((e.status(), e.code()), (502, BffErrorCode::OutcomeUnknown));
+        assert!(e.message().contains("check the live orders"));
+        let r = AppError::ReadOnly;
+        assert_eq!((r.status(), r.code()), (403, BffErrorCode::ReadOnly));
+        assert_eq!(
+            serde_json::to_value(r.body()).unwrap()["error"]["code"],
+            "read_only"
         );
     }
 }

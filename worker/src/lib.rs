@@ -4,7 +4,10 @@
 //! - `/auth/*`: OAuth code exchange with tastytrade, server-side sessions behind an opaque
 //!   `__Host-` cookie (see `shared::bff` for the contract).
 //! - `/api/*`: forwards an allowlist of tastytrade calls with the session's bearer token, which
-//!   never leaves the worker side.
+//!   never leaves the worker side. Order writes are never re-sent; an unanswered one is
+//!   `outcome_unknown`.
+//! - `/api/account-streamer`: tastytrade's account streamer relayed over a same-origin
+//!   WebSocket, the session's token put into every message by the worker (`streamer`).
 //!
 //! One Durable Object per session (`PocketSession`) holds the tokens, encrypted at rest, and is
 //! the single place that refreshes them (single-flight).
@@ -24,6 +27,7 @@ pub mod headers;
 pub mod lifetime;
 pub mod secret;
 pub mod shaping;
+pub mod streamer;
 pub mod token;
 
 #[cfg(target_arch = "wasm32")]

@@ -195,15 +195,26 @@ pub struct Tokens {
     /// The access token's lifetime as issued (ms); 0 if unknown.
     #[serde(rename = "l", default)]
     pub lifetime_ms: i64,
+    /// The grant holds `trade` (`config::holds_trade`); sessions stored before trading read as
+    /// read-only, which they were.
+    #[serde(rename = "t", default)]
+    pub can_trade: bool,
 }
 
 impl Tokens {
-    pub fn new(access: Secret, refresh: Secret, now_ms: i64, expires_in_secs: i64) -> Self {
+    pub fn new(
+        access: Secret,
+        refresh: Secret,
+        now_ms: i64,
+        expires_in_secs: i64,
+        can_trade: bool,
+    ) -> Self {
         Self {
             access,
             refresh,
             access_expires_ms: expiry(now_ms, expires_in_secs),
             lifetime_ms: expires_in_secs.saturating_mul(1000),
+            can_trade,
         }
     }
 
@@ -225,6 +236,8 @@ pub enum TokenOutcome {
         /// Only present when tastytrade rotates it (it does not today); keep the old one otherwise.
         refresh: Option<Secret>,
         expires_in_secs: i64,
+        /// The granted scopes (space-separated) when the response says (RFC 6749 §5.1).
+        scope: Option<String>,
     },
     /// `invalid_grant`: the code or refresh token is dead for good.
     InvalidGrant,
@@ -263,6 +276,13 @@ pub fn classify(
                     .map(|r| Secret::new(r.secret().clone()))
                     .filter(|t| !t.is_empty()),
                 expires_in_secs,
+                scope: grant.scopes().map(|scopes| {
+                    scopes
+                        .iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                }),
             }
         }
         Err(RequestTokenError::ServerResponse(body)) => match body.code().as_deref() {
@@ -368,7 +388,7 @@ mod tests {
         v
     }
 
-    const GRANTED: &str = r#"{"access_token":"at","refresh_token":"rt","token_type":"Bearer","expires_in":900,"id_token":"x"}"#;
+    const GRANTED: &str = r#"{"access_token":"at","refresh_token":"rt","token_type":"Bearer","expires_in":900,"scope":"read trade","id_token":"x"}"#;
 
     #[test]
     fn code_exchange_sends_what_tastytrade_expects() {
@@ -386,7 +406,8 @@ mod tests {
             TokenOutcome::Granted {
                 access: Secret::new("at"),
                 refresh: Some(Secret::new("rt")),
-                expires_in_secs: 900
+                expires_in_secs: 900,
+                scope: Some("read trade".into()),
             }
         );
         let v = "v".repeat(43);
@@ -434,7 +455,8 @@ mod tests {
             TokenOutcome::Granted {
                 access: Secret::new("at2"),
                 refresh: None,
-                expires_in_secs: 60
+                expires_in_secs: 60,
+                scope: None,
             }
         );
         assert_eq!(
@@ -579,6 +601,7 @@ mod tests {
             refresh: Secret::new("r"),
             access_expires_ms: exp,
             lifetime_ms: 0,
+            can_trade: false,
         };
         assert!(!t(200_000).needs_refresh(100_000));
         assert!(t(160_000).needs_refresh(100_000));
@@ -587,17 +610,21 @@ mod tests {
         assert!(t(50_000).needs_refresh(100_000));
 
         // 900 s tokens: refreshed in their last minute.
-        let normal = Tokens::new(Secret::new("a"), Secret::new("r"), 0, 900);
+        let normal = Tokens::new(Secret::new("a"), Secret::new("r"), 0, 900, true);
         assert_eq!(normal.access_expires_ms, 900_000);
         assert!(!normal.needs_refresh(839_999));
         assert!(normal.needs_refresh(840_000));
         // 8 s tokens (simulator tests): refreshed in their last 2 s, not on every call.
-        let short = Tokens::new(Secret::new("a"), Secret::new("r"), 0, 8);
+        let short = Tokens::new(Secret::new("a"), Secret::new("r"), 0, 8, false);
         assert!(!short.needs_refresh(5_999));
         assert!(short.needs_refresh(6_000));
         // Stored before `lifetime_ms` existed: the plain margin applies.
         let old: Tokens = serde_json::from_str(r#"{"a":"x","r":"y","e":100000}"#).unwrap();
         assert!(old.needs_refresh(40_000));
+        // …and before trading: read-only.
+        assert!(!old.can_trade);
+        let kept: Tokens = serde_json::from_str(&serde_json::to_string(&normal).unwrap()).unwrap();
+        assert!(kept.can_trade);
     }
 
     #[test]
@@ -608,7 +635,7 @@ mod tests {
 
     #[test]
     fn tokens_debug_hides_values() {
-        let t = Tokens::new(Secret::new("AT"), Secret::new("RT"), 1, 1);
+        let t = Tokens::new(Secret::new("AT"), Secret::new("RT"), 1, 1, true);
         let d = format!("{t:?}");
         assert!(!d.contains("AT") && !d.contains("RT"), "{d}");
     }

@@ -64,8 +64,23 @@ fn body_json(body: &Bytes) -> Result<Value, Refused> {
     })
 }
 
-/// Every order write starts here: the caller's own account, then a JSON body.
+/// An order write (dry-runs too) needs a token granted the `trade` scope.
+fn may_trade(session: &Session) -> Result<(), Refused> {
+    if session.can_trade {
+        Ok(())
+    } else {
+        Err(Box::new(api_error(
+            StatusCode::FORBIDDEN,
+            "insufficient_scope",
+            "This token was not granted the trade scope",
+        )))
+    }
+}
+
+/// Every order write starts here: the `trade` scope, the caller's own account, then a JSON
+/// body.
 fn owned_body(sim: &SimState, session: &Session, n: &str, body: &Bytes) -> Result<Value, Refused> {
+    may_trade(session)?;
     if own_account(sim, session, n).is_none() {
         return Err(Box::new(not_permitted()));
     }
@@ -326,6 +341,9 @@ pub async fn cancel(
     Path((n, id)): Path<(String, String)>,
     uri: Uri,
 ) -> Response {
+    if let Err(r) = may_trade(&session) {
+        return *r;
+    }
     if own_account(&sim, &session, &n).is_none() {
         return not_permitted();
     }

@@ -202,6 +202,7 @@ pub async fn session(req: Request, rc: RouteContext<Ctx>) -> Result<Response, Ap
                 expires_at: None,
                 idle_expires_at: None,
                 dxlink_url_pattern: None,
+                can_trade: false,
             },
         );
         Ok(if clear {

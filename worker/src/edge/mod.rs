@@ -3,6 +3,7 @@
 mod assets;
 mod auth;
 mod proxy;
+mod relay;
 mod respond;
 pub mod session;
 mod upstream;
@@ -12,6 +13,7 @@ use crate::config::{client_id_from_lookup, Config, Secrets};
 use crate::error::AppError;
 use crate::guard::origin_of;
 use crate::headers::{Area, Served};
+use pocket_shared::bff::ACCOUNT_STREAMER_PATH;
 use worker::{console_error, event, Context, Date, Env, Request, Response, Router};
 
 /// Durable Object namespace binding holding one object per session.
@@ -97,6 +99,10 @@ fn router<'a>(ctx: Ctx) -> Router<'a, Ctx> {
         .or_else_any_method_async("/auth", |_, _| async { unknown() })
         .or_else_any_method_async("/auth/", |_, _| async { unknown() })
         .or_else_any_method_async("/auth/*rest", |_, _| async { unknown() })
+        // Before the allowlist: the account streamer is a WebSocket, not a proxied call.
+        .on_async(ACCOUNT_STREAMER_PATH, |req, rc| async move {
+            respond::result(relay::open(req, rc).await)
+        })
         .or_else_any_method_async("/api", |req, rc| async move {
             respond::result(proxy::forward(req, rc).await)
         })

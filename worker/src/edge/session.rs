@@ -10,14 +10,15 @@
 
 use super::upstream::{self, Failure, Reply};
 use super::{load_config, load_secrets, now_ms, respond, SESSIONS_BINDING};
-use crate::allowlist::{self, Allowed};
+use crate::allowlist::{self, Allowed, OrderWrite};
 use crate::bootstrap::{account_numbers, select_account};
-use crate::config::{Config, Secrets};
+use crate::config::{holds_trade, Config, Secrets};
 use crate::crypto::{SessionId, TokenCipher};
-use crate::error::{passable_retry_after, passable_status, AppError};
+use crate::error::{order_outcome, passable_retry_after, passable_status, AppError};
 use crate::lifetime::{should_persist_last_used, Lifetimes, SessionTimes};
 use crate::secret::Secret;
 use crate::shaping::{Slot, SlotScheduler};
+use crate::streamer::{SIGNED_OUT_CODE, SIGNED_OUT_REASON};
 use crate::token::{self, token_client, TokenOutcome, Tokens};
 use futures::future::{join, join_all, FutureExt, LocalBoxFuture, Shared};
 use pocket_shared::bff::{Bootstrap, BootstrapPositions, SessionInfo, SignedIn};
@@ -27,7 +28,8 @@ use std::rc::Rc;
 use std::time::Duration;
 use worker::{
     console_error, console_log, console_warn, durable_object, js_sys, Delay, DurableObject, Env,
-    Headers, Method, Request, RequestInit, Response, ResponseBuilder, State, Storage,
+    Headers, Method, Request, RequestInit, Response, ResponseBuilder, State, Storage, WebSocket,
+    WebSocketIncomingMessage, WebSocketPair,
 };
 
 const SID_HEADER: &str = "x-pocket-session";
@@ -50,6 +52,23 @@ pub enum Op {
     Bootstrap {
         account: Option<String>,
     },
+    /// For the account-streamer relay: the current access token (refreshed when near expiry)
+    /// and, if `accounts`, the customer's account numbers ([`StreamAuth`]).
+    Stream {
+        accounts: bool,
+    },
+    /// A WebSocket the object closes (4001 "signed out") when the session ends: the relay's
+    /// sign-out signal. Hibernatable, so an idle session object is not kept in memory.
+    Watch,
+}
+
+/// The object's answer to [`Op::Stream`]; stays inside the worker (the relay puts the token
+/// into upstream messages itself).
+#[derive(Serialize, Deserialize)]
+pub struct StreamAuth {
+    pub token: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accounts: Option<Vec<String>>,
 }
 
 /// The browser's API call, as received (re-checked against the allowlist inside the object).
@@ -80,8 +99,20 @@ pub async fn call(
         .get_stub()?;
     let headers = Headers::new();
     headers.set(SID_HEADER, sid.as_str())?;
+    let mut method = Method::Post;
     let path = match op {
         Op::Exchange => "/exchange",
+        Op::Stream { accounts } => {
+            if accounts {
+                headers.set(ACCOUNT_HEADER, "all")?;
+            }
+            "/stream"
+        }
+        Op::Watch => {
+            method = Method::Get;
+            headers.set("upgrade", "websocket")?;
+            "/watch"
+        }
         Op::Info => "/info",
         Op::Logout => "/logout",
         Op::Bootstrap { account } => {
@@ -100,7 +131,7 @@ pub async fn call(
         }
     };
     let mut init = RequestInit::new();
-    init.with_method(Method::Post).with_headers(headers);
+    init.with_method(method).with_headers(headers);
     if let Some(body) = body {
         init.with_body(Some(js_sys::Uint8Array::from(body.as_slice()).into()));
     }
@@ -157,6 +188,32 @@ impl DurableObject for PocketSession {
         Ok(self.handle(req).await.unwrap_or_else(respond::error))
     }
 
+    /// Watch sockets carry nothing from the relay.
+    async fn websocket_message(
+        &self,
+        _ws: WebSocket,
+        _message: WebSocketIncomingMessage,
+    ) -> worker::Result<()> {
+        Ok(())
+    }
+
+    /// The relay closed its watch socket: close this end too.
+    async fn websocket_close(
+        &self,
+        ws: WebSocket,
+        _code: usize,
+        _reason: String,
+        _was_clean: bool,
+    ) -> worker::Result<()> {
+        let _ = ws.close(Some(1000), Some("closed"));
+        Ok(())
+    }
+
+    async fn websocket_error(&self, ws: WebSocket, _error: worker::Error) -> worker::Result<()> {
+        let _ = ws.close(Some(1000), Some("closed"));
+        Ok(())
+    }
+
     /// Deletes the session once it has expired; otherwise re-arms for the next deadline.
     async fn alarm(&self) -> worker::Result<Response> {
         let cfg = match load_config(&self.env) {
@@ -208,8 +265,9 @@ fn seal(cipher: &TokenCipher, tokens: &Tokens) -> Result<String, AppError> {
     })
 }
 
-fn info(cfg: &Config, times: SessionTimes) -> SessionInfo {
+fn info(cfg: &Config, times: SessionTimes, can_trade: bool) -> SessionInfo {
     SessionInfo {
+        can_trade,
         signed_in: true,
         environment: cfg.environment,
         expires_at: Some(times.expires_at(lifetimes(cfg))),
@@ -257,8 +315,33 @@ impl PocketSession {
                 self.exchange(input, &sid, &cfg, now).await
             }
             "/info" => {
-                let (times, _) = self.open(&cfg, now, epoch).await?;
-                Ok(respond::json(200, &info(&cfg, times)))
+                let (times, tokens) = self.open_tokens(&sid, &cfg, now, epoch).await?;
+                Ok(respond::json(200, &info(&cfg, times, tokens.can_trade)))
+            }
+            "/stream" => {
+                let auth = self.authorize(&sid, &cfg, now, epoch).await?;
+                let accounts = if req.headers().get(ACCOUNT_HEADER)?.is_some() {
+                    let body = self
+                        .read_json(&auth, &cfg, "/customers/me/accounts", None)
+                        .await?
+                        .ok_or(AppError::UpstreamUnavailable { timeout: false })?;
+                    Some(account_numbers(&body))
+                } else {
+                    None
+                };
+                Ok(respond::json(
+                    200,
+                    &StreamAuth {
+                        token: auth.tokens.access.expose().to_owned(),
+                        accounts,
+                    },
+                ))
+            }
+            "/watch" => {
+                self.open(&cfg, now, epoch).await?;
+                let pair = WebSocketPair::new()?;
+                self.state.accept_web_socket(&pair.server);
+                Ok(Response::from_websocket(pair.client)?)
             }
             "/logout" => {
                 self.wipe().await?;
@@ -281,21 +364,26 @@ impl PocketSession {
             }
             "/bootstrap" => {
                 let account = req.headers().get(ACCOUNT_HEADER)?;
-                let (times, bootstrap) = match self.authorize(&sid, &cfg, now, epoch).await {
-                    Ok(auth) => (
-                        auth.times,
-                        self.first_screen(&auth, &cfg, account.as_deref()).await?,
-                    ),
-                    Err(e @ (AppError::SessionRequired | AppError::SessionRevoked)) => {
-                        return Err(e)
-                    }
-                    // tastytrade unreachable for a refresh: the session without the data.
-                    Err(_) => (self.open(&cfg, now, epoch).await?.0, None),
-                };
+                let (times, can_trade, bootstrap) =
+                    match self.authorize(&sid, &cfg, now, epoch).await {
+                        Ok(auth) => (
+                            auth.times,
+                            auth.tokens.can_trade,
+                            self.first_screen(&auth, &cfg, account.as_deref()).await?,
+                        ),
+                        Err(e @ (AppError::SessionRequired | AppError::SessionRevoked)) => {
+                            return Err(e)
+                        }
+                        // tastytrade unreachable for a refresh: the session without the data.
+                        Err(_) => {
+                            let (times, tokens) = self.open_tokens(&sid, &cfg, now, epoch).await?;
+                            (times, tokens.can_trade, None)
+                        }
+                    };
                 Ok(respond::json(
                     200,
                     &SignedIn {
-                        session: info(&cfg, times),
+                        session: info(&cfg, times, can_trade),
                         bootstrap,
                     },
                 ))
@@ -304,11 +392,15 @@ impl PocketSession {
         }
     }
 
-    /// Deletes everything: storage, alarm, in-memory tokens; in-flight work is fenced off.
+    /// Deletes everything: storage, alarm, in-memory tokens; in-flight work is fenced off, and
+    /// every relayed account streamer is told (its watch socket closes).
     async fn wipe(&self) -> worker::Result<()> {
         self.epoch.set(self.epoch.get() + 1);
         self.tokens.borrow_mut().take();
         self.pending.borrow_mut().take();
+        for ws in self.state.get_websockets() {
+            let _ = ws.close(Some(SIGNED_OUT_CODE), Some(SIGNED_OUT_REASON));
+        }
         let storage = self.state.storage();
         storage.delete_all().await?;
         storage.delete_alarm().await
@@ -344,7 +436,14 @@ impl PocketSession {
                 access,
                 refresh: Some(refresh),
                 expires_in_secs,
-            } => Tokens::new(access, refresh, now, expires_in_secs),
+                scope,
+            } => Tokens::new(
+                access,
+                refresh,
+                now,
+                expires_in_secs,
+                holds_trade(scope.as_deref(), &cfg.scope),
+            ),
             TokenOutcome::Granted { refresh: None, .. } => {
                 console_warn!("code exchange: no refresh token in the response");
                 return Err(down);
@@ -417,7 +516,7 @@ impl PocketSession {
         Ok(respond::json(
             200,
             &SignedIn {
-                session: info(cfg, times),
+                session: info(cfg, times, auth.tokens.can_trade),
                 bootstrap,
             },
         ))
@@ -486,6 +585,20 @@ impl PocketSession {
                 Err(AppError::SessionRequired)
             }
         }
+    }
+
+    /// The session and its tokens, without refreshing (for what the session says of itself).
+    async fn open_tokens(
+        &self,
+        sid: &SessionId,
+        cfg: &Config,
+        now: i64,
+        epoch: u64,
+    ) -> Result<(SessionTimes, Tokens), AppError> {
+        let secrets = load_secrets(&self.env)?;
+        let cipher = TokenCipher::for_session(&secrets.session_key, sid);
+        let (times, sealed) = self.open(cfg, now, epoch).await?;
+        Ok((times, self.current_tokens(sealed, &cipher).await?))
     }
 
     /// Joins the refresh in flight, or starts one. Synchronous, so "check, then start" cannot
@@ -618,7 +731,14 @@ impl PocketSession {
         self.wait_for_slot(cfg).await?;
         let reply = upstream::api_call(cfg, allowed, &auth.tokens.access, body)
             .await
-            .map_err(failure_error)?;
+            .map_err(|f| {
+                if allowed.order_write() == Some(OrderWrite::Live) {
+                    // Sent, and no answer: it may have reached tastytrade.
+                    AppError::OutcomeUnknown
+                } else {
+                    failure_error(f)
+                }
+            })?;
         if reply.status != 401 {
             return Ok(reply);
         }
@@ -656,7 +776,17 @@ impl PocketSession {
         let allowed = allowlist::check(&call.method, &call.raw_path, call.raw_query.as_deref())
             .map_err(AppError::NotAllowed)?;
         let auth = self.authorize(sid, cfg, now, epoch).await?;
+        let order = allowed.order_write();
+        if order.is_some() && !auth.tokens.can_trade {
+            return Err(AppError::ReadOnly);
+        }
         let reply = self.api(&auth, cfg, &allowed, body.as_deref()).await?;
+        if order == Some(OrderWrite::Live) {
+            // A 5xx is no answer either: never its body, never a retry (docs/contracts.md).
+            order_outcome(Some(reply.status)).inspect_err(|_| {
+                console_warn!("order write answered {}: outcome unknown", reply.status);
+            })?;
+        }
         pass_through(reply)
     }
 
@@ -804,15 +934,19 @@ async fn refresh_task(t: RefreshTask) -> Refreshed {
             access,
             refresh,
             expires_in_secs,
+            scope,
         } => {
             if t.epoch.get() != t.start_epoch {
                 return Refreshed::Gone;
             }
+            // A refresh that names no scope keeps the session's (docs/tastytrade.md §2.3).
+            let can_trade = scope.map_or(t.stale.can_trade, |s| holds_trade(Some(&s), ""));
             let fresh = Tokens::new(
                 access,
                 refresh.unwrap_or(t.stale.refresh),
                 now,
                 expires_in_secs,
+                can_trade,
             );
             *t.tokens.borrow_mut() = Some(fresh.clone());
             match seal(&t.cipher, &fresh) {
