@@ -58,14 +58,14 @@ function decodeHtml(s) {
  */
 export function workerAt(base) {
   /** Drives the simulator's authorize page like a user pressing Allow; returns the code. */
-  async function authorizeCode({ state = 'st-' + randomBytes(8).toString('hex'), challenge } = {}) {
+  async function authorizeCode({ state = 'st-' + randomBytes(8).toString('hex'), challenge, scope } = {}) {
     const config = await (await fetch(base + '/auth/config')).json();
     const url = new URL(config['authorize-url']);
     url.search = new URLSearchParams({
       response_type: 'code',
       client_id: config['client-id'],
       redirect_uri: config['redirect-uri'],
-      scope: config.scope,
+      scope: scope ?? config.scope,
       state,
       ...(challenge ? { code_challenge: challenge, code_challenge_method: 'S256' } : {}),
     }).toString();
@@ -98,10 +98,13 @@ export function workerAt(base) {
   }
 
 
-  /** A signed-in session at the worker: returns { cookie, setCookie, body }. */
-  async function signIn({ cookie } = {}) {
+  /**
+   * A signed-in session at the worker: returns { cookie, setCookie, body }. `scope` overrides
+   * what the worker asks for (as a user unticking a scope would; a read-only session).
+   */
+  async function signIn({ cookie, scope } = {}) {
     const { verifier, challenge } = pkcePair();
-    const code = await authorizeCode({ challenge });
+    const code = await authorizeCode({ challenge, scope });
     const res = await exchange({ code, 'code-verifier': verifier }, cookie);
     if (res.status !== 200) throw new Error(`exchange: ${res.status} ${await res.text()}`);
     const setCookie = res.headers.getSetCookie();
