@@ -969,3 +969,48 @@ async fn day_orders_expire_with_their_session_and_gtc_orders_keep_working() {
     );
     assert_eq!(order(&sim, &token, MARGIN, ids[1]).await["status"], "Live");
 }
+
+/// Order writes need the `trade` scope (docs/tastytrade.md §2.1); the token response says which
+/// scopes were granted, and a read-only token can still read.
+#[tokio::test]
+async fn order_writes_need_the_trade_scope() {
+    let sim = Sim::on(TODAY);
+    let code = sim.code_for(&auth_params(&[("scope", "read")])).await;
+    let granted = sim.token(&exchange_body(&code)).await.json();
+    assert_eq!(granted["scope"], "read");
+    let token = granted["access_token"].as_str().unwrap().to_owned();
+    let order = equity("AAPL", "Buy to Open", 1, Some(("1.0", "Debit")));
+    for path in [
+        "/accounts/5WT00001/orders/dry-run",
+        "/accounts/5WT00001/orders",
+    ] {
+        let resp = post(&sim, &token, path, &order).await;
+        assert_eq!(resp.status, StatusCode::FORBIDDEN, "{path}");
+        assert_eq!(resp.json()["error"]["code"], "insufficient_scope", "{path}");
+    }
+    let resp = sim
+        .call("DELETE", "/accounts/5WT00001/orders/1", &token, None)
+        .await;
+    assert_eq!(resp.status, StatusCode::FORBIDDEN);
+    let live = sim
+        .call("GET", "/accounts/5WT00001/orders/live", &token, None)
+        .await;
+    assert_eq!(live.status, StatusCode::OK);
+    let placed = live.json()["data"]["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["price"] == "1.0" && o["underlying-symbol"] == "AAPL")
+        .count();
+    assert_eq!(placed, 0, "a refused order was placed");
+    // The same order with a trade token is accepted.
+    let (trade_token, _) = sim.login().await;
+    let resp = post(
+        &sim,
+        &trade_token,
+        "/accounts/5WT00001/orders/dry-run",
+        &order,
+    )
+    .await;
+    assert_eq!(resp.status, StatusCode::CREATED);
+}
