@@ -134,11 +134,7 @@ fn streamer_url(
     let url = match optional(lookup, "TT_STREAMER_URL") {
         Some(u) => u,
         None => match environment {
-            Environment::Simulator => {
-                let (scheme, authority) = api_base.split_once("://").unwrap_or(("http", api_base));
-                let ws = if scheme == "https" { "wss" } else { "ws" };
-                format!("{ws}://{authority}/account-streamer")
-            }
+            Environment::Simulator => format!("{}/account-streamer", ws_origin(api_base)),
             Environment::Sandbox => SANDBOX_STREAMER_URL.to_owned(),
             Environment::Production => PRODUCTION_STREAMER_URL.to_owned(),
         },
@@ -154,6 +150,16 @@ fn streamer_url(
             })
     });
     ok.then_some(url).ok_or(ConfigError("TT_STREAMER_URL"))
+}
+
+/// The simulator's WebSocket origin: `ws://` (`wss://` for https) + the host and port of
+/// `TT_API_BASE` (its DXLink feed and account streamer share the API listener).
+fn ws_origin(api_base: &str) -> String {
+    let authority = api_base
+        .split_once("://")
+        .map_or(api_base, |(_, rest)| rest);
+    let secure = api_base.starts_with("https://");
+    format!("{}://{authority}", if secure { "wss" } else { "ws" })
 }
 
 /// Whether a session holds `trade`: the token response's `scope` when it has one (tastytrade
@@ -177,13 +183,7 @@ fn dxlink_url_pattern(
 ) -> Result<String, ConfigError> {
     let pattern = match optional(lookup, "DXLINK_URL_PATTERN") {
         Some(p) => p,
-        None if environment == Environment::Simulator => {
-            let authority = api_base
-                .split_once("://")
-                .map_or(api_base, |(_, rest)| rest);
-            let secure = api_base.starts_with("https://");
-            format!("{}://{authority}", if secure { "wss" } else { "ws" })
-        }
+        None if environment == Environment::Simulator => ws_origin(api_base),
         None => DXFEED_URL_PATTERN.to_owned(),
     };
     MarketDataUrlPolicy::parse(&pattern)
