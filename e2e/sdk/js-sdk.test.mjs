@@ -59,7 +59,10 @@ async function failure(label, promise) {
   try {
     await promise;
   } catch (err) {
-    return { status: err?.response?.status, data: err?.response?.data, url: err?.config?.url, text: explain(err) };
+    return {
+      status: err?.response?.status, data: err?.response?.data, url: err?.config?.url,
+      retryAfter: err?.response?.headers?.['retry-after'], text: explain(err),
+    };
   }
   throw new Error(`${label}: succeeded, expected a failure`);
 }
@@ -198,4 +201,258 @@ test('JS SDK: QuoteStreamer streams quotes, Greeks and candles', { skip }, async
   assert.equal(stats.sockets[0].subscriptions, 19);
   assert.equal(stats.sockets[0]['duplicate-adds'], 0);
   tt.quoteStreamer.disconnect();
+});
+
+// ---- Trading: instruments, chains, orders and the SDK's own AccountStreamer ----------------
+// What 7.0.2 offers for this: `instrumentsService` (equities, equity options, futures, future
+// products, nested chains), `symbolSearchService`, `orderService` (`postOrderDryRun`,
+// `createOrder`, `replacementOrderDryRun`, `replaceOrder`, `cancelOrder`, `getLiveOrders`) and
+// `accountStreamer` (an `AccountStreamer` on `accountStreamerUrl`). Its services put a symbol into
+// the path as given, unencoded: the caller must encode `/ESZ6` and OCC symbols (docs/tastytrade.md
+// §7: "URL-encode symbols in paths"), or `/instruments/futures//ESZ6` goes out.
+
+const ACCOUNT = '5WT00001';
+
+/** A client that may trade: the `trade` scope, and the simulator's account streamer. */
+function tradingClient() {
+  return client({
+    oauthScopes: ['read', 'trade'],
+    accountStreamerUrl: `${SIM.replace(/^http/, 'ws')}/account-streamer`,
+  });
+}
+
+/** A decimal string as an exact integer of 10⁻¹⁰ units, so money compares without floats. */
+function units(text) {
+  const m = /^(-?)(\d+)(?:\.(\d{1,10}))?$/.exec(String(text));
+  assert.ok(m, `not a decimal: ${text}`);
+  const value = BigInt(m[2] + (m[3] ?? '').padEnd(10, '0'));
+  return m[1] ? -value : value;
+}
+
+/** An AAPL stock order of the documented body (docs/tastytrade.md §6.11), kebab-case as sent. */
+function aaplOrder({ price, quantity = 10, tif = 'Day' }) {
+  return {
+    'time-in-force': tif, 'order-type': 'Limit', price, 'price-effect': 'Debit',
+    legs: [{ 'instrument-type': 'Equity', symbol: 'AAPL', quantity, action: 'Buy to Open' }],
+  };
+}
+
+/**
+ * Starts the SDK's AccountStreamer and connects it to one account (the SDK sends the number as a
+ * string). Every frame it sees is kept in `frames`.
+ */
+async function openStreamer(tt, account) {
+  const frames = [];
+  tt.accountStreamer.addMessageObserver((frame) => frames.push(frame));
+  await call('accountStreamer.start', tt.accountStreamer.start());
+  const ack = await tt.accountStreamer.subscribeToAccounts([account]);
+  assert.equal(ack, 'connect');
+  return frames;
+}
+
+/** The `Order` notifications for order `id`, oldest first. */
+function orderUpdates(frames, id) {
+  return frames.filter((f) => f.type === 'Order' && f.data?.id === id).map((f) => f.data);
+}
+
+/**
+ * A test that trades with its own client. Afterwards its streamer stops and the simulator is
+ * reset: the first tests compare REST values with the fixtures, and the Python suite runs next.
+ */
+function tradingTest(name, body) {
+  test(name, { skip }, async () => {
+    const tt = tradingClient();
+    try {
+      await body(tt);
+    } finally {
+      tt.accountStreamer.stop();
+      await simJson('POST', '/sim/reset', {});
+    }
+  });
+}
+
+test('JS SDK: instruments, symbol search and nested option chains', { skip }, async () => {
+  const instruments = client().instrumentsService;
+  const aapl = await call('getSingleEquity', instruments.getSingleEquity('AAPL'));
+  assert.equal(aapl.symbol, 'AAPL');
+  assert.equal(aapl['instrument-type'], 'Equity');
+  assert.equal(aapl['streamer-symbol'], 'AAPL');
+  // Tick tables: the entry without a threshold applies above the last threshold.
+  assert.ok(aapl['tick-sizes'].length > 0 && !('threshold' in aapl['tick-sizes'].at(-1)),
+    JSON.stringify(aapl['tick-sizes']));
+  const many = await call('getEquityDefinitions',
+    instruments.getEquityDefinitions({ symbol: ['SPY', 'AAPL'] }));
+  assert.deepEqual(many.map((e) => e.symbol).sort(), ['AAPL', 'SPY']);
+
+  const found = await call('getSymbolData', client().symbolSearchService.getSymbolData('AA'));
+  assert.equal(found[0].symbol, 'AAPL');
+
+  // The nested chain: items per root, expirations, strikes with both symbol forms.
+  const chain = await call('getNestedOptionChain', instruments.getNestedOptionChain('SPY'));
+  assert.equal(chain[0]['underlying-symbol'], 'SPY');
+  assert.equal(chain[0]['shares-per-contract'], 100);
+  const expiration = chain[0].expirations[0];
+  assert.ok(expiration.strikes.length > 0, 'no strikes');
+  const strike = expiration.strikes[0];
+  assert.ok(strike['call-streamer-symbol'].startsWith('.SPY'), strike['call-streamer-symbol']);
+  // The OCC symbol of a strike names an option the instruments endpoint knows (spaces encoded).
+  const option = await call('getSingleEquityOption',
+    instruments.getSingleEquityOption(encodeURIComponent(strike.call)));
+  assert.equal(option.symbol, strike.call);
+  assert.equal(option['streamer-symbol'], strike['call-streamer-symbol']);
+  assert.equal(option['expiration-date'], expiration['expiration-date']);
+
+  // Futures: by symbol list and by path (the slash encoded by us; the SDK does not).
+  const [listed] = await call('getFutures', instruments.getFutures({ symbol: ['/ESZ6'] }));
+  assert.equal(listed['streamer-symbol'], '/ESZ26:XCME');
+  const es = await call('getSingleFuture', instruments.getSingleFuture(encodeURIComponent('/ESZ6')));
+  assert.equal(es['notional-multiplier'], listed['notional-multiplier']);
+  assert.ok(Number(es['notional-multiplier']) > 0, es['notional-multiplier']);
+  const unencoded = await failure('getSingleFuture(/ESZ6) unencoded', instruments.getSingleFuture('/ESZ6'));
+  assert.equal(unencoded.status, 404, unencoded.text);
+  const products = await call('getFuturesProducts', instruments.getFuturesProducts());
+  assert.ok(products.some((p) => p.code === 'ES'), 'no ES product');
+
+  // The futures chain is an object (`futures`, `option-chains`), not `items`.
+  const futuresChain = await call('getNestedFutureOptionChains', instruments.getNestedFutureOptionChains('ES'));
+  assert.equal(futuresChain.futures[0].symbol, '/ESZ6');
+  const futuresStrike = futuresChain['option-chains'][0].expirations[0].strikes[0];
+  assert.ok(futuresStrike.call.startsWith('./ESZ6 '), futuresStrike.call);
+  assert.match(futuresStrike['call-streamer-symbol'], /^\.\/\w+C\d+:XCME$/);
+});
+
+tradingTest('JS SDK: dry-run, place, and the fill on its own AccountStreamer', async (tt) => {
+  const balances = await call('balances', tt.balancesAndPositionsService.getAccountBalanceValues(ACCOUNT));
+  // AAPL's ask is a tick above the frozen 245.36 mark: a 250 limit buy is marketable.
+  const order = aaplOrder({ price: '250' });
+  const dry = await call('postOrderDryRun', tt.orderService.postOrderDryRun(ACCOUNT, order));
+  assert.equal(dry.order.status, 'Received');
+  assert.equal(dry.order.id, undefined, 'a dry-run order has no id');
+  assert.deepEqual(dry.warnings, []);
+  const bp = dry['buying-power-effect'];
+  assert.equal(bp['change-in-buying-power-effect'], 'Debit');
+  assert.ok(units(bp['change-in-buying-power']) > 0n, bp['change-in-buying-power']);
+  // A stock order draws on the equity buying power; new = current − change, to the last digit.
+  assert.equal(bp['current-buying-power'], balances['equity-buying-power']);
+  assert.equal(units(bp['new-buying-power']),
+    units(bp['current-buying-power']) - units(bp['change-in-buying-power']));
+  const fees = dry['fee-calculation'];
+  assert.equal(fees['total-fees-effect'], 'Debit');
+  assert.ok(units(fees['total-fees']) > 0n, fees['total-fees']);
+
+  const frames = await openStreamer(tt, ACCOUNT);
+  const placed = await call('createOrder', tt.orderService.createOrder(ACCOUNT, order));
+  assert.equal(placed.order.status, 'Routed');
+  const id = placed.order.id;
+  assert.equal(typeof id, 'number');
+
+  // The socket works the order against the market; a frozen market fills at most the displayed
+  // size per tick, so step it while the fill is partial.
+  const filled = () => orderUpdates(frames, id).some((o) => o.status === 'Filled');
+  for (let step = 0; step < 20 && !filled(); step++) {
+    try {
+      await until(filled, 1_000, 'fill');
+    } catch {
+      await simJson('POST', '/sim/market/step', { ticks: 1 });
+    }
+  }
+  const updates = orderUpdates(frames, id);
+  const statuses = updates.map((o) => o.status);
+  assert.deepEqual(statuses.slice(0, 2), ['Routed', 'Live'], statuses.join(' → '));
+  assert.equal(statuses.at(-1), 'Filled', statuses.join(' → '));
+  const fills = updates.at(-1).legs[0].fills;
+  assert.equal(fills.reduce((sum, f) => sum + Number(f.quantity), 0), 10);
+  for (const f of fills) assert.ok(units(f['fill-price']) <= units('250'), f['fill-price']);
+
+  // After the fill: the position and the balance, as full objects.
+  await until(() => frames.some((f) => f.type === 'AccountBalance'), 5_000, 'AccountBalance');
+  const position = frames.filter((f) => f.type === 'CurrentPosition' && f.data.symbol === 'AAPL').at(-1);
+  assert.ok(position, 'no CurrentPosition for AAPL');
+  assert.equal(position.data['account-number'], ACCOUNT);
+  const rest = await call('positions', tt.balancesAndPositionsService.getPositionsList(ACCOUNT));
+  assert.equal(position.data.quantity, rest.find((p) => p.symbol === 'AAPL').quantity);
+
+  // The SDK keeps its heartbeat going only on acks (streaming-and-trading §3): by now (> 4 s
+  // after open at 2 s a beat) at least two came back.
+  await until(() => frames.filter((f) => f.action === 'heartbeat').length >= 2, 8_000, 'two heartbeat acks');
+  assert.ok(frames.filter((f) => f.action === 'heartbeat').every((f) => f.status === 'ok'));
+});
+
+tradingTest('JS SDK: a working order replaced (legs left out) and cancelled', async (tt) => {
+  const frames = await openStreamer(tt, ACCOUNT);
+  // Far below the market: it works and never fills.
+  const working = await call('createOrder',
+    tt.orderService.createOrder(ACCOUNT, aaplOrder({ price: '200', quantity: 3, tif: 'GTC' })));
+  const oldId = working.order.id;
+  const change = { 'order-type': 'Limit', 'time-in-force': 'GTC', price: '201', 'price-effect': 'Debit' };
+  const preview = await call('replacementOrderDryRun',
+    tt.orderService.replacementOrderDryRun(ACCOUNT, oldId, change));
+  assert.equal(preview.order.price, '201.0');
+  assert.equal(preview['buying-power-effect']['change-in-buying-power-effect'], 'Debit');
+
+  const replacement = await call('replaceOrder', tt.orderService.replaceOrder(ACCOUNT, oldId, change));
+  assert.equal(replacement['replaces-order-id'], oldId);
+  assert.equal(replacement.legs[0]['remaining-quantity'], 3, 'the remaining quantity carries over');
+  const cancelled = await call('cancelOrder', tt.orderService.cancelOrder(ACCOUNT, replacement.id));
+  assert.equal(cancelled.status, 'Cancel Requested');
+
+  const live = await call('getLiveOrders', tt.orderService.getLiveOrders(ACCOUNT));
+  const old = live.find((o) => o.id === oldId);
+  assert.equal(old.status, 'Cancelled');
+  assert.equal(old['replacing-order-id'], replacement.id);
+  assert.equal(old.edited, true);
+  assert.equal(live.find((o) => o.id === replacement.id).status, 'Cancelled');
+
+  // The streamer told the same story, in order.
+  await until(() => orderUpdates(frames, replacement.id).some((o) => o.status === 'Cancelled'), 5_000,
+    'the replacement Cancelled');
+  assert.equal(orderUpdates(frames, oldId).at(-1).status, 'Cancelled');
+  assert.deepEqual(orderUpdates(frames, replacement.id).map((o) => o.status),
+    ['Routed', 'Live', 'Cancel Requested', 'Cancelled']);
+
+  // A finished order cannot be cancelled again.
+  const again = await failure('cancel twice', tt.orderService.cancelOrder(ACCOUNT, replacement.id));
+  assert.equal(again.status, 422, again.text);
+  assert.equal(again.data?.error?.code, 'cannot_update_order', again.text);
+});
+
+tradingTest('JS SDK: over the order rate a placement gets 429 and is not sent again', async (tt) => {
+  await simJson('POST', '/sim/config', { 'order-rate-per-min': 2 });
+  const before = await call('getLiveOrders', tt.orderService.getLiveOrders(ACCOUNT));
+  const order = aaplOrder({ price: '200', quantity: 1, tif: 'GTC' });
+  for (let i = 0; i < 2; i++) await call(`createOrder ${i}`, tt.orderService.createOrder(ACCOUNT, order));
+  const start = await simJson('GET', '/sim/stats');
+  const refused = await failure('third createOrder', tt.orderService.createOrder(ACCOUNT, order));
+  assert.equal(refused.status, 429, refused.text);
+  assert.equal(refused.data?.error?.code, 'too_many_requests', refused.text);
+  assert.match(refused.retryAfter ?? '', /^[1-9]\d*$/, 'Retry-After in seconds');
+  // One request: the SDK (axios) does not retry a write on its own.
+  const end = await simJson('GET', '/sim/stats');
+  assert.equal(end['api-requests'] - start['api-requests'], 1);
+  // Dry-runs are not submissions: they still work.
+  const dry = await call('postOrderDryRun', tt.orderService.postOrderDryRun(ACCOUNT, order));
+  assert.equal(dry.order.status, 'Received');
+  const after = await call('getLiveOrders', tt.orderService.getLiveOrders(ACCOUNT));
+  assert.equal(after.length - before.length, 2, 'exactly the two accepted orders are working');
+});
+
+test("JS SDK: AccountStreamer connects several accounts, and is refused someone else's", { skip }, async () => {
+  const tt = tradingClient();
+  const other = tradingClient();
+  try {
+    const frames = [];
+    tt.accountStreamer.addMessageObserver((frame) => frames.push(frame));
+    await call('accountStreamer.start', tt.accountStreamer.start());
+    // Several accounts go as a list, and the ack names them.
+    assert.equal(await tt.accountStreamer.subscribeToAccounts(['5WT00001', '5WT00003']), 'connect');
+    assert.deepEqual(frames.find((f) => f.action === 'connect').value, ['5WT00001', '5WT00003']);
+
+    await call('other.start', other.accountStreamer.start());
+    // The SDK rejects the connect promise with the error ack's message.
+    await assert.rejects(other.accountStreamer.subscribeToAccounts(['5WX99999']),
+      (message) => message === 'User not permitted access');
+  } finally {
+    tt.accountStreamer.stop();
+    other.accountStreamer.stop();
+  }
 });
