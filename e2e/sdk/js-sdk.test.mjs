@@ -436,7 +436,7 @@ tradingTest('JS SDK: over the order rate a placement gets 429 and is not sent ag
   assert.equal(after.length - before.length, 2, 'exactly the two accepted orders are working');
 });
 
-test("JS SDK: AccountStreamer connects several accounts, and is refused someone else's", { skip }, async () => {
+test("JS SDK: AccountStreamer connects several accounts, is refused someone else's and a dead token", { skip }, async () => {
   const tt = tradingClient();
   const other = tradingClient();
   try {
@@ -451,6 +451,11 @@ test("JS SDK: AccountStreamer connects several accounts, and is refused someone 
     // The SDK rejects the connect promise with the error ack's message.
     await assert.rejects(other.accountStreamer.subscribeToAccounts(['5WX99999']),
       (message) => message === 'User not permitted access');
+    // A token the server no longer honours (the SDK still thinks it valid): the error ack names
+    // the request, so the promise rejects instead of waiting forever.
+    await simJson('POST', '/sim/expire-access-tokens', {});
+    await assert.rejects(other.accountStreamer.subscribeToAccounts([ACCOUNT]),
+      (message) => /^Unauthorized/.test(message));
   } finally {
     tt.accountStreamer.stop();
     other.accountStreamer.stop();
