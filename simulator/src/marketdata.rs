@@ -17,7 +17,7 @@ use crate::market::{surface, Instrument, Market, Session};
 use crate::query::{items, validation_error, Query};
 use crate::state::{Session as Caller, SimState};
 
-/// Most symbols one `/market-data/by-type` request may name (docs/tastytrade.md §6.10).
+/// Most symbols one `/market-data/by-type` request may name (docs/tastytrade.md §6.9).
 pub const MAX_BY_TYPE: usize = 100;
 /// `/market-data/by-type` parameters and the instrument type each names.
 const BY_TYPE: [(&str, &str); 6] = [
@@ -182,7 +182,7 @@ fn extend(item: &mut Value, extra: Value) {
 }
 
 /// `GET /market-metrics?symbols=AAPL,SPY`: one item per known underlying; unknown symbols
-/// are simply missing (docs/tastytrade.md §6.10).
+/// are simply missing (docs/tastytrade.md §6.9).
 pub async fn metrics(State(sim): State<SimState>, RawQuery(raw): RawQuery, uri: Uri) -> Response {
     let q = Query::parse(raw.as_deref());
     let market = sim.market();
@@ -204,7 +204,7 @@ fn maybe_nan(v: f64) -> Value {
     }
 }
 
-/// One REST quote (docs/tastytrade.md §6.10 `/market-data/by-type` item).
+/// One REST quote (docs/tastytrade.md §6.9 `/market-data/by-type` item).
 fn quote_item(m: &Market, symbol: &str, instrument_type: &str, inst: &Instrument) -> Value {
     let snap = m.snapshot(inst);
     let session = m.session;

@@ -119,7 +119,7 @@ fn scope(lookup: &impl Fn(&str) -> Option<String>) -> Result<String, ConfigError
         .ok_or(ConfigError("TT_SCOPE"))
 }
 
-/// tastytrade's account streamer hosts (docs/tastytrade.md §7.2).
+/// tastytrade's account streamer hosts (docs/tastytrade.md §6.12).
 pub const SANDBOX_STREAMER_URL: &str = "wss://streamer.cert.tastyworks.com";
 pub const PRODUCTION_STREAMER_URL: &str = "wss://streamer.tastyworks.com";
 

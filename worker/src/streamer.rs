@@ -1,5 +1,5 @@
 //! The account-streamer relay's message filter (docs/contracts.md, Worker; docs/tastytrade.md
-//! §7.2): what the browser may send to tastytrade's account streamer through the worker, and the
+//! §6.12): what the browser may send to tastytrade's account streamer through the worker, and the
 //! message the worker sends in its place, carrying the session's token. Pure, so it is tested
 //! natively; the socket plumbing is in `edge/relay.rs`.
 //!

@@ -176,7 +176,7 @@ pub struct Book {
     pub transactions: Vec<Row>,
     pub futures_approved: bool,
     pub cash_account: bool,
-    /// Account streamer notifications not yet sent (docs/tastytrade.md §7.2).
+    /// Account streamer notifications not yet sent (docs/tastytrade.md §6.12).
     pub outbox: Vec<Value>,
 }
 

@@ -1,5 +1,5 @@
 //! One DXLink connection's protocol state: SETUP and keepalive timeouts, authorization,
-//! channels (docs/contracts.md, simulator § DXLink; docs/tastytrade.md §7.1). It turns each
+//! channels (docs/contracts.md, simulator § DXLink; docs/tastytrade.md §6.9). It turns each
 //! client message into the messages to send back, and knows when a keepalive or a timeout
 //! is due; the socket loop in `mod.rs` does the I/O.
 
@@ -56,7 +56,7 @@ pub struct Connection {
     pub duplicate_adds: u64,
 }
 
-/// `{"type":"ERROR","channel":…,"error":…,"message":…}` (docs/tastytrade.md §7.1).
+/// `{"type":"ERROR","channel":…,"error":…,"message":…}` (docs/tastytrade.md §6.9).
 pub fn error(channel: u64, code: &str, message: &str) -> Value {
     json!({ "type": "ERROR", "channel": channel, "error": code, "message": message })
 }
@@ -148,7 +148,7 @@ impl Connection {
 
     /// AUTH with `customer` = the token's owner, if the token is live. A bad token gets
     /// AUTH_STATE UNAUTHORIZED and the protocol's ERROR `UNAUTHORIZED` (docs/tastytrade.md
-    /// §7.1 lists the error codes); the connection stays open for another AUTH.
+    /// §6.9 lists the error codes); the connection stays open for another AUTH.
     fn auth(&mut self, customer: Option<String>, delay: Duration, now: Instant) -> Vec<Reply> {
         let Some(user) = customer else {
             self.bad_auths += 1;

@@ -333,7 +333,7 @@ pub fn candle(symbol: &str, bar: &Bar, flags: i64, fields: &[String]) -> Vec<Val
             "low" => num(bar.low),
             "close" => num(bar.close),
             "volume" => num(bar.volume),
-            // The spec's name is VWAP; tastyware asks for vwap (docs/tastytrade.md §7.1 has
+            // The spec's name is VWAP; tastyware asks for vwap (docs/tastytrade.md §6.9 has
             // the open question): both get the value.
             "VWAP" | "vwap" => num(bar.vwap()),
             _ => num(f64::NAN),

@@ -1,5 +1,5 @@
 //! The DXLink market-data WebSocket at `/dxlink` (docs/contracts.md, simulator § DXLink),
-//! faithful to the protocol as the SDKs use it (docs/tastytrade.md §7.1): it answers the
+//! faithful to the protocol as the SDKs use it (docs/tastytrade.md §6.9): it answers the
 //! client's SETUP with its own and an unsolicited `AUTH_STATE UNAUTHORIZED`, accepts AUTH
 //! before or after, serves per-type channels and mixed ones, COMPACT and FULL, and keeps
 //! quiet clients alive with KEEPALIVE.
@@ -23,7 +23,7 @@ use crate::state::SimState;
 use connection::{error, Connection, Reply};
 
 /// Largest client message the server reads: bigger ones close the socket with 1009, as
-/// tastytrade does with oversized subscriptions (docs/tastytrade.md §7.1). 1 MiB: the
+/// tastytrade does with oversized subscriptions (docs/tastytrade.md §6.9). 1 MiB: the
 /// 2,500-symbol chunks seen to work fit, the 49,000-symbol message seen to fail doesn't.
 pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
 /// What the WebSocket layer itself accepts; between the two the server closes with 1009.

@@ -1,4 +1,4 @@
-//! The account streamer (docs/tastytrade.md §7.2) over a real socket: acks, heartbeats only
+//! The account streamer (docs/tastytrade.md §6.12) over a real socket: acks, heartbeats only
 //! after connect, someone else's account and an expired token refused, and Order,
 //! CurrentPosition and AccountBalance notifications as an order is placed, fills and is
 //! cancelled.

@@ -93,7 +93,7 @@ async fn market_metrics_follow_the_surface_and_the_units() {
     );
     let aapl = &items[0];
     let index = num(&aapl["implied-volatility-index"]);
-    // Fractions vs percent numbers (docs/tastytrade.md §6.10).
+    // Fractions vs percent numbers (docs/tastytrade.md §6.9).
     assert!((0.05..2.0).contains(&index), "{index}");
     assert!((num(&aapl["implied-volatility-30-day"]) - index * 100.0).abs() < 0.01);
     let rank = num(&aapl["implied-volatility-index-rank"]);
