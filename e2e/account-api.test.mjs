@@ -96,7 +96,7 @@ test('refused paths, methods and names never reach tastytrade', async () => {
     ['PUT', '/api/watchlists'],
     ['POST', '/api/watchlists/Tech%20Giants'],
     ['PATCH', '/api/watchlists/Tech%20Giants'],
-    ['DELETE', '/api/accounts/5WT00001/orders/1'],
+    ['PATCH', '/api/accounts/5WT00001/orders/1'],
   ];
   // workerd resolves these dot segments before the worker sees them: never proxied either.
   const resolved = ['/api/watchlists/%2E%2E', '/api/watchlists/%2e%2e/%2e%2e/oauth/token'];

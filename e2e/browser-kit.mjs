@@ -111,11 +111,12 @@ export async function signInLikeAPerson(page, vp, path = '/', atProvider = async
 /**
  * A session without the sign-in pages (quicker): the code comes from the simulator over HTTP and
  * the page itself posts it to the worker, so the browser stores the cookie as it would after a
- * real callback. Leaves the page on `/404` of the app, signed in.
+ * real callback. Leaves the page on `/404` of the app, signed in. `scope` overrides the scope
+ * asked for (`read`: a read-only session).
  */
-export async function signInQuickly(page) {
+export async function signInQuickly(page, { scope } = {}) {
   const { verifier, challenge } = pkcePair();
-  const code = await authorizeCode({ challenge });
+  const code = await authorizeCode({ challenge, scope });
   await page.goto(APP_URL + '/404');
   for (let attempt = 0; ; attempt++) {
     const { status, retryAfter } = await page.evaluate(async (body) => {

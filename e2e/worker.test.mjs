@@ -36,7 +36,7 @@ test('exchange sets only an opaque __Host- cookie with the right flags', async (
   assert.match(id, /^[A-Za-z0-9_-]{43,}$/, 'session id is a long random opaque value');
   // The session, and the first screen's data (e2e/account-api.test.mjs); never a token.
   assert.deepEqual(Object.keys(body).sort(),
-    ['bootstrap', 'dxlink-url-pattern', 'environment', 'expires-at', 'idle-expires-at', 'signed-in']);
+    ['bootstrap', 'can-trade', 'dxlink-url-pattern', 'environment', 'expires-at', 'idle-expires-at', 'signed-in']);
   assert.equal(body['signed-in'], true);
   // The one place the page may stream market data from: the simulator's own listener here.
   assert.equal(body['dxlink-url-pattern'], SIM_URL.replace('http://', 'ws://'));

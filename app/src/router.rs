@@ -76,6 +76,14 @@ pub enum Route {
     PublicWatchlist(String),
     /// One instrument's quote, by its symbol (decoded: `AAPL`, `/ESZ6`, an OCC option symbol).
     Quote(String),
+    /// Symbol search (`?q=` holds what is typed).
+    Search,
+    /// The option chain of an underlying (`AAPL`, `/ES`); `?exp=` and `?strikes=` hold the
+    /// expiration and the strike count.
+    Chain(String),
+    /// The order ticket for an account; `?leg=` (repeated) holds its legs
+    /// (`features/trade/model.rs`, `Leg::encode`).
+    Trade(String),
     NotFound,
 }
 
@@ -102,6 +110,10 @@ impl Route {
             ["quote", s] => name(s)
                 .filter(|s| s.len() <= 40)
                 .map_or(Route::NotFound, Route::Quote),
+            ["search"] => Route::Search,
+            ["chain", s] => name(s)
+                .filter(|s| s.len() <= 40)
+                .map_or(Route::NotFound, Route::Chain),
             ["accounts", n, rest @ ..] if is_account_number(n) => {
                 let n = (*n).to_owned();
                 match rest {
@@ -110,6 +122,7 @@ impl Route {
                     ["orders", id] => id.parse().map_or(Route::NotFound, |id| Route::Order(n, id)),
                     ["activity"] => Route::Activity(n),
                     ["history"] => Route::History(n),
+                    ["trade"] => Route::Trade(n),
                     _ => Route::NotFound,
                 }
             }
@@ -133,6 +146,9 @@ impl Route {
                 format!("/watchlists/public/{}", encode_uri_component(name))
             }
             Route::Quote(symbol) => format!("/quote/{}", encode_uri_component(symbol)),
+            Route::Search => "/search".into(),
+            Route::Chain(symbol) => format!("/chain/{}", encode_uri_component(symbol)),
+            Route::Trade(n) => format!("/accounts/{n}/trade"),
             Route::NotFound => "/404".into(),
         }
     }
@@ -144,7 +160,8 @@ impl Route {
             | Route::Orders(n)
             | Route::Order(n, _)
             | Route::Activity(n)
-            | Route::History(n) => Some(n),
+            | Route::History(n)
+            | Route::Trade(n) => Some(n),
             _ => None,
         }
     }
@@ -159,7 +176,13 @@ impl Route {
             Route::Watchlists | Route::Watchlist(_) | Route::PublicWatchlist(_) => {
                 Section::Watchlists
             }
-            Route::Home | Route::Callback | Route::Quote(_) | Route::NotFound => return None,
+            Route::Home
+            | Route::Callback
+            | Route::Quote(_)
+            | Route::Search
+            | Route::Chain(_)
+            | Route::Trade(_)
+            | Route::NotFound => return None,
         })
     }
 
@@ -242,6 +265,17 @@ impl Router {
                 .into_iter()
                 .find(|(k, _)| k == key)
                 .map(|(_, v)| v)
+        })
+    }
+
+    /// Every value of `key` in the current query, in order (reactive).
+    pub fn query_all(&self, key: &str) -> Vec<String> {
+        self.location.with(|l| {
+            parse_query(&l.query)
+                .into_iter()
+                .filter(|(k, _)| k == key)
+                .map(|(_, v)| v)
+                .collect()
         })
     }
 
@@ -338,6 +372,10 @@ mod tests {
             Route::Quote("AAPL".into()),
             Route::Quote("/ESZ6".into()),
             Route::Quote("SPY   261218C00600000".into()),
+            Route::Search,
+            Route::Chain("/ES".into()),
+            Route::Chain("SPY".into()),
+            Route::Trade("5WT00001".into()),
         ] {
             assert_eq!(Route::parse(&route.href()), route, "{}", route.href());
         }

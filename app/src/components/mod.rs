@@ -12,5 +12,6 @@ pub use csv::{csv_button, Csv, CsvButton, Field};
 pub use filters::DateRange;
 pub use loaded::{loaded, paged_list};
 pub use status::{
-    brand_mark, card_section, center_page, error_panel, not_found, page_head, splash, splash_body,
+    back_button, brand_mark, card_section, center_page, error_panel, not_found, page_head, splash,
+    splash_body,
 };

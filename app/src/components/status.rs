@@ -57,6 +57,21 @@ pub fn not_found() -> El {
         .child(El::leaf("a", "btn btn-primary", "Go to your accounts").attr("href", "/"))
 }
 
+/// "‹ Back": the previous entry of the history (screens reached from several places: a quote,
+/// a chain, a ticket).
+pub fn back_button() -> El {
+    El::leaf("button", "back-link", "‹ Back")
+        .attr("type", "button")
+        .on(
+            &["click"],
+            Box::new(|_| {
+                if let Ok(history) = leptos::prelude::window().history() {
+                    let _ = history.back();
+                }
+            }),
+        )
+}
+
 /// A screen's heading with its action beside it (a CSV export, a link back).
 pub fn page_head(title: &str, action: El) -> El {
     El::new("div", "page-head")

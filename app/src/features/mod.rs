@@ -6,4 +6,5 @@ pub mod orders;
 pub mod positions;
 pub mod quote;
 pub mod signin;
+pub mod trade;
 pub mod watchlists;

@@ -20,7 +20,7 @@ use crate::components::dom::{watch, El};
 use crate::components::lazy::{lazy_screen, Skeleton};
 use crate::components::{error_panel, not_found};
 use crate::data::{Data, SeedSlot};
-use crate::features::{activity, history, orders, positions, quote, watchlists};
+use crate::features::{activity, history, orders, positions, quote, trade, watchlists};
 use crate::router::{Route, Router};
 use accounts::account_pane;
 pub use guard::SignedInGuard;
@@ -49,6 +49,11 @@ fn on_visible_again(f: impl Fn() + 'static) {
 
 /// How old the account data must be for a tab shown again to fetch it anew.
 const REFRESH_ON_VISIBLE_AFTER_MS: f64 = 15_000.0;
+
+/// The account the account screens show (the one in the address, else the last one shown, else
+/// the first): where a ticket opened from a quote or a chain trades.
+#[derive(Clone, Copy)]
+pub struct CurrentAccount(pub Memo<Option<String>>);
 
 /// What the frame's `<main>` shows.
 #[derive(Clone, PartialEq)]
@@ -117,6 +122,27 @@ fn screen(route: Route) -> AnyView {
             },
             move || Box::pin(quote::quote_screen(symbol.clone())),
         ),
+        Route::Search => lazy_screen(
+            Skeleton {
+                class: "sk-rows",
+                what: "search",
+            },
+            || Box::pin(trade::search_screen()),
+        ),
+        Route::Chain(symbol) => lazy_screen(
+            Skeleton {
+                class: "sk-rows",
+                what: "the option chain",
+            },
+            move || Box::pin(trade::chain_screen(symbol.clone())),
+        ),
+        Route::Trade(account) => lazy_screen(
+            Skeleton {
+                class: "sk-panel",
+                what: "the order ticket",
+            },
+            move || Box::pin(trade::ticket_screen(account.clone())),
+        ),
         // `/` redirects to the first account's positions once the accounts are known.
         Route::Home => titled(
             "Loading your accounts",
@@ -160,6 +186,7 @@ pub fn Shell(session: SessionInfo) -> impl IntoView {
             .get()
             .or_else(|| data.account_numbers()?.into_iter().next())
     });
+    provide_context(CurrentAccount(current_account));
     // `/` goes to the first account's positions as soon as the accounts are known.
     watch(move || {
         if route.get() == Route::Home {

@@ -56,6 +56,12 @@ pub fn top_bar(environment: Environment, account: Memo<Option<String>>) -> El {
                 .attr("title", environment.label()),
         );
     let updated = El::new("span", "updated");
+    let search = El::new("a", "btn btn-icon")
+        .attr("href", &crate::router::Route::Search.href())
+        .attr("data-testid", "search-link")
+        .attr("aria-label", "Search symbols")
+        .attr("title", "Search symbols")
+        .child(El::new("span", "icon-search").attr("aria-hidden", "true"));
     let refresh = El::new("button", "btn btn-icon")
         .attr("type", "button")
         .attr("data-testid", "refresh-button")
@@ -124,6 +130,7 @@ pub fn top_bar(environment: Environment, account: Memo<Option<String>>) -> El {
                 .attr("aria-live", "polite")
                 .child(updated),
         )
+        .child(search)
         .child(refresh)
         .child(signout);
     header.child(El::new("div", "topbar-inner").child(brand).child(actions))

@@ -17,7 +17,7 @@ pub mod store;
 pub mod subscriptions;
 
 mod runtime;
-mod socket;
+pub(crate) mod socket;
 mod status;
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

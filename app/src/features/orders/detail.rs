@@ -10,8 +10,9 @@ use crate::api::{self, ApiError};
 use crate::components::dom::{self, redrawn, set_hidden, watch, El};
 use crate::components::{loaded, page_head};
 use crate::data::Query;
+use crate::features::trade;
 use crate::format;
-use crate::router::Route;
+use crate::router::{Route, Router};
 
 /// One step of the timeline: what happened and when (ISO-8601).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -193,7 +194,27 @@ fn section(title: &str, body: El) -> El {
         .child(body)
 }
 
-fn order_el(account: &str, order: &Order) -> El {
+/// Cancel / Change price while the order works, for a session that may trade: a cancel shows
+/// the order again (it ends `Cancelled`), a replacement opens the new order.
+fn actions(account: &str, order: &Order, reload: Box<dyn Fn()>) -> Option<El> {
+    if !trade::can_trade() {
+        return None;
+    }
+    let account_owned = account.to_owned();
+    let el = trade::order_actions(
+        account.to_owned(),
+        order,
+        Box::new(move |_| reload()),
+        Box::new(move |new| {
+            if let Some(id) = new.id.and_then(|i| u64::try_from(i).ok()) {
+                Router::expect().push(&Route::Order(account_owned.clone(), id).href());
+            }
+        }),
+    );
+    Some(el)
+}
+
+fn order_el(account: &str, order: &Order, reload: Box<dyn Fn()>) -> El {
     let mut kind = kind_line(order);
     if let Some(e) = ended_line(order) {
         kind.push_str(" · ");
@@ -214,7 +235,8 @@ fn order_el(account: &str, order: &Order) -> El {
         )
         .child(El::leaf("p", "order-legs", &order.compact_leg_summary()))
         .child(El::leaf("p", "muted", &kind))
-        .child(replace_links(account, order));
+        .child(replace_links(account, order))
+        .maybe(actions(account, order, reload));
     let received = order.received_at.as_deref();
     let legs = El::new("ul", "legs").children(order.legs.iter().map(|l| leg_el(l, received)));
     El::new("div", "order-detail")
@@ -246,7 +268,7 @@ pub fn OrderPage(account: String, id: u64) -> impl IntoView {
         .attr("data-testid", "back-to-orders");
     let body = redrawn(move || {
         order.with(|state| match state {
-            Some(Ok(o)) => Some(order_el(&account, o)),
+            Some(Ok(o)) => Some(order_el(&account, o, Box::new(move || order.reload()))),
             // An unknown id (or another account's) is a 404 `record_not_found`
             // (docs/tastytrade.md §6.4): say so instead of offering a retry that cannot help.
             Some(Err(ApiError::Tastytrade { status: 404, .. })) => {

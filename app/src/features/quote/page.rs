@@ -16,9 +16,12 @@ use crate::components::dom::{self, redrawn, El};
 use crate::features::history::chart::line_chart;
 use crate::features::history::series::{Point, Range};
 use crate::features::history::History;
+use crate::features::trade::{self, model::Side};
 use crate::format;
 use crate::instruments;
 use crate::metrics::{self, Metrics};
+use crate::router::Route;
+use crate::shell::CurrentAccount;
 use crate::stream;
 
 /// How far back the day's chart asks for bars; the bars of the latest session day are shown.
@@ -320,6 +323,55 @@ fn live_view(symbol: &str, streamer: &str, metrics: Metrics) -> El {
         .child(stats)
 }
 
+/// The underlying whose option chain a quote leads to: the stock, an option's root, the future
+/// (or a future option's future).
+fn chain_of(symbol: &str, parts: &SymbolParts) -> Option<String> {
+    match parts {
+        SymbolParts::EquityOption { root, .. } => Some(root.clone()),
+        SymbolParts::FutureOption { future, .. } => Some(future.clone()),
+        SymbolParts::Future { .. } => Some(symbol.to_owned()),
+        SymbolParts::Other(s) if !s.is_empty() => Some(s.clone()),
+        SymbolParts::Other(_) => None,
+    }
+}
+
+/// Buy, Sell and Options: the ticket for this instrument in the current account (once the
+/// accounts are known), and the chain. A read-only session sees the chain only.
+fn trade_actions(symbol: &str, parts: &SymbolParts) -> El {
+    let account = use_context::<CurrentAccount>().map(|c| c.0);
+    let symbol = symbol.to_owned();
+    let chain = chain_of(&symbol, parts);
+    let can_trade = trade::can_trade();
+    dom::redrawn(move || {
+        let row = El::new("div", "quote-actions").attr("data-testid", "quote-actions");
+        let row = match account.and_then(|a| a.get()).filter(|_| can_trade) {
+            Some(account) => row
+                .child(
+                    El::leaf("a", "btn btn-buy", "Buy")
+                        .attr(
+                            "href",
+                            &trade::single_ticket_href(&account, &symbol, Side::Buy),
+                        )
+                        .attr("data-testid", "quote-buy"),
+                )
+                .child(
+                    El::leaf("a", "btn btn-sell", "Sell")
+                        .attr(
+                            "href",
+                            &trade::single_ticket_href(&account, &symbol, Side::Sell),
+                        )
+                        .attr("data-testid", "quote-sell"),
+                ),
+            None => row,
+        };
+        Some(row.maybe(chain.clone().map(|u| {
+            El::leaf("a", "btn btn-secondary", "Options")
+                .attr("href", &Route::Chain(u).href())
+                .attr("data-testid", "quote-chain")
+        })))
+    })
+}
+
 #[component]
 pub(super) fn QuotePage(symbol: String) -> impl IntoView {
     let parts = SymbolParts::parse(&symbol);
@@ -332,6 +384,7 @@ pub(super) fn QuotePage(symbol: String) -> impl IntoView {
     let heading = El::new("div", "page-head")
         .child(El::leaf("h1", "", &parts.title()).attr("data-testid", "quote-title"))
         .maybe(parts.subtitle().map(|s| El::leaf("span", "muted", &s)));
+    let actions = trade_actions(&symbol, &parts);
     let body = redrawn(move || {
         let lookup = instruments::needs_lookup(&symbol);
         let looked_up = lookup
@@ -351,19 +404,11 @@ pub(super) fn QuotePage(symbol: String) -> impl IntoView {
             },
         )
     });
-    let back = El::leaf("button", "back-link", "‹ Back")
-        .attr("type", "button")
-        .on(
-            &["click"],
-            Box::new(|_| {
-                if let Ok(history) = window().history() {
-                    let _ = history.back();
-                }
-            }),
-        );
+    let back = crate::components::back_button();
     dom::parts(vec![
         back,
         heading,
+        actions,
         El::new("section", "card quote")
             .attr("aria-label", "Quote")
             .child(body),
