@@ -10,7 +10,7 @@ import {
   VIEWPORTS, newPage, shot, press, money, assertNoHorizontalScroll, assertAccessible,
   signInQuickly, apiData,
 } from './browser-kit.mjs';
-import { market, marketSuite } from './market-kit.mjs';
+import { market, marketSuite, near } from './market-kit.mjs';
 
 const browser = marketSuite();
 const ACCOUNT = '5WT00001';
@@ -98,6 +98,8 @@ for (const vp of VIEWPORTS) {
 
     const placements = countPlacements(page);
     const before = await liveOrders(page);
+    const held = async () => Number((await apiData(page, `/accounts/${ACCOUNT}/positions`)).items.find((p) => p.symbol === 'AAPL')?.quantity ?? 0);
+    const heldBefore = await held();
     await review(page, vp);
     assert.deepEqual((await text(page, 'review-legs')), 'Buy to Open 3 AAPL');
     assert.match(await text(page, 'review-terms'), /^Limit [\d.]+ debit · Day$/);
@@ -140,6 +142,10 @@ for (const vp of VIEWPORTS) {
     assert.ok(notified.includes('Filled'), `Order notifications: ${notified}`);
     await assertAccessible(page, vp, 'order filled');
     await shot(page, vp, 'trade-3-filled');
+    // The position grew by the fill, on tastytrade and on the positions screen (refreshed on the fill).
+    assert.equal(await held(), heldBefore + 3);
+    await page.goto(`${APP_URL}/accounts/${ACCOUNT}/positions`);
+    await page.waitForFunction((n) => document.querySelector('[data-testid=position-row][data-symbol=AAPL] [data-testid=position-quantity]')?.textContent.includes(String(n)), heldBefore + 3);
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -204,11 +210,16 @@ test('phone: a vertical from the chain: worked below the market, price changed, 
   // Far below the market, so it works; then a new price, then cancelled.
   await page.fill('[data-testid=ticket-price]', '0.05');
   await review(page, vp);
-  // At expiration: lose the 0.05 debit below the lower strike, make the width less it above.
-  assert.equal(money(await text(page, 'payoff-max-loss')), -5);
-  assert.equal(money(await text(page, 'payoff-max-profit')), Math.round((high - low - 0.05) * 100 * 100) / 100);
-  assert.equal(money(await text(page, 'payoff-breakeven')), low + 0.05);
-  assert.match(await text(page, 'review-risk'), /^This order: Δ \+\d+(\.\d)? · Θ /);
+  // What-if against the account's SPY positions expiring that day (50 shares, long 2 700 calls,
+  // short 3 620 puts): the group's delta moves by exactly what the order adds.
+  const orderDelta = Number(/Δ ([+−-]?[\d.]+)/.exec(await text(page, 'review-risk'))[1].replace('−', '-'));
+  const whatIf = /With your 3 positions here: Δ ([+−-]?[\d.]+) → ([+−-]?[\d.]+)/.exec(await text(page, 'review-what-if'));
+  assert.ok(whatIf, await text(page, 'review-what-if'));
+  const [before, after] = [whatIf[1], whatIf[2]].map((x) => Number(x.replace('−', '-')));
+  near(after - before, orderDelta, 0.15, 'the group delta moves by the order delta');
+  assert.ok(orderDelta > 0, 'a call debit spread adds delta');
+  assert.equal(await page.locator('[data-testid=review-payoff] path.payoff-before').count(), 1, 'the curve without the order');
+  assert.equal(await page.locator('[data-testid=review-payoff] path.payoff-line').count(), 1, 'the curve with it');
   await assertAccessible(page, vp, 'vertical review');
   await shot(page, vp, 'trade-5b-vertical-review');
   await press(page, vp, '[data-testid=ticket-send]');
@@ -216,6 +227,9 @@ test('phone: a vertical from the chain: worked below the market, price changed, 
   const firstId = Number((await text(page, 'order-id')).replace(/\D/g, ''));
   await page.fill('[data-testid=replace-price]', '0.10');
   await press(page, vp, '[data-testid=order-replace]');
+  await page.waitForSelector('[data-testid=replace-review]');
+  assert.match(await text(page, 'replace-review'), /New price \$0\.10 · buying power/);
+  await press(page, vp, '[data-testid=replace-send]');
   await page.waitForFunction((id) => !document.querySelector('[data-testid=order-id]')?.textContent.endsWith(`#${id}`), firstId, { timeout: 20000 });
   await page.waitForFunction(() => document.querySelector('[data-testid=order-status]')?.textContent === 'Live', null, { timeout: 20000 });
   const replaced = await apiData(page, `/accounts/${ACCOUNT}/orders/${firstId}`);
@@ -224,6 +238,10 @@ test('phone: a vertical from the chain: worked below the market, price changed, 
   assert.equal(Number((await apiData(page, `/accounts/${ACCOUNT}/orders/${secondId}`)).price), 0.1);
   await shot(page, vp, 'trade-6-working');
   await press(page, vp, '[data-testid=order-cancel]');
+  await press(page, vp, '[data-testid=cancel-keep]');
+  assert.equal(await text(page, 'order-status'), 'Live', 'kept');
+  await press(page, vp, '[data-testid=order-cancel]');
+  await press(page, vp, '[data-testid=cancel-confirm]');
   await page.waitForFunction(() => document.querySelector('[data-testid=order-status]')?.textContent === 'Cancelled', null, { timeout: 20000 });
   assert.equal(await page.locator('[data-testid=order-cancel]').count(), 0, 'nothing to cancel once cancelled');
   assert.deepEqual(errors, []);
@@ -241,6 +259,10 @@ test('desktop: a send without an answer: found in the live orders (placed once),
   await page.waitForFunction(() => document.querySelector('[data-testid=ticket-price]')?.value !== '');
   await page.fill('[data-testid=ticket-price]', '1.00');
   await review(page, vp);
+  // A stock purchase at 1.00: it can lose the 1.00, gain without limit, breaks even at 1.00.
+  assert.equal(money(await text(page, 'payoff-max-loss')), -1);
+  assert.equal(await text(page, 'payoff-max-profit'), 'Unlimited');
+  assert.equal(money(await text(page, 'payoff-breakeven')), 1);
   // tastytrade accepts the order, then answers 500: the worker says the outcome is unknown.
   assert.equal((await simPost('/sim/orders/fail-next', { mode: '500' })).status, 200);
   await press(page, vp, '[data-testid=ticket-send]');
@@ -251,6 +273,7 @@ test('desktop: a send without an answer: found in the live orders (placed once),
   assert.equal(placements(), 1, 'never re-sent');
   await shot(page, vp, 'trade-7-found-later');
   await press(page, vp, '[data-testid=order-cancel]');
+  await press(page, vp, '[data-testid=cancel-confirm]');
   await page.waitForFunction(() => document.querySelector('[data-testid=order-status]')?.textContent === 'Cancelled', null, { timeout: 20000 });
 
   // The connection drops before the worker: nothing arrived, and the page says so.
@@ -264,6 +287,57 @@ test('desktop: a send without an answer: found in the live orders (placed once),
   await assertAccessible(page, vp, 'not placed');
   await shot(page, vp, 'trade-8-not-placed');
   assert.deepEqual(errors.filter((e) => !/connection|net::|502/i.test(e)), []);
+  await context.close();
+});
+
+test('phone: an order beyond the buying power: tastytrade says why, and Send stays off', async () => {
+  const vp = VIEWPORTS[0];
+  const { context, page } = await newPage(browser(), vp);
+  await signInQuickly(page);
+  await page.goto(`${APP_URL}/accounts/${ACCOUNT}/trade?leg=BTO%3A1%3AAAPL`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=ticket-price]')?.value !== '');
+  await page.fill('[data-testid=ticket-quantity]', '100000');
+  const placements = countPlacements(page);
+  await review(page, vp);
+  assert.match(await text(page, 'review-errors'), /buying power|margin/i);
+  assert.equal(await page.locator('[data-testid=ticket-send]').isDisabled(), true);
+  await page.locator('[data-testid=ticket-send]').click({ force: true, timeout: 2000 }).catch(() => {});
+  assert.equal(placements(), 0, 'nothing sent');
+  await assertAccessible(page, vp, 'refused review');
+  await shot(page, vp, 'trade-10-refused');
+  await context.close();
+});
+
+test('desktop: a working order on its Orders page: change its price (reviewed first), then cancel it (confirmed)', async () => {
+  const vp = VIEWPORTS[1];
+  const { context, page, errors } = await newPage(browser(), vp);
+  await signInQuickly(page);
+  const res = await page.context().request.post(`${APP_URL}/api/accounts/${ACCOUNT}/orders`, {
+    headers: { 'x-pocket-csrf': '1', origin: new URL(APP_URL).origin },
+    data: { 'time-in-force': 'GTC', 'order-type': 'Limit', price: '1.00', 'price-effect': 'Debit',
+      legs: [{ 'instrument-type': 'Equity', symbol: 'MSFT', quantity: 2, action: 'Buy to Open' }] },
+  });
+  assert.equal(res.status(), 201, await res.text());
+  const id = (await res.json()).data.order.id;
+  await page.goto(`${APP_URL}/accounts/${ACCOUNT}/orders/${id}`);
+  await page.fill('[data-testid=replace-price]', '1.25');
+  await press(page, vp, '[data-testid=order-replace]');
+  await page.waitForSelector('[data-testid=replace-review]');
+  assert.match(await text(page, 'replace-review'), /New price \$1\.25/);
+  await assertAccessible(page, vp, 'replace review');
+  await press(page, vp, '[data-testid=replace-send]');
+  await page.waitForURL((u) => /\/orders\/\d+$/.test(u.pathname) && !u.pathname.endsWith(`/${id}`));
+  const newId = Number(page.url().split('/').pop());
+  assert.equal(Number((await apiData(page, `/accounts/${ACCOUNT}/orders/${newId}`)).price), 1.25);
+  assert.equal((await apiData(page, `/accounts/${ACCOUNT}/orders/${id}`)).status, 'Cancelled');
+  await page.waitForSelector('[data-testid=order-cancel]');
+  await press(page, vp, '[data-testid=order-cancel]');
+  await press(page, vp, '[data-testid=cancel-confirm]');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=order-cancel]'), null, { timeout: 20000 });
+  const status = (await apiData(page, `/accounts/${ACCOUNT}/orders/${newId}`)).status;
+  assert.ok(['Cancel Requested', 'Cancelled'].includes(status), status);
+  await shot(page, vp, 'trade-11-order-page');
+  assert.deepEqual(errors, []);
   await context.close();
 });
 

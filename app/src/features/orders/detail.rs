@@ -201,13 +201,15 @@ fn actions(account: &str, order: &Order, reload: Box<dyn Fn()>) -> Option<El> {
         return None;
     }
     let account_owned = account.to_owned();
+    // Taken now: the answer arrives outside the view's reactive scope.
+    let router = Router::expect();
     let el = trade::order_actions(
         account.to_owned(),
         order,
         Box::new(move |_| reload()),
         Box::new(move |new| {
             if let Some(id) = new.id.and_then(|i| u64::try_from(i).ok()) {
-                Router::expect().push(&Route::Order(account_owned.clone(), id).href());
+                router.push(&Route::Order(account_owned.clone(), id).href());
             }
         }),
     );

@@ -14,23 +14,20 @@ use rust_decimal::Decimal;
 
 use super::model::{Effect, Leg, Side, Ticket};
 
-/// One leg as the payoff sees it.
+/// One leg or held position as the payoff sees it.
 #[derive(Debug, Clone, PartialEq)]
 struct Piece {
-    sign: Decimal,
-    ratio: Decimal,
+    /// Signed units of it (a sell or a short is negative), times the contract multiplier.
+    units: Decimal,
     /// `None`: the underlying itself (stock, future).
     option: Option<(OptionRight, Decimal)>,
     /// The option's expiration (`YYYY-MM-DD`).
     expires: Option<String>,
 }
 
-fn piece(leg: &Leg) -> Piece {
-    let sign = match leg.side {
-        Side::Buy => Decimal::ONE,
-        Side::Sell => Decimal::NEGATIVE_ONE,
-    };
-    let (option, expires) = match SymbolParts::parse(&leg.symbol) {
+/// An option symbol's right, strike and expiration (`None` for stock and futures).
+fn option_of(symbol: &str) -> (Option<(OptionRight, Decimal)>, Option<String>) {
+    match SymbolParts::parse(symbol) {
         SymbolParts::EquityOption {
             right,
             strike,
@@ -50,13 +47,33 @@ fn piece(leg: &Leg) -> Piece {
             )),
         ),
         _ => (None, None),
+    }
+}
+
+fn piece(leg: &Leg, scale: Decimal) -> Option<Piece> {
+    let sign = match leg.side {
+        Side::Buy => Decimal::ONE,
+        Side::Sell => Decimal::NEGATIVE_ONE,
     };
-    Piece {
-        sign,
-        ratio: Decimal::from(leg.ratio),
+    let (option, expires) = option_of(&leg.symbol);
+    Some(Piece {
+        units: sign.times(Decimal::from(leg.ratio))?.times(scale)?,
         option,
         expires,
-    }
+    })
+}
+
+/// A position the account holds in the order's underlying.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holding {
+    pub symbol: String,
+    /// Shorts negative.
+    pub signed_quantity: Decimal,
+    pub multiplier: Decimal,
+    /// Its price now (per unit): the P/L counts from here.
+    pub mark: Option<Decimal>,
+    /// Per-unit (delta, theta) now (`None` for an option without Greeks yet).
+    pub greeks: Option<(Decimal, Decimal)>,
 }
 
 /// The order's payoff at expiration.
@@ -74,36 +91,53 @@ pub struct Payoff {
     pub breakevens: Vec<Decimal>,
 }
 
-/// P/L at underlying price `s`.
-fn pl_at(pieces: &[Piece], s: Decimal, per_unit: Decimal, scale: Decimal) -> Option<Decimal> {
-    let mut value = per_unit;
+/// P/L at underlying price `s`: the pieces' value then, plus `constant` (what was paid or
+/// received, or what the holdings are worth now, negated).
+fn pl_at(pieces: &[Piece], s: Decimal, constant: Decimal) -> Option<Decimal> {
+    let mut value = constant;
     for p in pieces {
         let v = match p.option {
             None => s,
             Some((OptionRight::Call, k)) => s.minus(k)?.max(Decimal::ZERO),
             Some((OptionRight::Put, k)) => k.minus(s)?.max(Decimal::ZERO),
         };
-        value = value.plus(p.sign.times(p.ratio)?.times(v)?)?;
+        value = value.plus(p.units.times(v)?)?;
     }
-    value.times(scale)
+    Some(value)
+}
+
+/// The order's legs as pieces, and what it pays (negative) or receives at its limit.
+fn order_pieces(ticket: &Ticket, multiplier: Decimal) -> Option<(Vec<Piece>, Decimal)> {
+    let price = ticket.price?;
+    let scale = Decimal::from(ticket.quantity).times(multiplier)?;
+    let pieces = ticket
+        .legs
+        .iter()
+        .map(|l| piece(l, scale))
+        .collect::<Option<Vec<_>>>()?;
+    let per_unit = match ticket.effect {
+        Effect::Debit => -price,
+        Effect::Credit => price,
+    };
+    Some((pieces, per_unit.times(scale)?))
 }
 
 /// The payoff of `ticket` at its limit price (`None`: no price, options expiring on different
 /// dates, or an overflow). `multiplier`: dollars per point per unit; `spot`: the underlying's
 /// price now (widens the range shown).
 pub fn payoff(ticket: &Ticket, multiplier: Decimal, spot: Option<Decimal>) -> Option<Payoff> {
-    let price = ticket.price?;
-    let pieces: Vec<Piece> = ticket.legs.iter().map(piece).collect();
+    let (pieces, constant) = order_pieces(ticket, multiplier)?;
+    curve(&pieces, constant, spot)
+}
+
+/// The P/L curve of `pieces` (all options expiring on one date) plus `constant`.
+fn curve(pieces: &[Piece], constant: Decimal, spot: Option<Decimal>) -> Option<Payoff> {
     let mut dates: Vec<&String> = pieces.iter().filter_map(|p| p.expires.as_ref()).collect();
+    dates.sort();
     dates.dedup();
     if dates.len() > 1 || pieces.is_empty() {
         return None;
     }
-    let per_unit = match ticket.effect {
-        Effect::Debit => -price,
-        Effect::Credit => price,
-    };
-    let scale = Decimal::from(ticket.quantity).times(multiplier)?;
     let mut strikes: Vec<Decimal> = pieces
         .iter()
         .filter_map(|p| p.option.map(|o| o.1))
@@ -116,7 +150,7 @@ pub fn payoff(ticket: &Ticket, multiplier: Decimal, spot: Option<Decimal>) -> Op
     let mut xs = vec![Decimal::ZERO];
     xs.extend(strikes.iter().copied().filter(|k| *k > Decimal::ZERO));
     xs.push(beyond);
-    let at = |s: &Decimal| Some((*s, pl_at(&pieces, *s, per_unit, scale)?));
+    let at = |s: &Decimal| Some((*s, pl_at(pieces, *s, constant)?));
     let points = xs.iter().map(at).collect::<Option<Vec<_>>>()?;
     let low = strikes.first().copied().unwrap_or_default();
     let mut view_xs = vec![low.times(Decimal::new(85, 2))?];
@@ -128,7 +162,7 @@ pub fn payoff(ticket: &Ticket, multiplier: Decimal, spot: Option<Decimal>) -> Op
     let slope_right: Decimal = pieces
         .iter()
         .filter(|p| !matches!(p.option, Some((OptionRight::Put, _))))
-        .try_fold(Decimal::ZERO, |acc, p| acc.plus(p.sign.times(p.ratio)?))?;
+        .try_fold(Decimal::ZERO, |acc, p| acc.plus(p.units))?;
     let values = points.iter().map(|(_, v)| *v);
     let max = values.clone().max()?;
     let min = values.min()?;
@@ -155,6 +189,86 @@ pub fn payoff(ticket: &Ticket, multiplier: Decimal, spot: Option<Decimal>) -> Op
         points,
         view,
         breakevens,
+    })
+}
+
+/// The underlying's position group at the order's expiration, without and with the order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WhatIf {
+    /// The holdings alone (`None` without holdings in the curve).
+    pub without: Option<Payoff>,
+    pub with: Option<Payoff>,
+    /// Group (delta, theta) now and with the order (`None` while some Greeks are missing).
+    pub risk_without: Option<(Decimal, Decimal)>,
+    pub risk_with: Option<(Decimal, Decimal)>,
+    /// Holdings left out of the curve: options expiring on another date.
+    pub left_out: usize,
+    /// Holdings in the group.
+    pub held: usize,
+}
+
+/// The what-if of an option order against the account's `holdings` in its underlying: the
+/// curves at the order's expiration (stock, futures and options of that date; P/L counted from
+/// the holdings' marks and the order's limit) and the group's delta and theta before and after.
+/// `order_greeks`: the order legs' per-unit (delta, theta).
+pub fn what_if(
+    ticket: &Ticket,
+    multiplier: Decimal,
+    spot: Option<Decimal>,
+    holdings: &[Holding],
+    order_greeks: &[Option<(Decimal, Decimal)>],
+) -> Option<WhatIf> {
+    let (order, order_constant) = order_pieces(ticket, multiplier)?;
+    let date = order.iter().find_map(|p| p.expires.clone())?;
+    let mut held = Vec::new();
+    let mut held_constant = Decimal::ZERO;
+    let mut left_out = 0;
+    for h in holdings {
+        let (option, expires) = option_of(&h.symbol);
+        if expires.as_ref().is_some_and(|d| *d != date) {
+            left_out += 1;
+            continue;
+        }
+        let units = h.signed_quantity.times(h.multiplier)?;
+        let Some(mark) = h.mark else {
+            left_out += 1;
+            continue;
+        };
+        held_constant = held_constant.minus(mark.times(units)?)?;
+        held.push(Piece {
+            units,
+            option,
+            expires,
+        });
+    }
+    let without = (!held.is_empty())
+        .then(|| curve(&held, held_constant, spot))
+        .flatten();
+    let mut all = held.clone();
+    all.extend(order);
+    let with = curve(&all, held_constant.plus(order_constant)?, spot);
+    let group_risk = holdings.iter().try_fold(
+        (Decimal::ZERO, Decimal::ZERO),
+        |(d, t), h| -> Option<(Decimal, Decimal)> {
+            let (hd, ht) = match (option_of(&h.symbol).0, h.greeks) {
+                (None, _) => (Decimal::ONE, Decimal::ZERO),
+                (Some(_), g) => g?,
+            };
+            let units = h.signed_quantity.times(h.multiplier)?;
+            Some((d.plus(hd.times(units)?)?, t.plus(ht.times(units)?)?))
+        },
+    );
+    let order_risk = order_risk(ticket, multiplier, order_greeks);
+    let risk_with = group_risk
+        .zip(order_risk)
+        .and_then(|((gd, gt), (od, ot))| Some((gd.plus(od)?, gt.plus(ot)?)));
+    Some(WhatIf {
+        without,
+        with,
+        risk_without: group_risk,
+        risk_with,
+        left_out,
+        held: holdings.len(),
     })
 }
 
@@ -196,10 +310,12 @@ pub fn to_px(v: Decimal, lo: Decimal, hi: Decimal, px: i64) -> Option<i64> {
     i64::try_from(at).ok().map(|x| x.clamp(0, px))
 }
 
-/// The curve's SVG path (`M x y L x y …`) in a `width` × `height` box, with the zero line's y.
-pub fn svg_path(p: &Payoff, width: i64, height: i64) -> Option<(String, i64)> {
-    let (x_lo, x_hi) = (p.view.first()?.0, p.view.last()?.0);
-    let ys = p.view.iter().map(|(_, y)| *y);
+/// The curves' SVG paths (`M x y L x y …`) on one scale in a `width` × `height` box, with the
+/// zero line's y.
+pub fn svg_paths(curves: &[&Payoff], width: i64, height: i64) -> Option<(Vec<String>, i64)> {
+    let xs = curves.iter().flat_map(|c| c.view.iter().map(|(x, _)| *x));
+    let ys = curves.iter().flat_map(|c| c.view.iter().map(|(_, y)| *y));
+    let (x_lo, x_hi) = (xs.clone().min()?, xs.max()?);
     let y_lo = ys.clone().min()?.min(Decimal::ZERO);
     let y_hi = ys.max()?.max(Decimal::ZERO);
     let (y_lo, y_hi) = if y_lo == y_hi {
@@ -207,14 +323,18 @@ pub fn svg_path(p: &Payoff, width: i64, height: i64) -> Option<(String, i64)> {
     } else {
         (y_lo, y_hi)
     };
-    let mut path = String::new();
-    for (i, (x, y)) in p.view.iter().enumerate() {
-        let px = to_px(*x, x_lo, x_hi, width)?;
-        let py = height - to_px(*y, y_lo, y_hi, height)?;
-        path.push_str(&format!("{}{px} {py} ", if i == 0 { "M" } else { "L" }));
+    let mut paths = Vec::new();
+    for c in curves {
+        let mut path = String::new();
+        for (i, (x, y)) in c.view.iter().enumerate() {
+            let px = to_px(*x, x_lo, x_hi, width)?;
+            let py = height - to_px(*y, y_lo, y_hi, height)?;
+            path.push_str(&format!("{}{px} {py} ", if i == 0 { "M" } else { "L" }));
+        }
+        paths.push(path.trim_end().to_owned());
     }
     let zero = height - to_px(Decimal::ZERO, y_lo, y_hi, height)?;
-    Some((path.trim_end().to_owned(), zero))
+    Some((paths, zero))
 }
 
 #[cfg(test)]
@@ -253,7 +373,8 @@ mod tests {
         // The chart: 85 (15 % below the lowest strike) to 126.5 (15 % above the highest).
         assert_eq!(p.view.first(), Some(&(d("85.00"), d("-400"))));
         assert_eq!(p.view.last().map(|v| v.1), Some(d("600")));
-        let (path, zero) = svg_path(&p, 300, 100).unwrap();
+        let (paths, zero) = svg_paths(&[&p], 300, 100).unwrap();
+        let path = &paths[0];
         // -400 at the bottom, +600 at the top: zero 40 % of the way up.
         assert_eq!(zero, 60);
         assert!(path.starts_with("M0 100 L"), "{path}");
@@ -293,6 +414,60 @@ mod tests {
         assert_eq!(order_risk(&t, d("100"), &[greeks[0], None]), None);
         let stock = ticket(&["STO:1:XYZ"], "50", Effect::Credit);
         assert_eq!(order_risk(&stock, d("1"), &[None]), Some((d("-1"), d("0"))));
+    }
+
+    #[test]
+    fn a_covered_call_with_and_without() {
+        // Long 100 XYZ marked at 105; the order sells the 110 call for 2.00.
+        let holdings = [
+            Holding {
+                symbol: "XYZ".into(),
+                signed_quantity: d("100"),
+                multiplier: d("1"),
+                mark: Some(d("105")),
+                greeks: None,
+            },
+            Holding {
+                symbol: "XYZ   270115P00090000".into(),
+                signed_quantity: d("1"),
+                multiplier: d("100"),
+                mark: Some(d("1")),
+                greeks: Some((d("-0.10"), d("-0.01"))),
+            },
+        ];
+        let order = ticket(&["STO:1:XYZ   261218C00110000"], "2.00", Effect::Credit);
+        let w = what_if(
+            &order,
+            d("100"),
+            Some(d("105")),
+            &holdings,
+            &[Some((d("0.30"), d("-0.05")))],
+        )
+        .unwrap();
+        assert_eq!(w.left_out, 1, "the January put expires on another date");
+        let without = w.without.unwrap();
+        assert_eq!(without.max_profit, None, "stock alone: unlimited");
+        assert_eq!(without.breakevens, [d("105")]);
+        let with = w.with.unwrap();
+        // Capped at (110 − 105 + 2) × 100 = 700; breakeven 103.
+        assert_eq!(with.max_profit, Some(d("700")));
+        assert_eq!(with.breakevens, [d("103")]);
+        // Delta 100 − 10 = 90 now; the short call takes 30: 60. Theta −1 now, +5 from the call.
+        assert_eq!(w.risk_without, Some((d("90"), d("-1"))));
+        assert_eq!(w.risk_with, Some((d("60"), d("4"))));
+        let (paths, _) = svg_paths(&[&without, &with], 300, 100).unwrap();
+        assert_eq!(paths.len(), 2);
+        // A stock order has no expiration to look at.
+        assert_eq!(
+            what_if(
+                &ticket(&["BTO:1:XYZ"], "1", Effect::Debit),
+                d("1"),
+                None,
+                &holdings,
+                &[None]
+            ),
+            None
+        );
     }
 
     #[test]

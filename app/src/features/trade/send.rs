@@ -33,6 +33,21 @@ pub async fn place(account: String, order: NewOrder) -> Result<OrderPreview, Api
     .await
 }
 
+/// `POST /accounts/{n}/orders/{id}/dry-run`: what a replacement would do.
+pub async fn dry_run_replace(
+    account: String,
+    id: i64,
+    order: NewOrder,
+) -> Result<OrderPreview, ApiError> {
+    let id = id.to_string();
+    api::write(
+        Method::POST,
+        &["accounts", &account, "orders", &id, "dry-run"],
+        body(&order),
+    )
+    .await
+}
+
 /// `PUT /accounts/{n}/orders/{id}`: cancel/replace; answers the new order.
 pub async fn replace(account: String, id: i64, order: NewOrder) -> Result<Order, ApiError> {
     let id = id.to_string();

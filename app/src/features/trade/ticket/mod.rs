@@ -11,12 +11,13 @@ use leptos::prelude::*;
 use pocket_shared::bff::Environment;
 use pocket_shared::checked::Checked;
 use pocket_shared::dxlink::{Greeks, Quote};
-use pocket_shared::tastytrade::SymbolParts;
+use pocket_shared::tastytrade::{Position, SymbolParts};
 use rust_decimal::Decimal;
 
 use super::instrument::{self, Spec};
 use super::limit;
 use super::model::{first_leg, net_prices, Leg, LegQuote, Side};
+use super::payoff::Holding;
 use super::send;
 use crate::api::ApiError;
 use crate::components::card_section;
@@ -167,7 +168,7 @@ pub(in crate::features::trade) fn TicketPage(account: String) -> impl IntoView {
             inputs,
             feeds,
             spec,
-            balances,
+            (balances, positions),
             held,
             data,
         ))
@@ -183,6 +184,8 @@ struct Feeds {
     quotes: Vec<Option<Live<Quote>>>,
     greeks: Vec<Option<Live<Greeks>>>,
     spot: Option<Live<Quote>>,
+    /// The order's underlying as positions name it (`underlying-symbol`).
+    underlying: String,
 }
 
 impl Feeds {
@@ -201,15 +204,22 @@ impl Feeds {
                     .flatten()
             })
             .collect();
-        let spot = match symbols.first().map(|s| SymbolParts::parse(s)) {
-            Some(SymbolParts::EquityOption { root, .. }) => Some(stream::quote(&root)),
+        let first = symbols.first().map(|s| SymbolParts::parse(s));
+        let spot = match &first {
+            Some(SymbolParts::EquityOption { root, .. }) => Some(stream::quote(root)),
             Some(SymbolParts::FutureOption { .. }) | None => None,
             Some(_) => quotes.first().copied().flatten(),
+        };
+        let underlying = match first {
+            Some(SymbolParts::EquityOption { root, .. }) => root,
+            Some(SymbolParts::FutureOption { future, .. }) => future,
+            _ => symbols.first().cloned().unwrap_or_default(),
         };
         Feeds {
             quotes,
             greeks,
             spot,
+            underlying,
         }
     }
 
@@ -231,6 +241,54 @@ impl Feeds {
     }
 }
 
+/// The account's positions in `underlying`, each with its live Greeks (equity options; others
+/// have none), following the positions as they change.
+fn position_group(
+    positions: Query<Vec<Position>>,
+    underlying: &str,
+) -> RwSignal<Vec<(Position, Option<Live<Greeks>>)>> {
+    let group = RwSignal::new(Vec::new());
+    let underlying = underlying.to_owned();
+    dom::watch(move || {
+        let list: Vec<Position> = positions
+            .with_ok(|l| {
+                l.iter()
+                    .filter(|p| p.underlying_symbol.as_deref() == Some(underlying.as_str()))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        let fed = list
+            .into_iter()
+            .map(|p| {
+                let parts = SymbolParts::parse(&p.symbol);
+                let greeks = matches!(parts, SymbolParts::EquityOption { .. })
+                    .then(|| parts.streamer_symbol().map(|s| stream::greeks(&s)))
+                    .flatten();
+                (p, greeks)
+            })
+            .collect();
+        group.set(fed);
+    });
+    group
+}
+
+/// The group as the what-if reads it, now.
+fn holdings_now(group: RwSignal<Vec<(Position, Option<Live<Greeks>>)>>) -> Vec<Holding> {
+    group.with_untracked(|list| {
+        list.iter()
+            .map(|(p, g)| Holding {
+                symbol: p.symbol.clone(),
+                signed_quantity: p.signed_quantity(),
+                multiplier: p.multiplier_or_one(),
+                mark: p.mark_per_unit(),
+                greeks: untrack(|| g.and_then(|g| g.get()))
+                    .and_then(|g| Some((g.delta?, g.theta?))),
+            })
+            .collect()
+    })
+}
+
 /// The ticket: legs, fields, review and outcome.
 #[allow(clippy::too_many_arguments)]
 fn ticket_body(
@@ -239,10 +297,14 @@ fn ticket_body(
     inputs: Inputs,
     feeds: Feeds,
     spec: Query<Spec>,
-    balances: Query<pocket_shared::tastytrade::Balances>,
+    (balances, positions): (
+        Query<pocket_shared::tastytrade::Balances>,
+        Query<Vec<Position>>,
+    ),
     held: impl Fn(&str) -> Decimal + Copy + 'static,
     data: Data,
 ) -> El {
+    let group = position_group(positions, &feeds.underlying);
     let quotes = feeds.quotes.clone();
     let quotes_for_net = quotes.clone();
     let net = Memo::new(move |_| {
@@ -340,7 +402,11 @@ fn ticket_body(
         let mult = multiplier.get_untracked();
         let amount = ticket.amount(mult);
         let payoff = super::payoff::payoff(&ticket, mult, feeds.spot_now());
-        let risk = super::payoff::order_risk(&ticket, mult, &feeds.greeks_now());
+        let order_greeks = feeds.greeks_now();
+        let risk = super::payoff::order_risk(&ticket, mult, &order_greeks);
+        let holdings = holdings_now(group);
+        let what_if =
+            super::payoff::what_if(&ticket, mult, feeds.spot_now(), &holdings, &order_greeks);
         let acc = account_review.clone();
         let body = order.clone();
         review_mutation.run(
@@ -361,6 +427,7 @@ fn ticket_body(
                     amount,
                     payoff,
                     risk,
+                    what_if,
                 })),
                 Err(e) => review_error.set(Some(e)),
             },

@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use pocket_shared::checked::Checked;
 
 use super::super::model::plain_price;
-use super::super::payoff::{svg_path, Payoff};
+use super::super::payoff::{svg_paths, Payoff, WhatIf};
 use crate::components::dom::El;
 use crate::format;
 
@@ -28,6 +28,8 @@ pub struct Review {
     pub payoff: Option<Payoff>,
     /// What it adds: delta (underlying units) and theta ($/day), from the Greeks at review time.
     pub risk: Option<(Decimal, Decimal)>,
+    /// An option order against the account's positions in its underlying.
+    pub what_if: Option<WhatIf>,
 }
 
 impl Review {
@@ -182,7 +184,8 @@ pub fn review_body(review: &Review, net_liq: Option<Decimal>) -> El {
                 .child(row("Total fees", &money(fees.total_fees), "review-fees")),
         )
         .maybe(review.risk.map(risk_line))
-        .maybe(review.payoff.as_ref().and_then(payoff_view))
+        .maybe(what_if_line(review.what_if.as_ref()))
+        .maybe(payoff_view(review.payoff.as_ref(), review.what_if.as_ref()))
         .maybe(notices(
             "review-warnings banner banner-warn",
             "review-warnings",
@@ -210,25 +213,67 @@ fn risk_line((delta, theta): (Decimal, Decimal)) -> El {
     .attr("data-testid", "review-risk")
 }
 
-/// The P/L at expiration: the curve, its zero line, and max profit / max loss / breakevens.
-fn payoff_view(p: &Payoff) -> Option<El> {
+/// "With your 2 SPY positions: Δ +100 → +121.7 · Θ −$3.00 → −$8.34 a day".
+fn what_if_line(w: Option<&WhatIf>) -> Option<El> {
+    let w = w.filter(|w| w.held > 0)?;
+    let figures = match (w.risk_without, w.risk_with) {
+        (Some((d0, t0)), Some((d1, t1))) => format!(
+            "Δ {} → {} · Θ {} → {} a day",
+            signed(d0),
+            signed(d1),
+            format::money_signed(t0),
+            format::money_signed(t1)
+        ),
+        _ => "Greeks not in yet for every position".into(),
+    };
+    let positions = if w.held == 1 { "position" } else { "positions" };
+    let mut text = format!("With your {} {positions} here: {figures}", w.held);
+    if w.left_out > 0 {
+        text.push_str(&format!(
+            " ({} expiring on another date not in the curve)",
+            w.left_out
+        ));
+    }
+    Some(El::leaf("p", "review-risk", &text).attr("data-testid", "review-what-if"))
+}
+
+fn signed(v: Decimal) -> String {
+    let v = v.round_dp(1).normalize();
+    if v > Decimal::ZERO {
+        format!("+{v}")
+    } else {
+        v.to_string()
+    }
+}
+
+/// The P/L at expiration: the order's curve, or the position group's without (dashed) and with
+/// the order, and the figures of what is shown solid.
+fn payoff_view(order: Option<&Payoff>, what_if: Option<&WhatIf>) -> Option<El> {
     const W: i64 = 320;
     const H: i64 = 120;
-    let (path, zero) = svg_path(p, W, H)?;
+    let without = what_if.and_then(|w| w.without.as_ref());
+    let shown = match (without, what_if.and_then(|w| w.with.as_ref())) {
+        (Some(_), Some(with)) => with,
+        _ => order?,
+    };
+    let mut curves = vec![shown];
+    curves.extend(without);
+    let (paths, zero) = svg_paths(&curves, W, H)?;
     let figure = |v: Option<Decimal>| {
         v.map(format::money_signed)
             .unwrap_or_else(|| "Unlimited".into())
     };
-    let breakevens = if p.breakevens.is_empty() {
+    let breakevens = if shown.breakevens.is_empty() {
         "—".to_owned()
     } else {
-        p.breakevens
+        shown
+            .breakevens
             .iter()
             .map(|b| format::price(*b))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let chart = El::svg("svg", "payoff-chart")
+    let mut chart = El::svg("svg", "payoff-chart")
         .attr("viewBox", &format!("0 0 {W} {H}"))
         .attr("preserveAspectRatio", "none")
         .attr("aria-hidden", "true")
@@ -238,21 +283,33 @@ fn payoff_view(p: &Payoff) -> Option<El> {
                 .attr("x2", &W.to_string())
                 .attr("y1", &zero.to_string())
                 .attr("y2", &zero.to_string()),
-        )
-        .child(El::svg("path", "payoff-line").attr("d", &path));
+        );
+    for (i, path) in paths.iter().enumerate().rev() {
+        let class = if i == 0 {
+            "payoff-line"
+        } else {
+            "payoff-before"
+        };
+        chart = chart.child(El::svg("path", class).attr("d", path));
+    }
+    let caption = if without.is_some() {
+        "P/L at expiration: your positions here with the order (dashed: without)"
+    } else {
+        "P/L at expiration"
+    };
     Some(
         El::new("figure", "payoff")
             .attr("data-testid", "review-payoff")
-            .child(El::leaf("figcaption", "field-label", "P/L at expiration"))
+            .child(El::leaf("figcaption", "field-label", caption))
             .child(chart)
             .child(
                 El::new("dl", "stats payoff-stats")
                     .child(row(
                         "Max profit",
-                        &figure(p.max_profit),
+                        &figure(shown.max_profit),
                         "payoff-max-profit",
                     ))
-                    .child(row("Max loss", &figure(p.max_loss), "payoff-max-loss"))
+                    .child(row("Max loss", &figure(shown.max_loss), "payoff-max-loss"))
                     .child(row("Breakeven", &breakevens, "payoff-breakeven")),
             ),
     )
