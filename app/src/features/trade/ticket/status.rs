@@ -270,44 +270,54 @@ fn placed_view(account: String, order: &Order, found_later: bool, tracker: Track
         )
 }
 
+/// A titled message in the outcome card (`role` `status` or `alert`).
+fn notice(testid: &str, role: &str, title: &str, text: &str) -> El {
+    El::new("div", "order-outcome")
+        .attr("data-testid", testid)
+        .attr("role", role)
+        .child(El::leaf("p", "error-title", title))
+        .child(El::leaf("p", "", text))
+}
+
 /// The outcome card's body.
 pub fn outcome_view(account: String, tracker: Tracker, check_again: impl Fn() + 'static) -> El {
     let check_again = std::rc::Rc::new(check_again);
     dom::redrawn(move || {
         let shown = tracker.outcome.get()?;
         Some(match shown {
-            Outcome::Placed { order, found_later } => placed_view(account.clone(), &order, found_later, tracker),
-            Outcome::Checking => El::new("div", "order-outcome")
-                .attr("data-testid", "order-checking")
-                .attr("role", "status")
-                .child(El::leaf("p", "error-title", "No answer from tastytrade"))
-                .child(El::leaf(
-                    "p",
-                    "",
-                    "The order may or may not have reached tastytrade. Checking your live orders before anything else is sent…",
-                )),
-            Outcome::NotPlaced => El::new("div", "order-outcome")
-                .attr("data-testid", "order-not-placed")
-                .attr("role", "alert")
-                .child(El::leaf("p", "error-title", "The order was not placed"))
-                .child(El::leaf(
-                    "p",
-                    "",
-                    "tastytrade has no such order among your live orders. Nothing was sent again; you can send it yourself.",
-                )),
+            Outcome::Placed { order, found_later } => {
+                placed_view(account.clone(), &order, found_later, tracker)
+            }
+            Outcome::Checking => notice(
+                "order-checking",
+                "status",
+                "No answer from tastytrade",
+                "The order may or may not have reached tastytrade. Checking your live orders \
+                 before anything else is sent…",
+            ),
+            Outcome::NotPlaced => notice(
+                "order-not-placed",
+                "alert",
+                "The order was not placed",
+                "tastytrade has no such order among your live orders. Nothing was sent again; \
+                 you can send it yourself.",
+            ),
             Outcome::CheckFailed(e) => {
                 let again = check_again.clone();
-                El::new("div", "order-outcome")
-                    .attr("data-testid", "order-check-failed")
-                    .attr("role", "alert")
-                    .child(El::leaf("p", "error-title", "Could not check your orders"))
-                    .child(El::leaf("p", "", &format!("{e} Do not send it again before you know: check again, or look in Orders.")))
-                    .child(
-                        El::leaf("button", "btn btn-secondary", "Check again")
-                            .attr("type", "button")
-                            .attr("data-testid", "order-check-again")
-                            .on(&["click"], Box::new(move |_| again())),
-                    )
+                notice(
+                    "order-check-failed",
+                    "alert",
+                    "Could not check your orders",
+                    &format!(
+                        "{e} Do not send it again before you know: check again, or look in Orders."
+                    ),
+                )
+                .child(
+                    El::leaf("button", "btn btn-secondary", "Check again")
+                        .attr("type", "button")
+                        .attr("data-testid", "order-check-again")
+                        .on(&["click"], Box::new(move |_| again())),
+                )
             }
         })
     })
