@@ -204,6 +204,13 @@ test('phone: a vertical from the chain: worked below the market, price changed, 
   assert.equal(await legs.nth(1).locator('[data-testid=leg-side]').textContent(), 'Sell to Open');
   await page.waitForFunction(() => document.querySelector('[data-testid=ticket-price]')?.value !== '');
   assert.equal(await page.locator('[data-testid=ticket-effect] [aria-checked=true]').textContent(), 'Debit');
+  // A tap on a leg's action flips it: selling both calls is a credit, priced at its own mid.
+  const effect = (want) => page.waitForFunction((w) => document.querySelector('[data-testid=ticket-effect] [aria-checked=true]')?.textContent === w, want);
+  await press(page, vp, '[data-testid=ticket-leg]:first-child [data-testid=leg-side]');
+  await effect('Credit');
+  assert.equal(await legs.nth(0).locator('[data-testid=leg-side]').textContent(), 'Sell to Open');
+  await press(page, vp, '[data-testid=ticket-leg]:first-child [data-testid=leg-side]');
+  await effect('Debit');
   await assertAccessible(page, vp, 'vertical ticket');
   await shot(page, vp, 'trade-5-vertical');
 

@@ -192,6 +192,9 @@ pub fn legs_view(
                 };
             }
         });
+        // Another side is another price (a debit may become a credit): the limit starts again at
+        // the new mid.
+        inputs.price_set.set(false);
         inputs.edited();
     };
     dom::watch(move || {
