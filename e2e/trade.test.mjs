@@ -83,7 +83,7 @@ for (const vp of VIEWPORTS) {
 
     // The limit starts at the mid, rounded to AAPL's tick (0.01 above $1).
     const [bid, ask] = await legQuote(page);
-    await page.waitForFunction(() => document.querySelector('[data-testid=ticket-price]')?.value !== '');
+    await page.waitForFunction(() => (document.querySelector('[data-testid=ticket-price]')?.value ?? '') !== '');
     const mid = Math.round(((bid + ask) / 2) * 100) / 100;
     assert.equal(Number(await page.inputValue('[data-testid=ticket-price]')), mid);
     assert.equal(await page.locator('[data-testid=ticket-effect] [aria-checked=true]').textContent(), 'Debit');
@@ -202,7 +202,7 @@ test('phone: a vertical from the chain: worked below the market, price changed, 
   assert.equal(await legs.count(), 2);
   assert.equal(await legs.nth(0).locator('[data-testid=leg-side]').textContent(), 'Buy to Open');
   assert.equal(await legs.nth(1).locator('[data-testid=leg-side]').textContent(), 'Sell to Open');
-  await page.waitForFunction(() => document.querySelector('[data-testid=ticket-price]')?.value !== '');
+  await page.waitForFunction(() => (document.querySelector('[data-testid=ticket-price]')?.value ?? '') !== '');
   assert.equal(await page.locator('[data-testid=ticket-effect] [aria-checked=true]').textContent(), 'Debit');
   // A tap on a leg's action flips it: selling both calls is a credit, priced at its own mid.
   const effect = (want) => page.waitForFunction((w) => document.querySelector('[data-testid=ticket-effect] [aria-checked=true]')?.textContent === w, want);
@@ -237,7 +237,7 @@ test('phone: a vertical from the chain: worked below the market, price changed, 
   await page.waitForSelector('[data-testid=replace-review]');
   assert.match(await text(page, 'replace-review'), /New price \$0\.10 · buying power/);
   await press(page, vp, '[data-testid=replace-send]');
-  await page.waitForFunction((id) => !document.querySelector('[data-testid=order-id]')?.textContent.endsWith(`#${id}`), firstId, { timeout: 20000 });
+  await page.waitForFunction((id) => /#\d+$/.test(document.querySelector('[data-testid=order-id]')?.textContent ?? '') && !document.querySelector('[data-testid=order-id]').textContent.endsWith(`#${id}`), firstId, { timeout: 20000 });
   await page.waitForFunction(() => document.querySelector('[data-testid=order-status]')?.textContent === 'Live', null, { timeout: 20000 });
   const replaced = await apiData(page, `/accounts/${ACCOUNT}/orders/${firstId}`);
   assert.equal(replaced.status, 'Cancelled', 'the original ends when replaced');
@@ -263,7 +263,7 @@ test('desktop: a send without an answer: found in the live orders (placed once),
   const placements = countPlacements(page);
   const before = await liveOrders(page);
   await page.goto(`${APP_URL}/accounts/${ACCOUNT}/trade?leg=BTO%3A1%3AMSFT`);
-  await page.waitForFunction(() => document.querySelector('[data-testid=ticket-price]')?.value !== '');
+  await page.waitForFunction(() => (document.querySelector('[data-testid=ticket-price]')?.value ?? '') !== '');
   await page.fill('[data-testid=ticket-price]', '1.00');
   await review(page, vp);
   // A stock purchase at 1.00: it can lose the 1.00, gain without limit, breaks even at 1.00.
@@ -301,8 +301,11 @@ test('phone: an order beyond the buying power: tastytrade says why, and Send sta
   const vp = VIEWPORTS[0];
   const { context, page } = await newPage(browser(), vp);
   await signInQuickly(page);
+  // A sell of stock the account holds (150 AAPL) closes it, whatever the link said.
+  await page.goto(`${APP_URL}/accounts/${ACCOUNT}/trade?leg=STO%3A1%3AAAPL`);
+  await page.waitForFunction(() => document.querySelector('[data-testid=leg-side]')?.textContent === 'Sell to Close');
   await page.goto(`${APP_URL}/accounts/${ACCOUNT}/trade?leg=BTO%3A1%3AAAPL`);
-  await page.waitForFunction(() => document.querySelector('[data-testid=ticket-price]')?.value !== '');
+  await page.waitForFunction(() => (document.querySelector('[data-testid=ticket-price]')?.value ?? '') !== '');
   await page.fill('[data-testid=ticket-quantity]', '100000');
   const placements = countPlacements(page);
   await review(page, vp);
@@ -358,7 +361,7 @@ test('phone: the app keeps under the order rate and says when the next order can
     const now = Date.now();
     localStorage.setItem('pocket-order-sends', JSON.stringify([[account, Array.from({ length: 60 }, (_, i) => now - 30000 + i)]]));
   }, ACCOUNT);
-  await page.waitForFunction(() => document.querySelector('[data-testid=ticket-price]')?.value !== '');
+  await page.waitForFunction(() => (document.querySelector('[data-testid=ticket-price]')?.value ?? '') !== '');
   await page.fill('[data-testid=ticket-price]', '1.00');
   await review(page, vp);
   const placements = countPlacements(page);

@@ -435,15 +435,20 @@ impl Ticket {
 /// A ticket's starting legs for `symbol`: buy one (or sell, closing, when the account is long it;
 /// buy to close when it is short). `held` is the account's signed quantity of `symbol`.
 pub fn first_leg(symbol: &str, side: Side, held: Decimal) -> Leg {
-    let closing = match side {
-        Side::Buy => held < Decimal::ZERO,
-        Side::Sell => held > Decimal::ZERO,
-    };
     Leg {
         symbol: symbol.to_owned(),
         side,
         ratio: 1,
-        closing,
+        closing: closes(side, held),
+    }
+}
+
+/// Whether a `side` leg closes what the account holds (`held`, signed): selling what is long,
+/// buying back what is short.
+pub fn closes(side: Side, held: Decimal) -> bool {
+    match side {
+        Side::Buy => held < Decimal::ZERO,
+        Side::Sell => held > Decimal::ZERO,
     }
 }
 

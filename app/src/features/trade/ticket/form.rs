@@ -6,7 +6,7 @@ use rust_decimal::Decimal;
 use web_sys::{Element, Event};
 
 use super::super::model::{
-    parse_price, parse_quantity, round_to_tick, Effect, Leg, NetPrices, OrderKind, Side, Ticket,
+    closes, parse_price, parse_quantity, round_to_tick, Effect, Leg, NetPrices, OrderKind, Ticket,
     Tif,
 };
 use crate::components::dom::{self, El};
@@ -47,7 +47,7 @@ impl Inputs {
         }
     }
 
-    fn edited(&self) {
+    pub fn edited(&self) {
         self.edition.update(|e| *e = e.wrapping_add(1));
     }
 
@@ -185,11 +185,7 @@ pub fn legs_view(
         inputs.legs.update(|legs| {
             if let Some(leg) = legs.get_mut(i) {
                 leg.side = leg.side.flip();
-                let held = held(&leg.symbol);
-                leg.closing = match leg.side {
-                    Side::Buy => held < Decimal::ZERO,
-                    Side::Sell => held > Decimal::ZERO,
-                };
+                leg.closing = closes(leg.side, held(&leg.symbol));
             }
         });
         // Another side is another price (a debit may become a credit): the limit starts again at

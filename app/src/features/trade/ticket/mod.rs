@@ -16,7 +16,7 @@ use rust_decimal::Decimal;
 
 use super::instrument::{self, Spec};
 use super::limit;
-use super::model::{first_leg, net_prices, Leg, LegQuote, Side};
+use super::model::{closes, first_leg, net_prices, Leg, LegQuote, Side};
 use super::payoff::Holding;
 use super::send;
 use crate::api::ApiError;
@@ -137,21 +137,27 @@ pub(in crate::features::trade) fn TicketPage(account: String) -> impl IntoView {
             .flatten()
             .unwrap_or_default()
     };
-    // Open or close: what the account holds decides (selling stock you own closes it).
-    let legs: Vec<Leg> = legs
-        .into_iter()
-        .map(|l| {
-            let h = held(&l.symbol);
-            Leg {
-                closing: match l.side {
-                    Side::Buy => h < Decimal::ZERO,
-                    Side::Sell => h > Decimal::ZERO,
-                },
-                ..l
-            }
-        })
-        .collect();
     let inputs = Inputs::new(legs);
+    // Open or close: what the account holds decides (selling stock you own closes it), also when
+    // the positions arrive after the ticket opened (a changed leg drops a review).
+    dom::watch(move || {
+        let wanted: Vec<bool> = inputs.legs.with_untracked(|legs| {
+            legs.iter()
+                .map(|l| closes(l.side, held(&l.symbol)))
+                .collect()
+        });
+        let differs = inputs
+            .legs
+            .with_untracked(|legs| legs.iter().zip(&wanted).any(|(l, c)| l.closing != *c));
+        if differs {
+            inputs.legs.update(|legs| {
+                for (leg, c) in legs.iter_mut().zip(wanted) {
+                    leg.closing = c;
+                }
+            });
+            inputs.edited();
+        }
+    });
     let account_for_body = account.clone();
     let body = dom::redrawn(move || {
         let lookup_needed = symbols.iter().any(|s| instruments::needs_lookup(s));
