@@ -177,8 +177,12 @@ fn failure_from(req: &FailNextRequest) -> Result<Failure, String> {
         "respond" => {
             let default = if req.error_code.is_some() { 400 } else { 503 };
             let status = req.status.unwrap_or(default);
-            if !(400..=599).contains(&status) {
-                return Err("status must be between 400 and 599".to_owned());
+            // 600–999 are no HTTP status a client knows, but a broken or hostile upstream can
+            // send one (hyper writes any three digits); the worker must answer those with a 502
+            // (docs/contracts.md, Worker). A 1xx cannot be a final answer (hyper replaces it
+            // with a 500, and a client waits past it for the real one), so it is refused here.
+            if !(400..=999).contains(&status) {
+                return Err("status must be between 400 and 999".to_owned());
             }
             if req.error_code.as_deref().is_some_and(str::is_empty) {
                 return Err("error-code must not be empty".to_owned());

@@ -552,6 +552,43 @@ async fn fail_next_hang_waits_then_drops() {
 }
 
 #[tokio::test]
+async fn fail_next_sends_statuses_beyond_599_on_the_wire() {
+    // What a broken upstream could send: the worker must turn it into a 502.
+    let (addr, server) = serve_real().await;
+    for status in [600, 999] {
+        let echo =
+            raw_post_json(addr, "/sim/fail-next", &format!(r#"{{"status":{status}}}"#)).await;
+        assert!(echo.starts_with("HTTP/1.1 200"), "{echo}");
+        let (out, _) = raw_exchange(addr, TOKEN_REQUEST).await;
+        let out = String::from_utf8_lossy(&out);
+        assert!(out.starts_with(&format!("HTTP/1.1 {status} ")), "{out}");
+        assert!(out.contains(r#""code":"simulated_failure""#), "{out}");
+    }
+    server.abort();
+
+    // Through the router too, for an API path; 1xx, 2xx, 3xx and 1000+ are refused.
+    let sim = Sim::new();
+    let (token, _) = sim.login().await;
+    sim.post_json(
+        "/sim/fail-next",
+        &json!({"status": 600, "path-prefix": "/customers"}),
+    )
+    .await;
+    sim.api("/customers/me", &token)
+        .await
+        .assert_api_error(StatusCode::from_u16(600).unwrap(), "simulated_failure");
+    assert_eq!(
+        sim.api("/customers/me", &token).await.status,
+        StatusCode::OK
+    );
+    for status in [100, 101, 199, 200, 302, 399, 1000] {
+        sim.post_json("/sim/fail-next", &json!({ "status": status }))
+            .await
+            .assert_api_error(StatusCode::BAD_REQUEST, "invalid_request");
+    }
+}
+
+#[tokio::test]
 async fn issued_tokens_lists_what_the_simulator_honours() {
     let sim = Sim::new();
     let (access, refresh) = sim.login().await;
