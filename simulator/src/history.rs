@@ -74,6 +74,9 @@ fn snapshots(sim: &SimState, n: &str, q: &Query, context: &str) -> Checked<Value
         q.date("start-date")?,
         q.date("end-date")?,
     );
+    if sim.settings().empty_history.contains(n) {
+        return Ok(paginated(Vec::new(), page, context));
+    }
     let ledger = sim.ledger();
     let (Some(account), Some(fixtures)) =
         (ledger.accounts.get(n), sim.fixtures().by_account.get(n))
@@ -158,9 +161,13 @@ fn bar_json(b: &Bar) -> Value {
 fn net_liq(sim: &SimState, n: &str, q: &Query) -> Checked<Value> {
     q.check_values("time-back", &TIME_BACKS)?;
     let (start, end) = (q.datetime("start-time")?, q.datetime("end-time")?);
+    let empty = json!({ "data": { "items": [] } });
+    if sim.settings().empty_history.contains(n) {
+        return Ok(empty);
+    }
     let ledger = sim.ledger();
     let Some(account) = ledger.accounts.get(n) else {
-        return Ok(json!({ "data": { "items": [] } }));
+        return Ok(empty);
     };
     let last = ledger.last;
     let bars: Vec<&Bar> = match (start, q.one("time-back")) {

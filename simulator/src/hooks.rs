@@ -54,6 +54,7 @@ fn config_json(sim: &SimState, s: &Settings) -> Value {
         "require-pkce": s.require_pkce,
         "ignore-pkce": s.ignore_pkce,
         "empty-positions": s.empty_positions,
+        "empty-history": s.empty_history,
         "redirect-uris": sim.config().redirect_uris,
         "today": s.today.to_string(),
         "rate-limit-per-second": s.rate_limit_per_second,
@@ -84,6 +85,7 @@ struct ConfigUpdate {
     require_pkce: Option<bool>,
     ignore_pkce: Option<bool>,
     empty_positions: Option<Vec<String>>,
+    empty_history: Option<Vec<String>>,
     today: Option<String>,
     rate_limit_per_second: Option<u32>,
     order_rate_per_min: Option<u32>,
@@ -124,6 +126,9 @@ pub async fn set_config(State(sim): State<SimState>, body: Bytes) -> Response {
         }
         if let Some(v) = update.empty_positions {
             s.empty_positions = v.into_iter().collect();
+        }
+        if let Some(v) = update.empty_history {
+            s.empty_history = v.into_iter().collect();
         }
         if let Some(v) = today {
             s.today = v;

@@ -30,6 +30,9 @@ pub struct Settings {
     pub latency_ms: u64,
     /// Accounts whose positions are served as an empty list (exercises empty states).
     pub empty_positions: BTreeSet<String>,
+    /// Accounts with no net-liq history and no balance snapshots (a new account; exercises the
+    /// History screen's empty state).
+    pub empty_history: BTreeSet<String>,
     /// The simulated today the history ends on.
     pub today: Date,
     /// API requests one access token may make per second before getting 429 (0 = no limit).
@@ -49,6 +52,7 @@ impl From<&Config> for Settings {
             ignore_pkce: false,
             latency_ms: c.latency_ms,
             empty_positions: BTreeSet::new(),
+            empty_history: BTreeSet::new(),
             today: c.today.unwrap_or_else(Date::today_utc),
             rate_limit_per_second: c.rate_limit_per_second,
             order_rate_per_min: c.order_rate_per_min,

@@ -234,6 +234,50 @@ async fn empty_positions_hook() {
 }
 
 #[tokio::test]
+async fn empty_history_hook() {
+    let sim = Sim::new();
+    let (token, _) = sim.login().await;
+    let history = |n: &str, query: &str| format!("/accounts/{n}/net-liq/history?{query}");
+    let snapshots = |n: &str| format!("/accounts/{n}/balance-snapshots?start-date=2000-01-01");
+    let items = |body: &Value| body["data"]["items"].as_array().unwrap().len();
+    sim.post_json("/sim/config", &json!({"empty-history": ["5WT00002"]}))
+        .await;
+    assert_eq!(
+        sim.get("/sim/config").await.json()["empty-history"],
+        json!(["5WT00002"])
+    );
+    for query in [
+        "time-back=1d",
+        "time-back=all",
+        "start-time=2000-01-01T00:00:00Z",
+    ] {
+        let resp = sim.api(&history("5WT00002", query), &token).await;
+        assert_eq!(resp.status, StatusCode::OK, "{query}");
+        assert_eq!(resp.json(), json!({"data": {"items": []}}), "{query}");
+    }
+    let body = sim.api(&snapshots("5WT00002"), &token).await.json();
+    assert_eq!(items(&body), 0);
+    assert_eq!(body["pagination"]["total-items"], 0);
+    // Other accounts keep theirs, and a bad query is still refused.
+    let other = sim.api(&history("5WT00001", "time-back=all"), &token).await;
+    assert!(items(&other.json()) > 400);
+    let total = |body: Value| body["pagination"]["total-items"].as_u64().unwrap();
+    assert!(total(sim.api(&snapshots("5WT00001"), &token).await.json()) > 400);
+    assert_eq!(
+        sim.api(&history("5WT00002", "time-back=2y"), &token)
+            .await
+            .status,
+        StatusCode::BAD_REQUEST
+    );
+    sim.post_json("/sim/reset", &Value::Null).await;
+    let body = sim
+        .api(&history("5WT00002", "time-back=all"), &token)
+        .await
+        .json();
+    assert!(items(&body) > 400);
+}
+
+#[tokio::test]
 async fn minted_grants_work_with_the_refresh_grant() {
     let sim = Sim::new();
     let resp = sim.post_json("/sim/grants", &Value::Null).await;
