@@ -372,7 +372,7 @@ tradingTest('JS SDK: dry-run, place, and the fill on its own AccountStreamer', a
   const rest = await call('positions', tt.balancesAndPositionsService.getPositionsList(ACCOUNT));
   assert.equal(position.data.quantity, rest.find((p) => p.symbol === 'AAPL').quantity);
 
-  // The SDK keeps its heartbeat going only on acks (streaming-and-trading §3): by now (> 4 s
+  // The SDK keeps its heartbeat going only on acks (docs/tastytrade.md §6.12): by now (> 4 s
   // after open at 2 s a beat) at least two came back.
   await until(() => frames.filter((f) => f.action === 'heartbeat').length >= 2, 8_000, 'two heartbeat acks');
   assert.ok(frames.filter((f) => f.action === 'heartbeat').every((f) => f.status === 'ok'));

@@ -1,6 +1,6 @@
 //! Orders, transactions, net-liq history and balance snapshots, watchlists, trading status and
-//! margin requirements: the reference's example payloads (tests/fixtures, see its README for
-//! which are verbatim and which composed) parse with their values; tolerance for drift; the
+//! margin requirements: the example payloads in tests/fixtures (its README says which are
+//! verbatim and which composed) parse with their values; tolerance for drift; the
 //! signed-amount helpers never panic; the net-liq `time` parser's edge cases; the watchlist body
 //! is exactly the documented JSON.
 
@@ -846,7 +846,7 @@ fn watchlist_body_is_exactly_the_documented_json() {
             WatchlistEntry::new("/ESZ6", InstrumentType::Future),
         ],
     );
-    // Same keys and values as the reference's body (order-insensitive)…
+    // Same keys and values as the documented body (docs/tastytrade.md §6.7; order-insensitive)…
     assert_eq!(
         serde_json::to_value(&body).unwrap(),
         fixture_value("watchlist-request.json")

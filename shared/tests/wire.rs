@@ -1,4 +1,4 @@
-//! The reference's example payloads (tests/fixtures, see its README) parse into the typed models
+//! The example payloads in tests/fixtures (see its README) parse into the typed models
 //! with the values they carry; plus tolerance for drift and the position math.
 
 use pocket_shared::tastytrade::*;

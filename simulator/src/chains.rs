@@ -1,4 +1,4 @@
-//! Option chains (reference §6.7): `/option-chains/{underlying}/nested`, the flat
+//! Option chains (docs/tastytrade.md §6.10): `/option-chains/{underlying}/nested`, the flat
 //! `/option-chains/{underlying}` and `/futures-option-chains/{product}/nested`, from the
 //! market's generated chains, so every streamer symbol in them is one DXLink quotes.
 
@@ -117,7 +117,7 @@ pub async fn flat(
 }
 
 /// `GET /futures-option-chains/{product}/nested` (`ES`): `data` is an object with `futures`
-/// and `option-chains` (reference §6.7).
+/// and `option-chains` (docs/tastytrade.md §6.10).
 pub async fn futures_nested(
     State(sim): State<SimState>,
     Path(product): Path<String>,

@@ -1,4 +1,4 @@
-//! Instruments (docs/tastytrade.md §6.9, reference §6.7–6.8): equities, equity options,
+//! Instruments (docs/tastytrade.md §6.10): equities, equity options,
 //! futures, future products, future options and the symbol search, for what the market
 //! quotes. Each object carries the `streamer-symbol` DXLink knows it by.
 
@@ -16,7 +16,7 @@ use crate::query::{items, paginated, Query};
 use crate::respond::not_found;
 use crate::state::SimState;
 
-/// The equities list's page size (reference §4.2: equities lists 1000).
+/// The equities list's page size (docs/tastytrade.md §4.2: equities lists 1000).
 const EQUITIES_PER_PAGE: u64 = 1000;
 /// The futures list's default page size (tastyware asks for 250).
 const FUTURES_PER_PAGE: u64 = 250;
@@ -74,7 +74,7 @@ fn listed_market(l: &Listing) -> &'static str {
     }
 }
 
-/// The equity object (reference §6.7) of a stock, ETF or index the market quotes.
+/// The equity object (docs/tastytrade.md §6.10) of a stock, ETF or index the market quotes.
 pub fn equity(m: &Market, rest: &str) -> Option<Value> {
     let Some(Instrument::Underlying(i)) = m.resolve_rest(rest) else {
         return None;
@@ -111,7 +111,7 @@ pub fn equity(m: &Market, rest: &str) -> Option<Value> {
     }))
 }
 
-/// The equity option object (reference §6.7).
+/// The equity option object (docs/tastytrade.md §6.10).
 pub fn equity_option(m: &Market, o: &OptionSpec) -> Value {
     let underlying = &m.underlying(o.underlying).listing;
     json!({
@@ -147,7 +147,7 @@ fn equity_option_by_rest(m: &Market, rest: &str) -> Option<Value> {
     }
 }
 
-/// The future object (reference §6.7) of a contract the market quotes, named `/ESZ6` or
+/// The future object (docs/tastytrade.md §6.10) of a contract the market quotes, named `/ESZ6` or
 /// `ESZ6` (tastyware strips the slash from the path).
 fn future(m: &Market, symbol: &str) -> Option<Value> {
     let rest = &format!("/{}", symbol.trim_start_matches('/'));
@@ -207,7 +207,7 @@ fn exchange_name(mic: &str) -> &'static str {
 const ALL_MONTHS: [&str; 12] = ["F", "G", "H", "J", "K", "M", "N", "Q", "U", "V", "X", "Z"];
 const QUARTER_MONTHS: [&str; 4] = ["H", "M", "U", "Z"];
 
-/// The future product object (reference §6.7 `future-product`).
+/// The future product object (docs/tastytrade.md §6.10, `future-product`).
 fn future_product(p: &catalog::FutureProduct) -> Value {
     let code = p.root.trim_start_matches('/');
     let months: &[&str] = if p.quarterly {
@@ -309,7 +309,7 @@ pub async fn future_product_by_code(
     one(found, &uri)
 }
 
-/// The future option object (reference §6.7) of an option the market quotes.
+/// The future option object (docs/tastytrade.md §6.10) of an option the market quotes.
 fn future_option(market: &Market, rest: &str) -> Option<Value> {
     let Instrument::Option(o) = market.resolve_rest(rest)? else {
         return None;
@@ -432,8 +432,8 @@ pub async fn equity_option_by_symbol(
     one(equity_option_by_rest(&sim.market(), &symbol), &uri)
 }
 
-/// `GET /symbols/search/{prefix}` (reference §6.8): symbols starting with the prefix first
-/// (an exact match on top), then descriptions with a word starting with it; at most 20.
+/// `GET /symbols/search/{prefix}` (docs/tastytrade.md §6.10): symbols starting with the prefix
+/// first (an exact match on top), then descriptions with a word starting with it; at most 20.
 /// Futures come as their front contract when the prefix starts with `/`.
 pub async fn search(State(sim): State<SimState>, Path(prefix): Path<String>, uri: Uri) -> Response {
     let needle = prefix.trim().to_uppercase();

@@ -86,7 +86,7 @@ pub const ALLOWLIST: &[(ProxyMethod, &str)] = &[
     // Streamer symbols of futures and future options (not derivable; §6.9).
     (ProxyMethod::Get, "/instruments/futures"),
     (ProxyMethod::Get, "/instruments/future-options"),
-    // Instruments, search and option chains (docs/tastytrade.md §6.7, §6.8).
+    // Instruments, search and option chains (docs/tastytrade.md §6.10).
     (ProxyMethod::Get, "/instruments/equities"),
     (ProxyMethod::Get, "/instruments/equities/{symbol}"),
     (ProxyMethod::Get, "/instruments/equity-options"),

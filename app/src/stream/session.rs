@@ -1,7 +1,7 @@
-//! One DXLink connection's protocol, as a state machine with no I/O (docs/tastytrade.md §6.9;
-//! reference tastytrade-api.md §7.1, streaming-and-trading.md §2). The runtime feeds it "socket
-//! opened", each text frame, a clock tick every second and "the wanted set changed"; it answers
-//! with the texts to send, the decoded events and the link's state.
+//! One DXLink connection's protocol, as a state machine with no I/O (docs/tastytrade.md §6.9: the
+//! handshake, and how the two SDKs speak it). The runtime feeds it "socket opened", each text
+//! frame, a clock tick every second and "the wanted set changed"; it answers with the texts to
+//! send, the decoded events and the link's state.
 //!
 //! Handshake: `SETUP` on open; `AUTH` when the server says `UNAUTHORIZED` (the order tastytrade
 //! asks for), or after [`AUTH_UNPROMPTED_MS`] if it never does; the server's `SETUP` and

@@ -9,7 +9,7 @@
 use pocket_shared::dxlink::{feed_subscriptions, EventType, Subscription};
 
 /// Oversized messages close the socket with 1009; the official JS client chunks at about 8 KB
-/// (streaming-and-trading.md §5).
+/// (docs/tastytrade.md §6.9).
 pub const MAX_MESSAGE_BYTES: usize = 8000;
 
 // Sorted vectors rather than B-tree maps: a few hundred entries at most, and much less wasm.

@@ -1,12 +1,11 @@
-//! DXLink market events and `FEED_DATA` decoding (docs/tastytrade.md §6.9; reference
-//! tastytrade-api.md §7.1 and streaming-and-trading.md §2).
+//! DXLink market events and `FEED_DATA` decoding (docs/tastytrade.md §6.9).
 //!
 //! We ask for exactly the fields we decode ([`EventType::requested_fields`]) and decode every
 //! message against the layout the server announced in `FEED_CONFIG.eventFields`, falling back
 //! to what we asked for ([`FeedLayout`]): decoding against the requested layout when the server
-//! chose another has caused real bugs (JB DXlink #63). Both data formats are read, COMPACT
-//! (`[type, [values…], type, [values…]]`) and FULL (`[{eventType, eventSymbol, …}]`), because
-//! the server has been seen switching a channel to FULL mid-session.
+//! chose another has caused real bugs (joaquinbejar/DXlink#63). Both data formats are read,
+//! COMPACT (`[type, [values…], type, [values…]]`) and FULL (`[{eventType, eventSymbol, …}]`),
+//! because the server has been seen switching a channel to FULL mid-session.
 //!
 //! Prices, sizes and Greeks are `Option<Decimal>`: `None` for `"NaN"`, `"Infinity"` and
 //! anything else that is not a finite number. A JSON number is converted from its shortest text
@@ -59,8 +58,8 @@ impl EventType {
     }
 
     /// The fields our `FEED_SETUP` asks for, in order: exactly the ones [`Event`] keeps, with
-    /// the names of the reference's §7.1 table, except candle `vwap` in lower case (what the
-    /// Python SDK asks for and gets; streaming-and-trading.md §2 "Where the reference is wrong" 4).
+    /// the names of the event-field table in docs/tastytrade.md §6.9, candle `vwap` in lower case
+    /// (what tastyware asks for and gets, not the spec's `VWAP`).
     /// `eventType` is not asked for: the type is the pair's (or object's) own.
     pub fn requested_fields(self) -> &'static [Field] {
         use Field::*;
@@ -279,7 +278,8 @@ pub struct Summary {
 pub struct Profile {
     pub symbol: String,
     pub description: Option<String>,
-    /// `ACTIVE`, `HALTED`, `UNDEFINED` (reference §7.1; spellings uncertain on tastytrade's feed).
+    /// `ACTIVE`, `HALTED`, `UNDEFINED` (docs/tastytrade.md §6.9; spellings uncertain on
+    /// tastytrade's feed).
     pub trading_status: Option<String>,
     pub high_52_week_price: Option<Decimal>,
     pub low_52_week_price: Option<Decimal>,
@@ -303,7 +303,7 @@ pub struct Candle {
 }
 
 impl Candle {
-    /// dxFeed `eventFlags` bits (reference §7.1 Candles).
+    /// dxFeed `eventFlags` bits (docs/tastytrade.md §6.9, candles).
     pub const TX_PENDING: i64 = 0x01;
     pub const REMOVE_EVENT: i64 = 0x02;
     pub const SNAPSHOT_BEGIN: i64 = 0x04;
@@ -726,7 +726,7 @@ mod tests {
         assert_eq!(EventType::from_wire("TradeETH"), None);
     }
 
-    /// reference §7.1: the web platform's COMPACT example, with `eventType` first and the
+    /// docs/tastytrade.md §6.9: the docs' COMPACT example, with `eventType` first and the
     /// numbers as JSON numbers, NaN strings and an exponent.
     #[test]
     fn compact_against_the_negotiated_layout() {
@@ -766,7 +766,7 @@ mod tests {
         );
     }
 
-    /// streaming-and-trading.md §2: the Python SDK's shape (no `eventType`, `eventSymbol` first,
+    /// docs/tastytrade.md §6.9: tastyware's shape (no `eventType`, `eventSymbol` first,
     /// extra columns we skip), announced by FEED_CONFIG in its own order.
     #[test]
     fn compact_python_sdk_layout_with_unknown_columns() {
@@ -938,7 +938,7 @@ mod tests {
         assert_eq!(profile.high_52_week_price, dec("199.62"));
     }
 
-    /// reference §7.1 Candles: the empty snapshot some users get on an AUTO channel.
+    /// docs/tastytrade.md §6.9, candles: the empty snapshot some users get on an AUTO channel.
     #[test]
     fn empty_candle_snapshot_is_a_removal() {
         let layout = FeedLayout::default();

@@ -1,6 +1,6 @@
-//! DXLink control messages (reference tastytrade-api.md §7.1; docs/tastytrade.md §6.9).
+//! DXLink control messages (docs/tastytrade.md §6.9).
 //!
-//! Client messages are written by hand in the exact key order of the reference's transcript
+//! Client messages are written by hand in the exact key order of the documented transcript
 //! (a derived serializer would cost several KB of wasm for eight small objects). Server
 //! messages are read tolerantly: an unknown `type` is [`ServerMessage::Other`], unknown keys
 //! are ignored, a missing or mistyped field takes a neutral value; only text that is not a JSON
@@ -85,7 +85,7 @@ impl Subscription {
     }
 }
 
-/// A message to the server. [`ClientMessage::to_json`] writes it as the reference shows.
+/// A message to the server. [`ClientMessage::to_json`] writes it as tastytrade's docs show it.
 /// `Debug` of [`ClientMessage::Auth`] prints the token as `***` (it is a [`Secret`]).
 #[derive(Debug, Clone, Copy)]
 pub enum ClientMessage<'a> {
@@ -187,7 +187,7 @@ impl ClientMessage<'_> {
 }
 
 /// `FEED_SUBSCRIPTION` messages for `channel`, each under `max_bytes` (oversized messages close
-/// the socket with 1009; the JS SDK chunks at about 8 KB: streaming-and-trading.md §5).
+/// the socket with 1009; the JS SDK chunks at about 8 KB: docs/tastytrade.md §6.9).
 /// Removals go first, then additions; `reset: true` rides on the first message only (and is
 /// sent alone when both lists are empty). An entry too long for any message goes alone.
 pub fn feed_subscriptions(
@@ -401,7 +401,7 @@ impl ServerMessage {
 mod tests {
     use super::*;
 
-    /// The client side of the reference's §7.1 transcript, byte for byte.
+    /// The client side of the transcript in docs/tastytrade.md §6.9, byte for byte.
     #[test]
     fn client_messages_match_the_transcript() {
         let token = Secret::new("<api quote token>");
@@ -465,9 +465,10 @@ mod tests {
         assert_eq!(value["acceptAggregationPeriod"].as_f64(), Some(0.25));
     }
 
-    /// The reference's FEED_SUBSCRIPTION examples, and escaping of odd symbols.
+    /// The documented FEED_SUBSCRIPTION examples (docs/tastytrade.md §6.9), and escaping of odd
+    /// symbols.
     #[test]
-    fn feed_subscription_matches_the_reference() {
+    fn feed_subscription_matches_the_docs() {
         let add = [
             Subscription::new(EventType::Quote, "SPY"),
             Subscription::new(EventType::Trade, "SPY"),
@@ -544,7 +545,7 @@ mod tests {
         assert!(messages[0].contains(&"X".repeat(100)) && messages[1].contains("\"Y\""));
     }
 
-    /// The server side of the reference's §7.1 transcript.
+    /// The server side of the transcript in docs/tastytrade.md §6.9.
     #[test]
     fn server_messages_from_the_transcript() {
         let cases = [

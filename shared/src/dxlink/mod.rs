@@ -1,6 +1,5 @@
-//! DXLink, tastytrade's market-data WebSocket protocol (docs/tastytrade.md §6.9; reference
-//! tastytrade-api.md §7.1 and streaming-and-trading.md §2): typed messages, event decoding and
-//! the URL policy. No I/O; the app's `stream` module drives it.
+//! DXLink, tastytrade's market-data WebSocket protocol (docs/tastytrade.md §6.9): typed messages,
+//! event decoding and the URL policy. No I/O; the app's `stream` module drives it.
 //!
 //! - [`message`]: what the client sends ([`ClientMessage`], [`feed_subscriptions`]) and what the
 //!   server sends ([`ServerMessage`]).

@@ -1,5 +1,6 @@
-//! `GET /customers/me` (docs/tastytrade.md §6.1). The real object is large and drifts (JB saw decode
-//! failures), so only what the UI needs is typed — all optional — and the rest lands in `extra`.
+//! `GET /customers/me` (docs/tastytrade.md §6.1). The real object is large and drifts (the Rust
+//! client joaquinbejar/tastytrade saw decode failures), so only what the UI needs is typed — all
+//! optional — and the rest lands in `extra`.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

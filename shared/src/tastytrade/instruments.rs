@@ -231,7 +231,7 @@ mod tests {
 
     #[test]
     fn a_nested_chain_as_documented() {
-        // docs/tastytrade.md §6.10 (reference capture, abridged).
+        // docs/tastytrade.md §6.10 (a sandbox capture, abridged).
         let body = r#"{ "data": { "items": [ {
             "underlying-symbol": "SPY", "root-symbol": "SPY", "option-chain-type": "Standard",
             "shares-per-contract": 100,

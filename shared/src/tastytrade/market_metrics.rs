@@ -93,9 +93,9 @@ mod tests {
         Some(Decimal::from_str(s).unwrap())
     }
 
-    /// The reference's §6.10 item (abridged there too), through the envelope.
+    /// The recorded item of docs/tastytrade.md §6.9 (with more keys), through the envelope.
     #[test]
-    fn reference_item_with_both_units() {
+    fn recorded_item_with_both_units() {
         let body = r#"{"data":{"items":[{
           "symbol": "AAPL",
           "implied-volatility-index": "0.261833862",

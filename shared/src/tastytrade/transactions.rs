@@ -164,7 +164,8 @@ impl Transaction {
 
     /// What the transaction did to cash: `net-value` with its effect, else (no `net-value`)
     /// the signed `value` plus the signed fees — tastytrade's `net-value` is exactly that
-    /// (75.0 Debit + 1.12 fees = 76.12 Debit in the reference example). `None` without a value,
+    /// (docs/tastytrade.md §6.5; 75.0 Debit + 1.12 fees = 76.12 Debit in the transactions
+    /// fixture). `None` without a value,
     /// or when the sum does not fit a `Decimal`.
     pub fn signed_net_value(&self) -> Option<Decimal> {
         if let Some(net) = signed(self.net_value, self.net_value_effect.as_ref()) {

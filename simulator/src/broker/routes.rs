@@ -1,4 +1,4 @@
-//! Order writes (docs/tastytrade.md §6.4): dry-run, place, cancel, replace and its dry-run,
+//! Order writes (docs/tastytrade.md §6.11): dry-run, place, cancel, replace and its dry-run,
 //! and the `/sim/orders/fail-next` hook.
 
 use std::time::Instant;

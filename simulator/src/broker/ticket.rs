@@ -1,5 +1,5 @@
-//! An order request as tastytrade takes it (docs/tastytrade.md §6.4, shared reference §6.4
-//! "Order request body"): the body's shape (400 `validation_error`), then the preflight rules
+//! An order request as tastytrade takes it (docs/tastytrade.md §6.11, the request body): the
+//! body's shape (400 `validation_error`), then the preflight rules
 //! (422 `preflight_check_failure` with `errors[]`), the natural price from the market, fees
 //! and the buying-power effect.
 
@@ -13,7 +13,7 @@ use crate::market::{Instrument, Market};
 
 pub const ORDER_TYPES: [&str; 4] = ["Limit", "Market", "Stop", "Stop Limit"];
 pub const TIME_IN_FORCE: [&str; 5] = ["Day", "GTC", "GTD", "Ext", "GTC Ext"];
-/// Most legs an option order may have (reference §6.4).
+/// Most legs an option order may have (docs/tastytrade.md §6.11).
 const MAX_OPTION_LEGS: usize = 4;
 /// A limit this far from the mid (fraction of the mid, and at least 5 ticks) gets a warning.
 const FAR_FROM_MARKET: f64 = 0.10;
@@ -436,7 +436,7 @@ pub fn check(
             tick,
         });
     }
-    // Leg counts and mixes (reference §6.4).
+    // Leg counts and mixes (docs/tastytrade.md §6.11).
     let options = legs
         .iter()
         .filter(|l| l.instrument_type.ends_with("Option"))

@@ -94,7 +94,7 @@ impl Chain {
 }
 
 /// The last trading day of the next quarter month (Mar/Jun/Sep/Dec) after `today`: a
-/// quarterly expiration (docs/tastytrade.md §6.7 `expiration-type`).
+/// quarterly expiration (docs/tastytrade.md §6.10 `expiration-type`).
 pub fn next_quarter_end(today: Date) -> Date {
     let (mut y, mut m, _) = today.ymd();
     loop {
@@ -121,7 +121,7 @@ pub fn expiration_type(date: Date) -> &'static str {
     }
 }
 
-/// A futures option chain the market lists on its front future (docs/tastytrade.md §6.7
+/// A futures option chain the market lists on its front future (docs/tastytrade.md §6.10
 /// `/futures-option-chains/{code}/nested`).
 #[derive(Debug, Clone)]
 pub struct FutureChain {

@@ -1,4 +1,4 @@
-//! Instruments, symbol search and option chains (reference §6.7, §6.8, §8): shapes, the
+//! Instruments, symbol search and option chains (docs/tastytrade.md §6.10, §7): shapes, the
 //! expiration calendar, strikes around the money, and streamer symbols DXLink quotes.
 
 use std::collections::BTreeSet;

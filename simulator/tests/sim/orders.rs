@@ -43,7 +43,7 @@ async fn every_order_has_what_the_sdks_require() {
         let orders = all_orders(&sim, &token, n).await;
         let mut statuses = BTreeSet::new();
         for o in &orders {
-            // tastyware's PlacedOrder required keys (reference streaming-and-trading.md §3).
+            // tastyware's PlacedOrder required keys (docs/tastytrade.md §6.4).
             for key in [
                 "account-number",
                 "time-in-force",

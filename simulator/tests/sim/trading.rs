@@ -1,4 +1,4 @@
-//! Order writes (docs/tastytrade.md §6.4): validation, dry-run, placement and fills against
+//! Order writes (docs/tastytrade.md §6.11): validation, dry-run, placement and fills against
 //! the market, the live book (positions, balances, transactions), cancel, replace, the
 //! order rate limit and the fail-after-accept hook. The market is frozen; tests move it with
 //! the pin and step hooks.

@@ -1,7 +1,7 @@
 //! `GET /api/account-streamer`: tastytrade's account streamer through the worker, so the access
 //! token never reaches the page (docs/contracts.md, Worker; docs/tastytrade.md §6.12). The relay
 //! runs in the stateless worker, not in the session's Durable Object: an outbound socket would
-//! pin the object in memory (shared reference streaming-and-trading.md §1). Per browser message
+//! pin the object in memory (docs/contracts.md, Account streamer relay). Per browser message
 //! it asks the object for the current access token (refreshed there when near expiry), so a
 //! long-lived socket outlives token renewals. A hibernatable "watch" socket to the object
 //! closes when the session ends, and the relay then closes with 4001 "signed out".

@@ -175,7 +175,7 @@ mod tests {
     #[test]
     fn sums_every_fee_field_with_its_effect() {
         let rows = [
-            // The reference example: 0.1 clearing + 0.04 regulatory.
+            // The documented example (docs/tastytrade.md §6.5): 0.1 clearing + 0.04 regulatory.
             tx(serde_json::json!({
                 "commission": "0.0", "commission-effect": "None",
                 "clearing-fees": "0.1", "clearing-fees-effect": "Debit",

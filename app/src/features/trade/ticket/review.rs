@@ -1,7 +1,7 @@
 //! The review card: tastytrade's dry-run of exactly the order that "Send" sends — the order in
 //! words, what it costs at the limit, buying power before / change / after and as a share of net
-//! liq, the fees, and tastytrade's warnings and errors (after the peers' review screens;
-//! streaming-and-trading §4).
+//! liq, the fees, and tastytrade's warnings and errors (after the review screens of tastytrade's
+//! web platform, tastyware's CLI and IBKR's current / change / post-trade preview).
 
 use pocket_shared::tastytrade::{NewOrder, OrderPreview, SymbolParts};
 use rust_decimal::Decimal;
