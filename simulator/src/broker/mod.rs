@@ -165,7 +165,7 @@ pub fn order_json(account: &str, t: &Ticket, placed: Option<&Placed>, status: &s
 /// One account's live book.
 #[derive(Debug, Clone)]
 pub struct Book {
-    /// Position items (as `/positions` serves them; `mark` is the reference the balances
+    /// Position items (as `/positions` serves them; `mark` is the price the balances
     /// were last settled at, see `fill_position`).
     pub positions: Vec<Value>,
     /// The balances' `data`.

@@ -1,5 +1,5 @@
-//! The account streamer WebSocket (docs/tastytrade.md §7.2; shared reference
-//! streaming-and-trading.md §3) at `/account-streamer`: JSON messages
+//! The account streamer WebSocket (docs/tastytrade.md §6.12, also how the SDKs speak it) at
+//! `/account-streamer`: JSON messages
 //! `{action, value, auth-token: "Bearer …", request-id}`, acks with a
 //! `web-socket-session-id`, and `Order`, `AccountBalance`, `CurrentPosition` notifications
 //! for the connected accounts, each a full object with a `timestamp`.
@@ -95,7 +95,7 @@ fn handle(sim: &SimState, conn: &mut Conn, text: &str) -> Value {
             }
             ack(conn, &action, &rid, json!({ "value": wanted }))
         }
-        // Heartbeats only after a connect (the reference's `not implemented`).
+        // Heartbeats only after a connect (docs/tastytrade.md §6.12: `not implemented`).
         "heartbeat" if conn.accounts.is_empty() => refusal(conn, &action, &rid, "not implemented"),
         "heartbeat"
         | "public-watchlists-subscribe"
