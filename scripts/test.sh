@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Runs every test from a clean clone: installs tools (idempotent), lints, unit and integration
-# tests, builds the release bundle, prints the size report, starts the simulator + worker on test
-# ports and runs the black-box worker tests and the headless-Chromium end-to-end tests, then the
-# third-party SDK suite (e2e/sdk/run.sh, its own simulator).
+# Runs every test from a clean clone: checks citations, installs tools (idempotent), lints, unit
+# and integration tests, builds the release bundle, prints the size report, starts the simulator +
+# worker on test ports and runs the black-box worker tests and the headless-Chromium end-to-end
+# tests, then the third-party SDK suite (e2e/sdk/run.sh, its own simulator).
 set -euo pipefail
 SCRIPT_NAME=test
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -14,6 +14,9 @@ OUT="$ROOT/test-output"; rm -rf "$OUT"; mkdir -p "$OUT"
 LOG_DIR="$OUT/logs"; mkdir -p "$LOG_DIR"
 start_time=$(date +%s)
 step() { say "$* ($(( $(date +%s) - start_time ))s)"; }
+
+step "citations point into the repository (scripts/check-citations.sh)"
+bash "$ROOT/scripts/check-citations.sh"
 
 step "setup"
 bash "$ROOT/scripts/setup.sh"
