@@ -325,3 +325,52 @@ pub fn day_heading(iso: &str) -> String {
         ],
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::days_between;
+
+    #[test]
+    fn days_between_counts_calendar_days() {
+        assert_eq!(days_between("2026-12-06", "2026-12-06"), Some(0));
+        assert_eq!(days_between("2026-12-06", "2026-12-07"), Some(1));
+        assert_eq!(days_between("2026-12-06", "2026-12-18"), Some(12));
+        // Across a year's end and a leap day.
+        assert_eq!(days_between("2026-12-31", "2027-01-01"), Some(1));
+        assert_eq!(days_between("2028-02-28", "2028-03-01"), Some(2));
+        assert_eq!(days_between("2027-02-28", "2027-03-01"), Some(1));
+        // Past: negative (an expired option).
+        assert_eq!(days_between("2026-12-06", "2026-11-20"), Some(-16));
+        assert_eq!(days_between("2026-12-06", "2026-12-05"), Some(-1));
+    }
+
+    #[test]
+    fn days_between_reads_the_date_of_a_date_time() {
+        // tastytrade's `expires-at` (docs/tastytrade.md §6.3): the day as written, whatever
+        // the time or the offset.
+        let expires = "2026-12-18T21:00:00.000+00:00";
+        assert_eq!(days_between("2026-12-06", expires), Some(12));
+        assert_eq!(days_between("2026-12-18", expires), Some(0));
+        assert_eq!(days_between("2026-12-19", expires), Some(-1));
+        assert_eq!(
+            days_between("2026-12-06", "2026-12-07T02:00:00+09:00"),
+            Some(1)
+        );
+        assert_eq!(days_between("2026-12-06T23:59:59Z", "2026-12-07"), Some(1));
+    }
+
+    #[test]
+    fn days_between_refuses_what_is_not_a_date() {
+        for bad in [
+            "",
+            "2026-12",
+            "2026-13-01",
+            "2026-02-30",
+            "2027-02-29",
+            "Dec 18, 2026",
+        ] {
+            assert_eq!(days_between("2026-12-06", bad), None, "{bad:?}");
+            assert_eq!(days_between(bad, "2026-12-06"), None, "{bad:?}");
+        }
+    }
+}

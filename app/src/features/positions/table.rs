@@ -617,6 +617,31 @@ mod tests {
     }
 
     #[test]
+    fn days_to_expiration_from_today() {
+        let option = |expires: &str| {
+            position(serde_json::json!({
+                "symbol": "SPY   261218C00700000", "instrument-type": "Equity Option",
+                "underlying-symbol": "SPY", "quantity": 1, "expires-at": expires
+            }))
+        };
+        let today = "2026-12-06";
+        let dte = |expires: &str| Row::new(option(expires), today).dte;
+        assert_eq!(dte("2026-12-18T21:00:00.000+00:00"), Some(12));
+        assert_eq!(dte("2026-12-07T21:00:00.000+00:00"), Some(1));
+        assert_eq!(dte("2026-12-06T21:00:00.000+00:00"), Some(0));
+        assert_eq!(dte("2026-11-20T21:00:00.000+00:00"), Some(-16));
+        assert_eq!(dte("not a date"), None);
+        let stock = stock("SPY", "1", "1", "1");
+        assert_eq!(Row::new(stock, today).dte, None);
+
+        assert_eq!(dte_label(12), "12d");
+        assert_eq!(dte_label(1), "1d");
+        assert_eq!(dte_label(0), "0d", "expires today: still open");
+        assert_eq!(dte_label(-1), "expired");
+        assert_eq!(dte_label(-16), "expired");
+    }
+
+    #[test]
     fn greek_and_iv_labels() {
         assert_eq!(signed_number(d("60.004"), 2), "+60");
         assert_eq!(signed_number(d("-0.255"), 2), "−0.26");
