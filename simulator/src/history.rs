@@ -1,5 +1,6 @@
 //! Balance snapshots and net-liq history (docs/tastytrade.md §6.6), both drawn from the
-//! ledger's net-liq series, which ends at the balances fixture's net liq.
+//! ledger's net-liq series, moved to end at the account's current balances (as `/balances`
+//! serves them: re-marked to the market, after the broker's fills).
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::Uri;
@@ -10,7 +11,7 @@ use serde_json::{json, Value};
 use crate::api::{current_balances, ok, own_account};
 use crate::dates::{net_liq_time, Date};
 use crate::decimal::Dec;
-use crate::ledger::Bar;
+use crate::ledger::{ending_at, Bar};
 use crate::query::{paginated, Checked, Invalid, Query};
 use crate::respond::not_permitted;
 use crate::state::{Session, SimState};
@@ -37,17 +38,51 @@ fn unscaled(key: &str) -> bool {
         )
 }
 
-/// Today's balances scaled to `value` (so net liq = cash + long − short still holds), dated `day`.
+/// The account's net-liq series ending at its current net liq, and its current balances.
+struct Current {
+    /// The last trading day (the series' last day).
+    last: Date,
+    balances: Value,
+    daily: Vec<Bar>,
+    intraday: Vec<Bar>,
+}
+
+fn current(sim: &SimState, n: &str) -> Option<Current> {
+    let ledger = sim.ledger();
+    let account = ledger.accounts.get(n)?;
+    let balances = current_balances(sim, sim.fixtures().by_account.get(n)?)["data"].clone();
+    let (daily, intraday) = match net_liq_of(&balances) {
+        Some(nlv) => ending_at(&account.daily, &account.intraday, nlv),
+        None => (account.daily.clone(), account.intraday.clone()),
+    };
+    Some(Current {
+        last: ledger.last,
+        balances,
+        daily,
+        intraday,
+    })
+}
+
+fn net_liq_of(balances: &Value) -> Option<Dec> {
+    balances["net-liquidating-value"]
+        .as_str()
+        .and_then(Dec::parse)
+}
+
+/// Today's balances scaled to `value` (so net liq = cash + long − short still holds), dated
+/// `day`; at today's net liq, today's balances as they are.
 fn snapshot(balances: &Value, day: Date, time_of_day: &str, value: Dec, updated: i64) -> Value {
     let mut b = balances.clone();
-    let nlv =
-        Dec::parse(balances["net-liquidating-value"].as_str().unwrap_or("0")).unwrap_or_default();
-    let ratio = if nlv == Dec::ZERO {
-        1.0
-    } else {
-        value.to_f64() / nlv.to_f64()
+    let Some(obj) = b.as_object_mut() else {
+        return b;
     };
-    if let Some(obj) = b.as_object_mut() {
+    let nlv = net_liq_of(balances).unwrap_or_default();
+    if value != nlv {
+        let ratio = if nlv == Dec::ZERO {
+            1.0
+        } else {
+            value.to_f64() / nlv.to_f64()
+        };
         for (key, v) in obj.iter_mut() {
             if unscaled(key) {
                 continue;
@@ -58,10 +93,10 @@ fn snapshot(balances: &Value, day: Date, time_of_day: &str, value: Dec, updated:
         }
         obj.insert("net-liquidating-value".into(), json!(value.to_string()));
         obj.insert("margin-equity".into(), json!(value.to_string()));
-        obj.insert("snapshot-date".into(), json!(day.to_string()));
-        obj.insert("time-of-day".into(), json!(time_of_day));
-        obj.insert("updated-at".into(), json!(crate::dates::iso(updated)));
     }
+    obj.insert("snapshot-date".into(), json!(day.to_string()));
+    obj.insert("time-of-day".into(), json!(time_of_day));
+    obj.insert("updated-at".into(), json!(crate::dates::iso(updated)));
     b
 }
 
@@ -77,21 +112,18 @@ fn snapshots(sim: &SimState, n: &str, q: &Query, context: &str) -> Checked<Value
     if sim.settings().empty_history.contains(n) {
         return Ok(paginated(Vec::new(), page, context));
     }
-    let ledger = sim.ledger();
-    let (Some(account), Some(fixtures)) =
-        (ledger.accounts.get(n), sim.fixtures().by_account.get(n))
-    else {
+    let Some(account) = current(sim, n) else {
         return Ok(paginated(Vec::new(), page, context));
     };
     if q.one("currency").is_some_and(|c| c != "USD") {
         return Ok(paginated(Vec::new(), page, context));
     }
-    let balances = current_balances(sim, fixtures)["data"].clone();
+    let balances = &account.balances;
     let mut rows: Vec<Value> = match time_of_day {
         "Intraday" => account
             .daily
             .last()
-            .map(|bar| snapshot(&balances, ledger.last, "Intraday", bar.close, bar.time))
+            .map(|bar| snapshot(balances, account.last, "Intraday", bar.close, bar.time))
             .into_iter()
             .collect(),
         tod => account
@@ -100,9 +132,9 @@ fn snapshots(sim: &SimState, n: &str, q: &Query, context: &str) -> Checked<Value
             .map(|bar| {
                 let day = Date::of_ts(bar.time);
                 if tod == "BOD" {
-                    snapshot(&balances, day, "BOD", bar.open, day.at_et(6, 0, 1, 204))
+                    snapshot(balances, day, "BOD", bar.open, day.at_et(6, 0, 1, 204))
                 } else {
-                    snapshot(&balances, day, "EOD", bar.close, day.at_et(16, 15, 2, 512))
+                    snapshot(balances, day, "EOD", bar.close, day.at_et(16, 15, 2, 512))
                 }
             })
             .collect(),
@@ -165,11 +197,10 @@ fn net_liq(sim: &SimState, n: &str, q: &Query) -> Checked<Value> {
     if sim.settings().empty_history.contains(n) {
         return Ok(empty);
     }
-    let ledger = sim.ledger();
-    let Some(account) = ledger.accounts.get(n) else {
+    let Some(account) = current(sim, n) else {
         return Ok(empty);
     };
-    let last = ledger.last;
+    let last = account.last;
     let bars: Vec<&Bar> = match (start, q.one("time-back")) {
         // start-time wins over time-back (tastyware); inside the last day it means intraday.
         (Some(from), _) => {

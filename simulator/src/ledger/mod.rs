@@ -3,7 +3,8 @@
 //!
 //! Built once per today (see `SimState::ledger`) from the positions and balances fixtures:
 //! the fills that opened today's positions exist at the positions' `created-at`, and the net
-//! liq ends at the balances' `net-liquidating-value`.
+//! liq ends at the balances fixture's `net-liquidating-value` (the history endpoints move that
+//! end to the current balances with [`ending_at`]).
 
 mod book;
 mod netliq;
@@ -20,7 +21,7 @@ use crate::decimal::Dec;
 use crate::fixtures::Fixtures;
 
 pub use book::{fees, fill_row, LegSpec, VENUE};
-pub use netliq::{DAILY_YEARS, INTRADAY_STEP_MIN};
+pub use netliq::{ending_at, DAILY_YEARS, INTRADAY_STEP_MIN};
 
 /// A list entry with the instant it is sorted and filtered by (`received-at` for orders,
 /// `executed-at` for transactions), so handlers don't re-parse timestamps.
@@ -31,7 +32,7 @@ pub struct Row {
 }
 
 /// One net-liq OHLC point (docs/tastytrade.md §6.6).
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bar {
     pub time: i64,
     pub open: Dec,

@@ -69,20 +69,45 @@ pub fn series(
     }
 
     let intraday = intraday(account, last, daily.last());
-    if let (Some(bar), false) = (daily.last_mut(), intraday.is_empty()) {
-        bar.high = intraday
-            .iter()
-            .map(|b| b.high)
-            .max()
-            .unwrap_or(bar.high)
-            .max(bar.high);
-        bar.low = intraday
-            .iter()
-            .map(|b| b.low)
-            .min()
-            .unwrap_or(bar.low)
-            .min(bar.low);
+    if let Some(bar) = daily.last_mut() {
+        cover(bar, &intraday);
     }
+    (daily, intraday)
+}
+
+/// Widens the last day's bar to its intraday bars' range.
+fn cover(bar: &mut Bar, intraday: &[Bar]) {
+    bar.high = intraday.iter().map(|b| b.high).fold(bar.high, Dec::max);
+    bar.low = intraday.iter().map(|b| b.low).fold(bar.low, Dec::min);
+}
+
+/// The series as [`series`] built it, ending at `close` instead: `/balances` follows the market
+/// and the account's trades (docs/tastytrade.md §6.6: the last point is the current net liq).
+/// Only the last day changes: its close, and its intraday path bent linearly from the
+/// unchanged 09:30 point to `close` (bar `i` of `n` moves by `i/n` of the difference).
+pub fn ending_at(daily: &[Bar], intraday: &[Bar], close: Dec) -> (Vec<Bar>, Vec<Bar>) {
+    let (mut daily, mut intraday) = (daily.to_vec(), intraday.to_vec());
+    let Some(last) = daily.last_mut() else {
+        return (daily, intraday);
+    };
+    let diff = close - last.close;
+    last.close = close;
+    let steps = intraday.len().saturating_sub(1).max(1) as i64;
+    // Whole cents along the way; the last bar moves by exactly `diff`.
+    let shift = |i: i64| match i {
+        i if i >= steps => diff,
+        i => Dec(diff.0 * i / steps).round_to(Dec::cents(1)),
+    };
+    for (i, bar) in intraday.iter_mut().enumerate() {
+        let i = i as i64;
+        let (open, close) = (bar.open + shift((i - 1).max(0)), bar.close + shift(i));
+        bar.high = (bar.high + shift(i)).max(open).max(close);
+        bar.low = (bar.low + shift(i)).min(open).min(close);
+        (bar.open, bar.close) = (open, close);
+    }
+    last.low = last.low.min(close);
+    last.high = last.high.max(close);
+    cover(last, &intraday);
     (daily, intraday)
 }
 
@@ -136,4 +161,35 @@ fn intraday(account: &str, day: Date, bar: Option<&Bar>) -> Vec<Bar> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Moved up or down, the series ends exactly at the new close; only the last day changes,
+    /// its 09:30 point stays, and every bar still holds its open and close within high–low.
+    #[test]
+    fn ending_at_moves_only_the_last_day() {
+        let last: Date = "2026-12-02".parse().unwrap();
+        let (daily, intraday) = series("5WT00001", last, Dec::lit("100000.0"), &BTreeMap::new());
+        for close in ["104321.1234", "61000.5", "100000.0"] {
+            let close = Dec::lit(close);
+            let (d, i) = ending_at(&daily, &intraday, close);
+            assert_eq!((d.len(), i.len()), (daily.len(), intraday.len()));
+            assert_eq!(d[..d.len() - 1], daily[..daily.len() - 1]);
+            assert_eq!(
+                (d.last().unwrap().close, i.last().unwrap().close),
+                (close, close)
+            );
+            assert_eq!(i[0], intraday[0]);
+            assert!(i.windows(2).all(|w| w[0].close == w[1].open));
+            assert!(d
+                .iter()
+                .chain(&i)
+                .all(|b| b.low <= b.open.min(b.close) && b.high >= b.open.max(b.close)));
+            let day = d.last().unwrap();
+            assert!(i.iter().all(|b| day.low <= b.low && b.high <= day.high));
+        }
+    }
 }

@@ -321,3 +321,78 @@ async fn balance_snapshots_by_day_range_and_time_of_day() {
         "per-page",
     );
 }
+
+/// `/balances` follows the market and the account's fills; the history ends there too: the last
+/// point of every `time-back` and the latest snapshots are the net liq `/balances` serves, while
+/// the days before and today's 09:30 point stay as generated.
+#[tokio::test]
+async fn history_ends_at_the_current_balances_after_a_move_and_a_fill() {
+    let sim = Sim::on(TODAY);
+    let (token, _) = sim.login().await;
+    let n = "5WT00001";
+    let all_before = history(&sim, &token, n, "time-back=all").await;
+    let day_before = history(&sim, &token, n, "time-back=1d").await;
+
+    // AAPL (held) moves well away from its fixture mark, then 10 more shares fill at market.
+    for (path, body) in [
+        ("/sim/market/pin", r#"{"symbol": "AAPL", "price": "262.5"}"#),
+        ("/sim/market/step", r#"{"ticks": 1}"#),
+    ] {
+        let resp = sim.post_raw(path, "application/json", body).await;
+        assert_eq!(resp.status, axum::http::StatusCode::OK, "{path}");
+    }
+    let order = r#"{"time-in-force": "Day", "order-type": "Market", "legs": [
+        {"instrument-type": "Equity", "symbol": "AAPL", "quantity": 10, "action": "Buy to Open"}]}"#;
+    let placed = sim
+        .call(
+            "POST",
+            &format!("/accounts/{n}/orders"),
+            &token,
+            Some(order),
+        )
+        .await;
+    assert_eq!(
+        placed.status,
+        axum::http::StatusCode::CREATED,
+        "{}",
+        placed.text()
+    );
+    let balances = sim.ok(&format!("/accounts/{n}/balances"), &token).await["data"].clone();
+    let now = balances["net-liquidating-value"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_ne!(now, nlv(n), "the move and the fill changed net liq");
+
+    for back in ["1d", "1w", "1m", "3m", "6m", "1y", "all"] {
+        let points = history(&sim, &token, n, &format!("time-back={back}")).await;
+        assert_eq!(points.last().unwrap()["close"], now.as_str(), "{back}");
+    }
+    let all = history(&sim, &token, n, "time-back=all").await;
+    assert_eq!(all.len(), all_before.len());
+    assert_eq!(
+        all[..all.len() - 1],
+        all_before[..all.len() - 1],
+        "past days"
+    );
+    let day = history(&sim, &token, n, "time-back=1d").await;
+    assert_eq!(day[0], day_before[0], "09:30 stays");
+    assert_ne!(day[40]["close"], day_before[40]["close"], "the day bends");
+    assert!(
+        day.windows(2).all(|w| w[0]["close"] == w[1]["open"]),
+        "each bar opens at the last close"
+    );
+    let since = history(&sim, &token, n, &format!("start-time={TODAY}T20:00:00Z")).await;
+    assert_eq!(since.last().unwrap()["close"], now.as_str());
+
+    let path = format!("/accounts/{n}/balance-snapshots");
+    for query in ["", "?time-of-day=Intraday", "?start-date=2026-11-01"] {
+        let snapshots = items(&sim.ok(&format!("{path}{query}"), &token).await);
+        let last = snapshots.last().unwrap();
+        for (key, value) in balances.as_object().unwrap() {
+            if !["snapshot-date", "updated-at"].contains(&key.as_str()) {
+                assert_eq!(&last[key], value, "{query}: {key}");
+            }
+        }
+    }
+}
