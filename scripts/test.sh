@@ -23,11 +23,11 @@ bash "$ROOT/scripts/setup.sh"
 
 step "format and lints"
 cargo fmt --all -- --check
-cargo clippy -q --all-targets -p pocket-shared -p pocket-sim -p pocket-worker -p pocket-app -- -D warnings
+cargo clippy -q --all-targets -p pocket-shared -p pocket-sim -p pocket-contract -p pocket-worker -p pocket-app -- -D warnings
 cargo clippy -q --target wasm32-unknown-unknown -p pocket-shared -p pocket-app -p pocket-worker -- -D warnings
 
 step "unit and integration tests (cargo test)"
-cargo test -q -p pocket-shared -p pocket-sim -p pocket-worker -p pocket-app 2>&1 | tee "$LOG_DIR/cargo-test.log"
+cargo test -q -p pocket-shared -p pocket-sim -p pocket-contract -p pocket-worker -p pocket-app 2>&1 | tee "$LOG_DIR/cargo-test.log"
 
 step "release build"
 build_app
