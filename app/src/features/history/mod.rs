@@ -106,8 +106,8 @@ fn history_el(history: &History) -> El {
     let points = &history.points;
     let Some(summary) = Summary::of(points) else {
         let text = format!(
-            "tastytrade has no net liquidating value for the {}.",
-            range.description()
+            "tastytrade has no net liquidating value for {}.",
+            range.in_sentence()
         );
         return dom::empty("No history for this range", &text, "history-empty");
     };
@@ -151,8 +151,8 @@ fn caption(history: &History) -> Option<El> {
     let (first, last) = (&points[summary.first], &points[summary.last]);
     let (high, low) = (&points[summary.high], &points[summary.low]);
     let text = format!(
-        "Net liquidating value over the {}: {} on {}, {} on {}; high {} on {}, low {} on {}.",
-        range.description(),
+        "Net liquidating value over {}: {} on {}, {} on {}; high {} on {}, low {} on {}.",
+        range.in_sentence(),
         format::money(first.value),
         point_date(first, range),
         format::money(last.value),

@@ -76,6 +76,14 @@ impl Range {
         }
     }
 
+    /// The range inside a sentence, after "for" or "over": `the past month`, but `all time`.
+    pub fn in_sentence(self) -> String {
+        match self {
+            Range::All => self.description().to_owned(),
+            _ => format!("the {}", self.description()),
+        }
+    }
+
     /// Intraday points are labelled with times, the others with dates.
     pub fn intraday(self) -> bool {
         self == Range::Day
@@ -460,6 +468,14 @@ mod tests {
             assert_eq!(Range::parse(Some(r.param())), r);
         }
         assert!(Range::Day.intraday() && !Range::Year.intraday());
+    }
+
+    #[test]
+    fn ranges_read_in_a_sentence() {
+        assert_eq!(Range::Day.in_sentence(), "the last trading day");
+        assert_eq!(Range::Quarter.in_sentence(), "the past 3 months");
+        // Not "the all time".
+        assert_eq!(Range::All.in_sentence(), "all time");
     }
 
     #[test]
