@@ -182,6 +182,10 @@ pub fn router(sim: SimState) -> Router {
         .route("/sim/market/session", post(market_hooks::session))
         .route("/sim/market/auth-delay", post(market_hooks::auth_delay))
         .route("/sim/market/drop-sockets", post(market_hooks::drop_sockets))
+        .route(
+            "/sim/account-streamer/drop-sockets",
+            post(broker::streamer::drop_sockets),
+        )
         .route("/sim/market/stats", get(market_hooks::stats))
         .route(
             "/sim/market/expire-quote-tokens",

@@ -143,6 +143,17 @@ impl Data {
         query
     }
 
+    /// Fetches `account`'s positions and balances again if a screen has read them (after a
+    /// fill: what tastytrade announced changed them).
+    pub fn reload_account(&self, account: &str) {
+        if let Some(q) = self.positions.with_value(|m| find(m, account)) {
+            q.reload();
+        }
+        if let Some(q) = self.balances.with_value(|m| find(m, account)) {
+            q.reload();
+        }
+    }
+
     /// The account numbers, once the accounts are loaded (reactive).
     pub fn account_numbers(&self) -> Option<Vec<String>> {
         self.accounts.with_ok(|list| {

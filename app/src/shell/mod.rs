@@ -5,6 +5,7 @@
 mod accounts;
 mod guard;
 mod nav;
+mod notices;
 mod topbar;
 
 use leptos::prelude::*;
@@ -22,6 +23,7 @@ use crate::components::{error_panel, not_found};
 use crate::data::{Data, SeedSlot};
 use crate::features::{activity, history, orders, positions, quote, trade, watchlists};
 use crate::router::{Route, Router};
+use crate::stream::account::AccountStream;
 use accounts::account_pane;
 pub use guard::SignedInGuard;
 use nav::nav;
@@ -201,6 +203,10 @@ pub fn Shell(session: SessionInfo) -> impl IntoView {
     // back online.
     on_visible_again(move || data.refresh.now_if_older_than(REFRESH_ON_VISIBLE_AFTER_MS));
     let online = expect_context::<Online>().0;
+    // Orders, positions and balances as tastytrade announces them, on every screen.
+    let account_numbers = Memo::new(move |_| data.account_numbers());
+    let stream = AccountStream::provide(account_numbers, online, data.refresh);
+    let toasts = notices::follow_notifications(stream, data);
     let was_online = StoredValue::new(online.get_untracked());
     watch(move || {
         let now = online.get();
@@ -258,5 +264,6 @@ pub fn Shell(session: SessionInfo) -> impl IntoView {
     El::new("div", "app-shell")
         .child(top_bar(session.environment, current_account))
         .child(layout.child(nav).child(main))
+        .child(toasts)
         .into_view()
 }

@@ -1,4 +1,5 @@
-//! Live market data: the app's one DXLink client (docs/tastytrade.md §6.9).
+//! Live data: the app's one DXLink client for market data (docs/tastytrade.md §6.9), and the
+//! account streamer for orders, positions and balances ([`account`], §6.12).
 //!
 //! A view asks for what it shows — `stream::quote("SPY")`, `stream::greeks(".SPY261218C600")`,
 //! `stream::candles("SPY{=5m}", from)` — and gets a [`Live`] value that follows the market
@@ -12,6 +13,7 @@
 //! - `runtime`: token, URL policy, socket, reconnects, visibility, market hours.
 //! - [`StreamStatus`]: the status line (`data-testid="stream-status"`).
 
+pub mod account;
 pub mod session;
 pub mod store;
 pub mod subscriptions;

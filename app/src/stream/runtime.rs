@@ -323,7 +323,7 @@ impl Runtime {
         match event {
             SocketEvent::Opened => self.drive(Input::Opened),
             SocketEvent::Text(text) => self.drive(Input::Text(&text)),
-            SocketEvent::Closed => self.retry("The connection closed.".into(), None),
+            SocketEvent::Closed(_) => self.retry("The connection closed.".into(), None),
         }
     }
 

@@ -8,14 +8,15 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{MessageEvent, WebSocket};
+use web_sys::{CloseEvent, MessageEvent, WebSocket};
 
 /// What the socket reports.
 pub enum SocketEvent {
     Opened,
     Text(String),
-    /// Closed by the server or the network (not reported after [`Socket`] is dropped).
-    Closed,
+    /// Closed by the server or the network, with the close code (1006 when the connection
+    /// dropped); not reported after [`Socket`] is dropped.
+    Closed(u16),
 }
 
 /// An open (or opening) connection; drop it to close.
@@ -42,7 +43,9 @@ impl Socket {
                     b(SocketEvent::Text(text))
                 }
             }),
-            Closure::<dyn FnMut(JsValue)>::new(move |_| c(SocketEvent::Closed)),
+            Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+                c(SocketEvent::Closed(e.unchecked_into::<CloseEvent>().code()))
+            }),
         ];
         ws.set_onopen(Some(handlers[0].as_ref().unchecked_ref()));
         ws.set_onmessage(Some(handlers[1].as_ref().unchecked_ref()));

@@ -212,6 +212,16 @@ pub struct Order {
 }
 
 impl Order {
+    /// Whether this is an older state of the order than `shown`: answers and account-streamer
+    /// notifications can arrive out of order, and a finished order never works again.
+    pub fn is_older_than(&self, shown: &Order) -> bool {
+        let finished = |o: &Order| o.status.as_ref().is_some_and(|s| s.is_terminal());
+        if finished(shown) && !finished(self) {
+            return true;
+        }
+        matches!((self.updated_at, shown.updated_at), (Some(a), Some(b)) if a < b)
+    }
+
     /// Whether the order may still trade: a known working status (see
     /// [`OrderStatus::is_known_working`]), `false` for a terminal one. For a status this build
     /// does not know (or none), `cancellable` decides: tastytrade sets it from what is allowed

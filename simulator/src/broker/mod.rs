@@ -276,6 +276,8 @@ pub struct Broker {
     submissions: HashMap<String, VecDeque<Instant>>,
     /// Notifications for the account streamer sockets: (account, message).
     pub notices: broadcast::Sender<(String, Value)>,
+    /// Ends every account streamer socket (`/sim/account-streamer/drop-sockets`).
+    pub drops: broadcast::Sender<()>,
 }
 
 impl Default for Broker {
@@ -287,6 +289,7 @@ impl Default for Broker {
             fail_next: None,
             submissions: HashMap::new(),
             notices: broadcast::channel(4096).0,
+            drops: broadcast::channel(4).0,
         }
     }
 }

@@ -109,7 +109,10 @@ fn handle(sim: &SimState, conn: &mut Conn, text: &str) -> Value {
 const WORK_EVERY: Duration = Duration::from_millis(200);
 
 async fn serve(mut socket: WebSocket, sim: SimState) {
-    let mut notices = sim.broker_slot().notices.subscribe();
+    let (mut notices, mut drops) = {
+        let broker = sim.broker_slot();
+        (broker.notices.subscribe(), broker.drops.subscribe())
+    };
     let mut work = tokio::time::interval_at(tokio::time::Instant::now() + WORK_EVERY, WORK_EVERY);
     let mut conn = Conn {
         session_id: format!("{:08x}", rand::random::<u32>()),
@@ -117,6 +120,8 @@ async fn serve(mut socket: WebSocket, sim: SimState) {
     };
     loop {
         tokio::select! {
+            // Without a close frame, as a network drop would end it.
+            _ = drops.recv() => return,
             _ = work.tick() => {
                 if !conn.accounts.is_empty() {
                     // Works the orders; what fills goes out through `notices`.
@@ -148,4 +153,14 @@ async fn serve(mut socket: WebSocket, sim: SimState) {
             }
         }
     }
+}
+
+/// `POST /sim/account-streamer/drop-sockets`: every account streamer socket ends at once without
+/// a close frame, as in a network drop → `{"dropped": N}`.
+pub async fn drop_sockets(State(sim): State<SimState>) -> Response {
+    let dropped = {
+        let broker = sim.broker_slot();
+        broker.drops.send(()).unwrap_or(0)
+    };
+    crate::respond::json_response(axum::http::StatusCode::OK, &json!({ "dropped": dropped }))
 }

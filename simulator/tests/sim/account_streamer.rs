@@ -249,3 +249,23 @@ async fn a_working_order_fills_on_the_stream_without_rest_reads() {
     assert_eq!(filled["type"], "Order");
     assert_eq!(filled["data"]["status"], "Filled", "{filled}");
 }
+
+#[tokio::test]
+async fn the_drop_hook_ends_every_socket_and_new_ones_work() {
+    let (live, token, mut ws) = connected(json!(["5WT00001"])).await;
+    let dropped = live
+        .hook("/sim/account-streamer/drop-sockets", json!({}))
+        .await;
+    assert_eq!(dropped["dropped"], 1);
+    // The socket ends (no more frames), without an ack or a close frame from the simulator.
+    let end = tokio::time::timeout(Duration::from_secs(5), ws.next())
+        .await
+        .expect("the socket ends within 5 s");
+    assert!(
+        !matches!(end, Some(Ok(Message::Text(_)))),
+        "ended, not another message: {end:?}"
+    );
+    let mut again = open(&live).await;
+    send(&mut again, msg("connect", json!(["5WT00001"]), &token, 1)).await;
+    assert_eq!(next(&mut again).await["status"], "ok");
+}

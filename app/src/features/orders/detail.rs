@@ -13,6 +13,7 @@ use crate::data::Query;
 use crate::features::trade;
 use crate::format;
 use crate::router::{Route, Router};
+use crate::stream::account::AccountStream;
 
 /// One step of the timeline: what happened and when (ISO-8601).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -264,6 +265,23 @@ pub fn OrderPage(account: String, id: u64) -> impl IntoView {
             "",
             signal.as_ref(),
         ))
+    });
+    // The order as tastytrade announces its changes.
+    let announced = account.clone();
+    AccountStream::expect().listen(move |notice| {
+        if notice.kind != "Order" || notice.account != announced {
+            return;
+        }
+        let Some(new) = notice.parse::<Order>() else {
+            return;
+        };
+        let newer = new.id == Some(id as i64)
+            && order
+                .with_ok(|shown| *shown != new && !new.is_older_than(shown))
+                .unwrap_or(false);
+        if newer {
+            order.set(new);
+        }
     });
     let back = El::leaf("a", "btn btn-secondary btn-sm", "All orders")
         .attr("href", &Route::Orders(account.clone()).href())

@@ -23,6 +23,7 @@ use crate::components::{self, card_section, csv_button, loaded, page_head, paged
 use crate::data::{Paged, Query};
 use crate::format;
 use crate::router::Router;
+use crate::stream::account::AccountStream;
 
 fn list_skeleton() -> AnyView {
     El::new("div", "skeleton sk-rows")
@@ -105,6 +106,7 @@ fn OrdersPage(account: String) -> impl IntoView {
             ))
         }
     });
+    follow_announced(&account, live, history.first());
     let export = {
         let account = account.clone();
         move || {
@@ -155,4 +157,80 @@ fn OrdersPage(account: String) -> impl IntoView {
         working_section,
         history_section,
     ])
+}
+
+/// Keeps the lists as tastytrade announces each order's changes (no request): an announced
+/// order replaces its older state; a new one goes first among the working orders (the history
+/// follows its filters, so only orders already in it change there).
+fn follow_announced(account: &str, live: Query<Vec<Order>>, history: Query<Vec<Order>>) {
+    let account = account.to_owned();
+    AccountStream::expect().listen(move |notice| {
+        if notice.kind != "Order" || notice.account != account {
+            return;
+        }
+        let Some(order) = notice.parse::<Order>() else {
+            return;
+        };
+        for (query, add_new) in [(live, true), (history, false)] {
+            if let Some(Some(list)) = query.with_ok(|list| with_announced(list, &order, add_new)) {
+                query.set(list);
+            }
+        }
+    });
+}
+
+/// `list` with `order` in place of its older state (or first, when `add_new` and it is not
+/// there); `None` when nothing changes.
+pub fn with_announced(list: &[Order], order: &Order, add_new: bool) -> Option<Vec<Order>> {
+    let id = order.id?;
+    match list.iter().position(|o| o.id == Some(id)) {
+        Some(i) if list[i] == *order || order.is_older_than(&list[i]) => None,
+        Some(i) => {
+            let mut list = list.to_vec();
+            list[i] = order.clone();
+            Some(list)
+        }
+        None if add_new => Some(
+            std::iter::once(order.clone())
+                .chain(list.iter().cloned())
+                .collect(),
+        ),
+        None => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn order(id: i64, status: &str, updated_at: i64) -> Order {
+        serde_json::from_value(serde_json::json!({
+            "id": id, "status": status, "updated-at": updated_at, "legs": []
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn an_announced_order_replaces_its_older_state_or_goes_first() {
+        let list = vec![order(1, "Live", 10), order(2, "Live", 10)];
+        let filled = order(2, "Filled", 20);
+        let changed = with_announced(&list, &filled, true).expect("a newer state");
+        assert_eq!(changed[1], filled);
+        assert_eq!(changed.len(), 2);
+        // Out of order: an older state never replaces a newer one, nor a finished order.
+        assert_eq!(with_announced(&changed, &order(2, "Live", 30), true), None);
+        assert_eq!(with_announced(&list, &order(1, "Live", 5), true), None);
+        assert_eq!(with_announced(&list, &list[0], true), None, "same state");
+        // A new order: first among the working, not added to the history.
+        let new = order(3, "Received", 40);
+        assert_eq!(
+            with_announced(&list, &new, true).map(|l| l[0].id),
+            Some(Some(3))
+        );
+        assert_eq!(with_announced(&list, &new, false), None);
+        // Without an id nothing can be placed.
+        let mut anonymous = new.clone();
+        anonymous.id = None;
+        assert_eq!(with_announced(&list, &anonymous, true), None);
+    }
 }

@@ -8,7 +8,6 @@ mod chain;
 mod instrument;
 mod limit;
 pub mod model;
-mod order_stream;
 mod payoff;
 mod search;
 mod send;

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use pocket_shared::bff::Environment;
 use pocket_shared::checked::Checked;
 use pocket_shared::dxlink::{Greeks, Quote};
-use pocket_shared::tastytrade::{Position, SymbolParts};
+use pocket_shared::tastytrade::{Order, Position, SymbolParts};
 use rust_decimal::Decimal;
 
 use super::instrument::{self, Spec};
@@ -27,6 +27,7 @@ use crate::format;
 use crate::instruments;
 use crate::router::{Route, Router};
 use crate::state::{Auth, AuthState};
+use crate::stream::account::AccountStream;
 use crate::stream::{self, Live};
 use form::Inputs;
 use review::{review_body, Review};
@@ -350,17 +351,20 @@ fn ticket_body(
     let send_error = RwSignal::new(None::<ApiError>);
     let rate_wait = RwSignal::new(None::<u32>);
     let outcome = RwSignal::new(None::<Outcome>);
+    let stream = AccountStream::expect();
     let tracker = Tracker {
         outcome,
         data,
-        connected: RwSignal::new(false),
+        connected: stream.connected(),
     };
     // tastytrade announces every change of the account's orders; the one on screen follows.
-    super::order_stream::listen(
-        account.clone(),
-        move |order| tracker.show(order),
-        tracker.connected,
-    );
+    stream.listen(move |notice| {
+        if notice.kind == "Order" {
+            if let Some(order) = notice.parse::<Order>() {
+                tracker.show(order);
+            }
+        }
+    });
     // The last order sent and the live order ids before it: what "Check again" looks for.
     let last_sent = StoredValue::new(None::<(pocket_shared::tastytrade::NewOrder, Vec<i64>)>);
     // An edit drops the review (and what the last send said).

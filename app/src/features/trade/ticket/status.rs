@@ -47,7 +47,7 @@ pub enum Outcome {
 pub struct Tracker {
     pub outcome: RwSignal<Option<Outcome>>,
     pub data: Data,
-    pub connected: RwSignal<bool>,
+    pub connected: Signal<bool>,
 }
 
 impl Tracker {
@@ -60,19 +60,21 @@ impl Tracker {
             .unwrap_or(false)
     }
 
-    /// Shows `order` if it is the one on screen (a newer state of it); a fill refreshes every
-    /// screen's positions and balances.
+    /// Shows `order` if it is the one on screen (a newer state of it). A fill found by polling
+    /// refreshes the account's positions and balances (with the streamer up, the shell does:
+    /// shell/notices.rs).
     pub fn show(&self, order: Order) {
         let Some(id) = order.id else {
             return;
         };
+        let account = order.account_number.clone();
         let filled = order
             .status
             .as_ref()
             .is_some_and(|s| s.as_str() == "Filled");
         let changed = self.outcome.try_update(|o| match o {
             Some(Outcome::Placed { order: shown, .. })
-                if shown.id == Some(id) && !is_older(&order, shown) =>
+                if shown.id == Some(id) && !order.is_older_than(shown) =>
             {
                 let changed = **shown != order;
                 **shown = order;
@@ -80,20 +82,12 @@ impl Tracker {
             }
             _ => false,
         });
-        if changed == Some(true) && filled {
-            self.data.refresh.now();
+        if changed == Some(true) && filled && !self.connected.get_untracked() {
+            if let Some(account) = &account {
+                self.data.reload_account(account);
+            }
         }
     }
-}
-
-/// Whether `incoming` is an older state of the order than `shown`: answers and notifications
-/// can arrive out of order, and a finished order never works again.
-pub fn is_older(incoming: &Order, shown: &Order) -> bool {
-    let finished = |o: &Order| o.status.as_ref().is_some_and(|s| s.is_terminal());
-    if finished(shown) && !finished(incoming) {
-        return true;
-    }
-    matches!((incoming.updated_at, shown.updated_at), (Some(a), Some(b)) if a < b)
 }
 
 /// Follows order `id` until it is finished, the outcome shows another order, or the view goes.
@@ -350,13 +344,13 @@ mod tests {
             "Cancelled",
         ));
         assert!(
-            is_older(&working, &cancelled),
+            working.is_older_than(&cancelled),
             "a finished order never works again"
         );
-        assert!(!is_older(&cancelled, &working));
+        assert!(!cancelled.is_older_than(&working));
         let (mut early, mut late) = (working.clone(), working.clone());
         early.updated_at = Some(1);
         late.updated_at = Some(2);
-        assert!(is_older(&early, &late) && !is_older(&late, &early));
+        assert!(early.is_older_than(&late) && !late.is_older_than(&early));
     }
 }
