@@ -85,6 +85,26 @@ test('phone: installed, the app opens a screen it never opened while offline', a
   await page.waitForFunction(() => !!navigator.serviceWorker.controller);
   await page.waitForSelector('[data-testid=position-row]');
   assert.deepEqual(await screenModules(page), [], 'no screen module was needed yet');
+  // Started as the installed app (the manifest's start_url): every screen's module is cached.
+  const cachedModules = () => page.evaluate(async () => {
+    const out = [];
+    for (const key of await caches.keys()) {
+      for (const r of await (await caches.open(key)).keys()) out.push(new URL(r.url).pathname);
+    }
+    return out.filter((p) => /^\/lazy-[\w-]+\.wasm$/.test(p)).length;
+  });
+  const sw = await (await fetch(APP_URL + '/sw.js')).text();
+  const onDemand = JSON.parse(sw.match(/const ON_DEMAND = (\[.*?\]);/)[1]);
+  assert.ok(onDemand.length > 8, `the screens' modules are listed: ${onDemand.length}`);
+  assert.equal(await cachedModules(), 0, 'a tab visit caches no module it did not open');
+  await page.goto(APP_URL + '/?launch=installed');
+  await page.waitForSelector('[data-testid=position-row]');
+  // (A poll from here: waitForFunction does not wait for an async predicate's promise.)
+  const deadline = Date.now() + 20000;
+  while (await cachedModules() < onDemand.length) {
+    if (Date.now() > deadline) throw new Error(`${await cachedModules()} of ${onDemand.length} modules cached`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 
   await context.setOffline(true);
   await press(page, vp, '[data-testid=nav-link][data-section=History]');
