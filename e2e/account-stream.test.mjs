@@ -42,19 +42,31 @@ function relaySockets(page) {
   return sockets;
 }
 
+/** A signed-in page (AAPL pinned at 240), its relay sockets, and the AAPL the account holds. */
+async function signedIn(vp) {
+  await market('reset');
+  await market('pin', { symbol: 'AAPL', price: '240.00' });
+  await market('step', { ticks: 1 });
+  const opened = await newPage(browser(), vp);
+  const sockets = relaySockets(opened.page);
+  await signInQuickly(opened.page);
+  const held = Number((await apiData(opened.page, `/accounts/${ACCOUNT}/positions`)).items
+    .find((p) => p.symbol === 'AAPL').quantity);
+  return { ...opened, sockets, held };
+}
+
+/** Waits until the positions screen shows `n` AAPL. */
+const waitForAapl = (page, n) => page.waitForFunction((q) => {
+  const shown = document.querySelector('[data-testid=position-row][data-symbol=AAPL] [data-testid=position-quantity]');
+  return shown && new RegExp(`\\b${q}\\b`).test(shown.textContent);
+}, n, { timeout: 10000 });
+
 const quantityOf = (page, symbol) => page.evaluate((s) =>
   document.querySelector(`[data-testid=position-row][data-symbol="${s}"] [data-testid=position-quantity]`)?.textContent ?? '', symbol);
 
 for (const vp of VIEWPORTS) {
   test(`${vp.name}: an order placed elsewhere shows up live, and its fill updates positions with a notice`, async () => {
-    await market('reset');
-    await market('pin', { symbol: 'AAPL', price: '240.00' });
-    await market('step', { ticks: 1 });
-    const { context, page, errors } = await newPage(browser(), vp);
-    const sockets = relaySockets(page);
-    await signInQuickly(page);
-    const held = Number((await apiData(page, `/accounts/${ACCOUNT}/positions`)).items
-      .find((p) => p.symbol === 'AAPL').quantity);
+    const { context, page, errors, sockets, held } = await signedIn(vp);
 
     // Orders: the working list loads once; the new order arrives on the stream, not by polling.
     await page.goto(`${APP_URL}/accounts/${ACCOUNT}/orders`);
@@ -76,10 +88,7 @@ for (const vp of VIEWPORTS) {
     await market('step', { ticks: 3 });
     const toast = page.locator('[data-testid=toast]', { hasText: 'Filled: BTO 2 AAPL' });
     await toast.waitFor({ timeout: 15000 });
-    await page.waitForFunction(({ n }) => {
-      const q = document.querySelector('[data-testid=position-row][data-symbol=AAPL] [data-testid=position-quantity]');
-      return q && new RegExp(`\\b${n}\\b`).test(q.textContent);
-    }, { n: held + 2 }, { timeout: 10000 });
+    await waitForAapl(page, held + 2);
     // At the average fill price tastytrade reports for the order.
     const filled = await apiData(page, `/accounts/${ACCOUNT}/orders/${order.id}`);
     const fills = filled.legs[0].fills;
@@ -114,17 +123,10 @@ async function waitForRelay(sockets) {
 
 test('phone: the relay drops; the app reconnects, catches up, and hears the next fill', async () => {
   const vp = VIEWPORTS[0];
-  await market('reset');
-  await market('pin', { symbol: 'AAPL', price: '240.00' });
-  await market('step', { ticks: 1 });
-  const { context, page, errors } = await newPage(browser(), vp);
-  const sockets = relaySockets(page);
-  await signInQuickly(page);
+  const { context, page, errors, sockets, held } = await signedIn(vp);
   await page.goto(`${APP_URL}/accounts/${ACCOUNT}/positions`);
   await page.waitForSelector('[data-testid=position-row][data-symbol=AAPL]');
   await waitForRelay(sockets);
-  const held = Number((await apiData(page, `/accounts/${ACCOUNT}/positions`)).items
-    .find((p) => p.symbol === 'AAPL').quantity);
 
   // The streamer goes away; an order fills while the app is not listening.
   const positionReads = [];
@@ -143,10 +145,7 @@ test('phone: the relay drops; the app reconnects, catches up, and hears the next
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.ok(sockets[0].closed, 'the first socket ended');
-  await page.waitForFunction(({ n }) => {
-    const q = document.querySelector('[data-testid=position-row][data-symbol=AAPL] [data-testid=position-quantity]');
-    return q && new RegExp(`\\b${n}\\b`).test(q.textContent);
-  }, { n: held + 1 }, { timeout: 10000 });
+  await waitForAapl(page, held + 1);
   assert.ok(positionReads.length >= 1, 'caught up by fetching the positions again');
   assert.ok(missed.id);
 

@@ -13,7 +13,6 @@ use crate::data::Query;
 use crate::features::trade;
 use crate::format;
 use crate::router::{Route, Router};
-use crate::stream::account::AccountStream;
 
 /// One step of the timeline: what happened and when (ISO-8601).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -267,14 +266,7 @@ pub fn OrderPage(account: String, id: u64) -> impl IntoView {
         ))
     });
     // The order as tastytrade announces its changes.
-    let announced = account.clone();
-    AccountStream::expect().listen(move |notice| {
-        if notice.kind != "Order" || notice.account != announced {
-            return;
-        }
-        let Some(new) = notice.parse::<Order>() else {
-            return;
-        };
+    super::on_announced_order(&account, move |new| {
         let newer = new.id == Some(id as i64)
             && order
                 .with_ok(|shown| *shown != new && !new.is_older_than(shown))

@@ -163,17 +163,22 @@ fn OrdersPage(account: String) -> impl IntoView {
 /// order replaces its older state; a new one goes first among the working orders (the history
 /// follows its filters, so only orders already in it change there).
 fn follow_announced(account: &str, live: Query<Vec<Order>>, history: Query<Vec<Order>>) {
-    let account = account.to_owned();
-    AccountStream::expect().listen(move |notice| {
-        if notice.kind != "Order" || notice.account != account {
-            return;
-        }
-        let Some(order) = notice.parse::<Order>() else {
-            return;
-        };
+    on_announced_order(account, move |order| {
         for (query, add_new) in [(live, true), (history, false)] {
             if let Some(Some(list)) = query.with_ok(|list| with_announced(list, &order, add_new)) {
                 query.set(list);
+            }
+        }
+    });
+}
+
+/// Calls `f` with each order of `account` tastytrade announces, while the calling view lives.
+fn on_announced_order(account: &str, f: impl Fn(Order) + 'static) {
+    let account = account.to_owned();
+    AccountStream::expect().listen(move |notice| {
+        if notice.kind == "Order" && notice.account == account {
+            if let Some(order) = notice.parse::<Order>() {
+                f(order);
             }
         }
     });
