@@ -235,6 +235,28 @@ test("tastytrade's 429 passes through with its Retry-After (or without one), nev
   await sim.reset();
 });
 
+test('an upstream status past 599 is the worker\'s 502 upstream_unavailable, its body not passed on', async () => {
+  // A 1xx cannot be sent as a final answer (the simulator refuses it: simulator/src/hooks.rs);
+  // the worker's unit test covers those statuses (worker/src/error.rs passable_status).
+  await sim.reset();
+  let expected = 0;
+  for (const status of [600, 999]) {
+    await sim.failNext({ count: 1, status, 'path-prefix': '/customers/me' });
+    // Without the worker's check, building its response with such a status panics and the call
+    // hangs: the timeout makes that a quick failure.
+    const res = await api('/api/customers/me', cookie, { signal: AbortSignal.timeout(10000) });
+    expected += 1;
+    assert.equal(res.status, 502, `upstream ${status}`);
+    const body = await res.json();
+    assert.equal(body.error.code, 'upstream_unavailable', `upstream ${status}`);
+    assert.ok(!JSON.stringify(body).includes('simulated_failure'), `upstream ${status}: body passed on`);
+    assert.equal(await apiRequests(), expected, `upstream ${status}: one upstream request`);
+  }
+  // The session is kept: the next call goes through.
+  assert.equal((await api('/api/customers/me', cookie)).status, 200);
+  await sim.reset();
+});
+
 test('a burst is shaped to 10 calls a second: 40 parallel calls, no 429 from tastytrade', async () => {
   await sim.reset();
   await sim.config({ 'rate-limit-per-second': 10 });

@@ -35,19 +35,69 @@ test('exchange takes only JSON and always needs a PKCE verifier; neither refusal
   assert.equal(await tokenRequests(), before, 'a refused exchange made a token request');
 });
 
-test('the body limit holds while reading: a chunked body without Content-Length is cut off', async () => {
-  const { status } = await new Promise((resolve, reject) => {
+test('the body limit holds while reading: a chunked body past the drain limit is answered 413 before it ends', async () => {
+  // The worker reads at most DRAIN_LIMIT (1 MiB, worker/src/edge/auth.rs) of an oversized body,
+  // then answers. This body is 4 MiB in paced 16 KiB chunks, and it is not ended before the
+  // deadline: code that waits for the whole body (or buffers it) answers only after that.
+  const CHUNK = 16 * 1024;
+  const TOTAL = 4 * 1024 * 1024;
+  const DEADLINE_MS = 5000;
+  const { answer, sent } = await new Promise((resolve) => {
     const { hostname, port } = new URL(APP_URL);
+    const chunk = Buffer.alloc(CHUNK, 'a');
+    let sent = 0;
+    let answer = null;
+    let ended = false;
     const req = http.request({
       host: hostname, port, method: 'POST', path: '/auth/exchange',
       headers: { ...CSRF, 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
-    }, (res) => { res.resume(); res.on('end', () => resolve({ status: res.statusCode })); });
-    req.on('error', reject);
-    const chunk = Buffer.alloc(4096, 'a');
-    for (let i = 0; i < 64; i++) req.write(chunk); // 256 KiB, limit is 8 KiB
-    req.end();
+    });
+    // Whatever happens, the body is finished rather than abandoned: a client that vanishes
+    // mid-body stalls `wrangler dev`'s proxy for the next request (measured: until it timed out).
+    const finishBody = () => {
+      if (ended) return;
+      ended = true;
+      const rest = () => {
+        while (sent < TOTAL && !req.destroyed) {
+          sent += CHUNK;
+          if (!req.write(chunk)) return void req.once('drain', rest);
+        }
+        if (!req.destroyed) req.end();
+      };
+      rest();
+    };
+    const deadline = setTimeout(finishBody, DEADLINE_MS);
+    const giveUp = setTimeout(() => req.destroy(), DEADLINE_MS + 15000);
+    req.on('response', (res) => {
+      answer = { status: res.statusCode, body: '', sentBefore: sent, beforeEnd: !ended };
+      res.setEncoding('utf8');
+      res.on('data', (d) => { answer.body += d; });
+      res.on('end', finishBody);
+    });
+    // The worker stops reading past the drain limit, so the rest may be refused (a reset).
+    req.on('error', () => {});
+    req.on('close', () => {
+      clearTimeout(deadline);
+      clearTimeout(giveUp);
+      resolve({ answer, sent });
+    });
+    const pump = () => {
+      if (answer || ended || sent >= TOTAL) return;
+      sent += CHUNK;
+      req.write(chunk);
+      setTimeout(pump, 5);
+    };
+    pump();
   });
-  assert.equal(status, 413);
+  assert.ok(answer, `no answer at all (${sent} bytes sent)`);
+  assert.ok(answer.beforeEnd, `no answer within ${DEADLINE_MS} ms while the body was still open (answered ${answer.status} after it ended)`);
+  assert.equal(answer.status, 413);
+  assert.equal(JSON.parse(answer.body).error.code, 'payload_too_large');
+  assert.ok(answer.sentBefore > 1024 * 1024 && answer.sentBefore < TOTAL,
+    `answered after ${answer.sentBefore} bytes: past the 1 MiB drain limit, before the end`);
+  // The worker still answers at once.
+  const next = await fetch(APP_URL + '/auth/config', { signal: AbortSignal.timeout(10000) });
+  assert.equal(next.status, 200);
 });
 
 test('a failed exchange keeps the session; a successful one ends the previous session', async () => {
