@@ -2,7 +2,8 @@
 // navigation; the user's and tastytrade's lists checked against the simulator's JSON (through the
 // worker with the page's session); create → add → remove → delete surviving reloads, with a name
 // that needs encoding; input refused before sending; tastytrade's errors next to their form with
-// nothing typed lost; one write per tap while busy; public lists read-only; axe; screenshots.
+// nothing typed lost; one write per tap while busy; a 429 shown and never retried; public lists
+// read-only; axe; screenshots.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { APP_URL, sim } from './harness.mjs';
@@ -149,14 +150,37 @@ for (const vp of VIEWPORTS) {
     await add();
     await waitForSymbols(page, ['AAPL', '/ESZ6', 'MSFT']);
 
+    // tastytrade's 429 on a write (issue 6 §4): shown by the form, what was typed stays, and the
+    // write is never sent again by the app, not even after the Retry-After (1 s) has passed.
+    const putsBefore = sent(requests, 'PUT', putPath);
+    await sim.failNext({ status: 429, 'path-prefix': putPath });
+    await symbol.fill('qqq');
+    await add();
+    await page.waitForFunction(() => /too many requests/i.test(document.querySelector('[data-testid=add-symbol-error]').textContent));
+    await page.waitForTimeout(2500);
+    assert.equal(sent(requests, 'PUT', putPath), putsBefore + 1, 'the throttled PUT was sent once, never retried');
+    assert.equal(await page.locator('[data-testid=throttled]').count(), 0, 'no "retrying in" notice');
+    assert.doesNotMatch(await page.locator('body').innerText(), /retrying in/i);
+    assert.match(await addError.innerText(), /too many requests/i, 'the error stays by the form');
+    assert.equal(await symbol.inputValue(), 'qqq', 'the typed symbol is kept');
+    assert.deepEqual(await symbolsShown(page), ['AAPL', '/ESZ6', 'MSFT']);
+    assert.deepEqual(await apiSymbols(page, name), [['AAPL', 'Equity'], ['/ESZ6', 'Future'], ['MSFT', 'Equity']]);
+    // The next add goes through, once, and the list is right.
+    await add();
+    await waitForSymbols(page, ['AAPL', '/ESZ6', 'MSFT', 'QQQ']);
+    assert.equal(sent(requests, 'PUT', putPath), putsBefore + 2);
+    assert.equal(await addError.innerText(), '');
+    const kept = [['/ESZ6', 'Future'], ['MSFT', 'Equity'], ['QQQ', 'Equity']];
+    const keptSymbols = kept.map(([s]) => s);
+
     // Remove.
     await press(page, vp, '[data-testid=watchlist-entry][data-symbol=AAPL] [data-testid=remove-symbol]');
-    await waitForSymbols(page, ['/ESZ6', 'MSFT']);
-    assert.deepEqual(await apiSymbols(page, name), [['/ESZ6', 'Future'], ['MSFT', 'Equity']]);
+    await waitForSymbols(page, keptSymbols);
+    assert.deepEqual(await apiSymbols(page, name), kept);
 
     // A reload on the list's address shows the same list (deep link).
     await page.reload();
-    await waitForSymbols(page, ['/ESZ6', 'MSFT']);
+    await waitForSymbols(page, keptSymbols);
     assert.equal(await page.locator('[data-testid=watchlist-title]').innerText(), name);
     await assertNoSideScroll(page, vp, 'watchlist');
     await assertAccessible(page, vp, 'watchlist');
@@ -166,9 +190,9 @@ for (const vp of VIEWPORTS) {
     await page.goBack();
     await page.waitForURL((u) => u.pathname === '/watchlists');
     await assertIndex(page);
-    assert.match(await page.locator(`[data-testid=watchlist-link][data-name="${name}"]`).innerText(), /2 symbols/);
+    assert.match(await page.locator(`[data-testid=watchlist-link][data-name="${name}"]`).innerText(), new RegExp(`\\b${kept.length} symbols\\b`));
     await page.goForward();
-    await waitForSymbols(page, ['/ESZ6', 'MSFT']);
+    await waitForSymbols(page, keptSymbols);
 
     // Delete: the confirmation can be cancelled; confirmed, the list is gone for good.
     await press(page, vp, '[data-testid=delete-watchlist]');
@@ -177,7 +201,7 @@ for (const vp of VIEWPORTS) {
     await press(page, vp, '[data-testid=cancel-delete]');
     await page.waitForSelector('[data-testid=delete-watchlist]');
     await page.waitForFunction(() => document.activeElement?.dataset.testid === 'delete-watchlist');
-    assert.deepEqual(await apiSymbols(page, name), [['/ESZ6', 'Future'], ['MSFT', 'Equity']]);
+    assert.deepEqual(await apiSymbols(page, name), kept);
     await press(page, vp, '[data-testid=delete-watchlist]');
     await shot(page, vp, 'watchlist-delete-confirm');
     await press(page, vp, '[data-testid=confirm-delete]');
@@ -201,7 +225,7 @@ for (const vp of VIEWPORTS) {
     await shot(page, vp, 'watchlist-public');
 
     assert.equal(wasmLoads(requests) - wasmAtSignIn, 1, 'the app was fetched again only by the reload');
-    const unexpected = errors.filter((e) => !/status of (400|404|422)/.test(e));
+    const unexpected = errors.filter((e) => !/status of (400|404|422|429)/.test(e));
     assert.deepEqual(unexpected, [], 'console errors');
     await context.close();
   });
