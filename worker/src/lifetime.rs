@@ -51,8 +51,18 @@ pub fn last_used_write_interval_ms(l: Lifetimes) -> i64 {
 }
 
 /// Whether a request at `now_ms` must persist `last_used` (stored value `stored_ms`).
-pub fn should_persist_last_used(stored_ms: i64, now_ms: i64, l: Lifetimes) -> bool {
+fn should_persist_last_used(stored_ms: i64, now_ms: i64, l: Lifetimes) -> bool {
     now_ms.saturating_sub(stored_ms) >= last_used_write_interval_ms(l)
+}
+
+/// A use at `now_ms` of a session whose stored times are `stored`: the times to go on with,
+/// and the `last_used` to write to storage, if this use must write it (at most once per
+/// [`last_used_write_interval_ms`]). The session object writes exactly what this returns.
+pub fn record_use(stored: SessionTimes, now_ms: i64, l: Lifetimes) -> (SessionTimes, Option<i64>) {
+    let used = stored.touched(now_ms);
+    let write =
+        should_persist_last_used(stored.last_used_ms, now_ms, l).then_some(used.last_used_ms);
+    (used, write)
 }
 
 /// Seconds left until the absolute end, for the cookie's `Max-Age`.
@@ -82,6 +92,64 @@ mod tests {
         assert_eq!(last_used_write_interval_ms(short), 500);
         // A stored time from the future (clock skew) is not rewritten backwards.
         assert!(!should_persist_last_used(2_000_000, 1_000_000, day));
+    }
+
+    /// What the session object does on each request (worker/src/edge/session.rs `open`):
+    /// record the use and write what [`record_use`] says to the stored times.
+    fn replay(requests_ms: &[i64], l: Lifetimes) -> (SessionTimes, Vec<i64>) {
+        let mut stored = SessionTimes {
+            created_ms: 0,
+            last_used_ms: 0,
+        };
+        let mut writes = Vec::new();
+        for &now in requests_ms {
+            let (used, write) = record_use(stored, now, l);
+            assert_eq!(
+                used.last_used_ms,
+                now.max(stored.last_used_ms),
+                "the use at {now}"
+            );
+            if let Some(last_used) = write {
+                writes.push(last_used);
+                stored.last_used_ms = last_used;
+            }
+            // The stored idle clock is never a write interval or more behind a use.
+            assert!(now.saturating_sub(stored.last_used_ms) < last_used_write_interval_ms(l));
+        }
+        (stored, writes)
+    }
+
+    #[test]
+    fn a_request_every_second_writes_last_used_once_a_minute() {
+        let day = Lifetimes {
+            idle_secs: 43_200,
+            max_secs: 604_800,
+        };
+        // Three minutes of a request a second (after the sign-in at 0).
+        let requests: Vec<i64> = (1..=180).map(|s| s * 1000).collect();
+        let (stored, writes) = replay(&requests, day);
+        assert_eq!(writes, vec![60_000, 120_000, 180_000]);
+        assert_eq!(stored.last_used_ms, 180_000);
+        // A burst inside the minute writes nothing; the first request past it writes its time.
+        assert_eq!(replay(&[10, 20, 59_999], day).1, Vec::<i64>::new());
+        assert_eq!(replay(&[59_999, 60_001, 60_002], day).1, vec![60_001]);
+        // A short idle timeout writes every tenth of it (5 s idle: every 500 ms).
+        let short = Lifetimes {
+            idle_secs: 5,
+            max_secs: 60,
+        };
+        let (_, writes) = replay(&[100, 499, 500, 900, 1_000, 1_001], short);
+        assert_eq!(writes, vec![500, 1_000]);
+        // A request with an earlier clock than the stored use neither writes nor moves it back.
+        let (used, write) = record_use(
+            SessionTimes {
+                created_ms: 0,
+                last_used_ms: 200_000,
+            },
+            100_000,
+            day,
+        );
+        assert_eq!((used.last_used_ms, write), (200_000, None));
     }
 
     const L: Lifetimes = Lifetimes {

@@ -15,7 +15,7 @@ use crate::bootstrap::{account_numbers, select_account};
 use crate::config::{holds_trade, Config, Secrets};
 use crate::crypto::{SessionId, TokenCipher};
 use crate::error::{order_outcome, passable_retry_after, passable_status, AppError};
-use crate::lifetime::{should_persist_last_used, Lifetimes, SessionTimes};
+use crate::lifetime::{record_use, Lifetimes, SessionTimes};
 use crate::secret::Secret;
 use crate::shaping::{Slot, SlotScheduler};
 use crate::streamer::{SIGNED_OUT_CODE, SIGNED_OUT_REASON};
@@ -551,10 +551,12 @@ impl PocketSession {
             self.wipe().await?;
             return Err(AppError::SessionRequired);
         }
-        let stored = times.last_used_ms;
-        let times = times.touched(now);
-        if should_persist_last_used(stored, now, lifetimes(cfg)) {
-            storage.put(K_LAST_USED, times.last_used_ms as f64).await?;
+        // Written at most once a minute: a write on every call would hold each proxied answer
+        // until storage confirms it (`record_use`; its test in worker/src/lifetime.rs replays
+        // this call site).
+        let (times, write) = record_use(times, now, lifetimes(cfg));
+        if let Some(last_used) = write {
+            storage.put(K_LAST_USED, last_used as f64).await?;
         }
         Ok((times, Some(sealed)))
     }
