@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use pocket_shared::bff::ACCOUNT_STREAMER_PATH;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::socket::{Socket, SocketEvent};
 use crate::data::{backoff_secs, Refresh};
@@ -201,7 +201,8 @@ impl AccountStream {
         match event {
             SocketEvent::Opened => {
                 let accounts = self.link.with_value(|l| l.accounts.clone());
-                self.send("connect", Some(json!(accounts)));
+                let list = serde_json::to_string(&accounts).unwrap_or_else(|_| "[]".into());
+                self.send("connect", Some(&list));
             }
             SocketEvent::Text(text) => self.on_text(&text),
             SocketEvent::Closed(code) => {
@@ -272,18 +273,25 @@ impl AccountStream {
         );
     }
 
-    fn send(self, action: &str, value: Option<Value>) {
+    /// Sends `{"action", "request-id", "value"}` (`value` already JSON); the relay adds the
+    /// token.
+    fn send(self, action: &'static str, value: Option<&str>) {
         self.link.try_update_value(|l| {
             l.request_id = l.request_id.wrapping_add(1);
-            let Some(socket) = &l.socket else {
-                return;
-            };
-            let mut message = json!({ "action": action, "request-id": l.request_id });
-            if let Some(v) = value {
-                message["value"] = v;
+            if let Some(socket) = &l.socket {
+                socket.send(message(action, l.request_id, value));
             }
-            socket.send(message.to_string());
         });
+    }
+}
+
+/// A message to the streamer, written out by hand: `json!` would bring serde_json's value
+/// serializer into the first-visit wasm for two fixed shapes. `action` is one of ours (no
+/// escaping needed).
+fn message(action: &'static str, request_id: u32, value: Option<&str>) -> String {
+    match value {
+        Some(v) => format!(r#"{{"action":"{action}","request-id":{request_id},"value":{v}}}"#),
+        None => format!(r#"{{"action":"{action}","request-id":{request_id}}}"#),
     }
 }
 
@@ -304,6 +312,21 @@ fn relay_url() -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_are_json() {
+        let connect: Value =
+            serde_json::from_str(&message("connect", 2, Some(r#"["5WT00001","5WT0\"2"]"#)))
+                .unwrap();
+        assert_eq!(connect["action"], "connect");
+        assert_eq!(connect["request-id"], 2);
+        assert_eq!(connect["value"][1], "5WT0\"2");
+        let heartbeat: Value = serde_json::from_str(&message("heartbeat", 3, None)).unwrap();
+        assert_eq!(
+            heartbeat,
+            serde_json::json!({"action": "heartbeat", "request-id": 3})
+        );
+    }
 
     #[test]
     fn notices_and_the_rest() {
