@@ -10,7 +10,7 @@ import { APP_URL, demoAccounts, sim } from './harness.mjs';
 import {
   VIEWPORTS, launch, newPage, shot, press, money, assertAccessible, assertLandmarks,
   assertNoHorizontalScroll, signInQuickly, apiData, pageToday, addDays, download, csvRecords,
-  plainDecimal, assertAccessibleWithin, isScreenModule,
+  plainDecimal, assertAccessibleWithin, isScreenModule, dayText, assertEmptyState,
 } from './browser-kit.mjs';
 
 const DEFAULT_DAYS = 90;
@@ -241,6 +241,30 @@ test('phone: an account whose period fits one page totals its fees without anoth
   assert.deepEqual(errors, []);
   await context.close();
 });
+
+for (const vp of VIEWPORTS) {
+  test(`${vp.name}: a date range without transactions shows the empty state`, async () => {
+    const { context, page, errors } = await newPage(browser, vp);
+    await signInQuickly(page);
+    const range = { from: '2020-01-01', to: '2020-01-31' };
+    assert.deepEqual(await transactions(page, busy, range), [], 'tastytrade has no transactions then');
+    await page.goto(`${APP_URL}${activityPath(busy)}?from=${range.from}&to=${range.to}`);
+    await assertEmptyState(page, '[data-testid=activity-empty]', 'No activity',
+      `No transactions match these filters from ${dayText(range.from)} to ${dayText(range.to)}.`);
+    assert.equal(await page.locator('[data-testid=tx-row]').count(), 0);
+    assert.equal(await page.locator('[data-testid=activity-load-more]').count(), 0);
+    assert.equal(await page.locator('[data-testid=filter-from]').inputValue(), range.from);
+    assert.equal(await page.locator('[data-testid=filter-to]').inputValue(), range.to);
+    // Nothing in the period: no fees in it.
+    await page.waitForFunction(() => /\d/.test(document.querySelector('[data-testid=fees-period]')?.textContent ?? ''));
+    assert.equal(shownCents(await page.locator('[data-testid=fees-period]').innerText()), 0);
+    await assertAccessibleWithin(page, 'main', 'activity, empty');
+    if (vp.isMobile) await assertNoHorizontalScroll(page, 'activity, empty');
+    await shot(page, vp, 'activity-empty');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
 
 for (const vp of VIEWPORTS) {
   test(`${vp.name}: activity in dark mode`, async () => {

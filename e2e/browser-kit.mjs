@@ -148,6 +148,20 @@ export const pageToday = (page) => page.evaluate(() => {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}`;
 });
 
+/** `Jan 1, 2020` for a `YYYY-MM-DD` day (or the day of an ISO date-time), as the app writes a
+ * date (`format::date`) in the tests' locale, en-US. */
+export const dayText = (iso) => new Date(`${iso.slice(0, 10)}T12:00:00Z`)
+  .toLocaleDateString('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' });
+
+/** Waits for the empty state at `selector` (app/src/components/dom.rs `empty`) and checks its
+ * title and text. */
+export async function assertEmptyState(page, selector, title, text) {
+  const empty = page.locator(selector);
+  await empty.waitFor();
+  assert.equal(await empty.locator('.empty-title').innerText(), title, `${selector} title`);
+  assert.equal(await empty.locator('.muted').innerText(), text, `${selector} text`);
+}
+
 /** `YYYY-MM-DD` moved by `days`. */
 export function addDays(iso, days) {
   const d = new Date(`${iso}T00:00:00Z`);

@@ -10,7 +10,7 @@ import {
 } from './harness.mjs';
 import {
   VIEWPORTS, launch, newPage, shot, press, money, cents, assertAccessible, assertLandmarks,
-  isScreenModule,
+  isScreenModule, apiData, pageToday,
 } from './browser-kit.mjs';
 
 let browser;
@@ -277,8 +277,11 @@ test('phone: an ended session shows "sign in again"', async () => {
     method: 'POST', headers: { 'x-pocket-csrf': '1' },
   });
   assert.equal(res.status, 204);
-  await page.locator('[data-testid=refresh-button]').click();
-  await page.waitForSelector('[data-testid=session-ended] [data-testid=signin-button]');
+  // The app hears it from the account streamer (the worker's relay closes with 4001 on
+  // sign-out: docs/contracts.md) or, without that, from its next read: the refresh.
+  const ended = page.locator('[data-testid=session-ended] [data-testid=signin-button]');
+  await ended.waitFor({ timeout: 3000 }).catch(() => page.locator('[data-testid=refresh-button]').click());
+  await ended.waitFor();
   await shot(page, vp, '7-session-ended');
   await context.close();
 });
@@ -465,6 +468,39 @@ test('phone: a first visit fetches only dist/ files (what the size report counts
   await context.close();
 });
 
+/** Whole days from `today` to the day an `expires-at` names (its date as written). */
+const daysUntil = (today, expiresAt) => (Date.parse(expiresAt.slice(0, 10)) - Date.parse(today)) / 86400000;
+/** What a row says for `days` to expiration (app/src/features/positions/table.rs `dte_label`). */
+const dteLabel = (days) => (days < 0 ? 'expired' : `${days}d`);
+
+/**
+ * Every account's positions with an `expires-at` (options, futures) show their days to
+ * expiration from the page's today; the others show none. Returns the labels checked.
+ */
+async function checkDaysToExpiration(page, vp) {
+  const today = await pageToday(page);
+  const seen = [];
+  for (const n of demoAccounts().map((a) => a['account-number'])) {
+    await press(page, vp, `[data-testid=account-tab][data-account-number="${n}"]`);
+    await page.waitForSelector(`[data-testid=account-tab][data-account-number="${n}"][aria-current=true]`);
+    const positions = (await apiData(page, `/accounts/${n}/positions`)).items;
+    // This account's rows (the previous account's could have as many).
+    await page.waitForFunction((want) => JSON.stringify([...document.querySelectorAll('[data-testid=position-row]')]
+      .map((r) => r.dataset.symbol).sort()) === want, JSON.stringify(positions.map((p) => p.symbol).sort()));
+    for (const p of positions) {
+      const dte = page.locator(`[data-testid=position-row][data-symbol="${p.symbol}"] [data-testid=position-dte]`);
+      if (!p['expires-at']) {
+        assert.equal(await dte.count(), 0, `${n} ${p.symbol} has no expiration`);
+        continue;
+      }
+      const want = dteLabel(daysUntil(today, p['expires-at']));
+      assert.equal((await dte.innerText()).trim(), want, `${n} ${p.symbol} expiring ${p['expires-at']}, today ${today}`);
+      seen.push({ type: p['instrument-type'], label: want });
+    }
+  }
+  return seen;
+}
+
 for (const vp of VIEWPORTS) {
   test(`${vp.name}: positions grouped by underlying with each group's P/L; a tap shows a row's details`, async () => {
     const { context, page, errors } = await newPage(browser, vp);
@@ -502,6 +538,11 @@ for (const vp of VIEWPORTS) {
     await (vp.hasTouch ? toggle.tap() : toggle.click());
     await detail.waitFor({ state: 'hidden' });
     assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+
+    // Days to expiration on every account's options (and futures), against tastytrade's
+    // `expires-at` and today.
+    const dte = await checkDaysToExpiration(page, vp);
+    assert.ok(dte.filter((d) => /Option/.test(d.type)).length >= 3, `options checked: ${JSON.stringify(dte)}`);
     assert.deepEqual(errors, []);
     await context.close();
   });

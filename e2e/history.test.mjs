@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { APP_URL, demoAccounts, sim } from './harness.mjs';
 import {
-  VIEWPORTS, launch, newPage, assertAccessible, press, shot,
+  VIEWPORTS, launch, newPage, assertAccessible, press, shot, dayText, assertEmptyState,
 } from './browser-kit.mjs';
 import {
   trackRequests, wasmLoads, signIn, tapNav, apiData, assertNoSideScroll,
@@ -60,8 +60,69 @@ async function assertFigures(page, range, items) {
   assert.match(cls, sign > 0 ? /pl-up/ : sign < 0 ? /pl-down/ : /pl-flat/, `${range} colour`);
 }
 
-const dayLabel = (day) => new Date(day.slice(0, 10) + 'T00:00:00Z')
-  .toLocaleDateString('en-US', { timeZone: 'UTC', year: 'numeric', month: 'short', day: 'numeric' });
+/** Each range in a sentence (app/src/features/history/series.rs `in_sentence`). */
+const SPANS = {
+  '1d': 'the last trading day', '1m': 'the past month', '3m': 'the past 3 months',
+  '6m': 'the past 6 months', '1y': 'the past year', all: 'all time',
+};
+
+/**
+ * The range buttons share the control's width equally, each label fits its button (none is
+ * clipped), and the control spans the screen's width on a phone (at most 420 px wider up).
+ */
+async function assertRangeButtonsFit(page, vp) {
+  const at = await page.evaluate(() => {
+    const control = document.querySelector('.segmented[aria-label=Range]');
+    return {
+      control: control.getBoundingClientRect().width,
+      main: document.querySelector('main').clientWidth,
+      buttons: [...control.querySelectorAll('[data-testid=history-range]')].map((b) => ({
+        range: b.dataset.range, width: b.getBoundingClientRect().width, text: b.scrollWidth, box: b.clientWidth,
+      })),
+    };
+  });
+  assert.equal(at.buttons.length, 6);
+  for (const b of at.buttons) {
+    assert.ok(b.text <= b.box, `${vp.name}: the ${b.range} label (${b.text} px) fits its button (${b.box} px)`);
+    assert.ok(Math.abs(b.width - at.buttons[0].width) <= 1, `${vp.name}: equal buttons ${JSON.stringify(at.buttons)}`);
+  }
+  const want = Math.min(at.main, 420);
+  assert.ok(Math.abs(at.control - want) <= 1, `${vp.name}: the range control is ${at.control} px wide, not ${want}`);
+}
+
+/**
+ * The chart's text alternative for screen readers names the range, its first and last values
+ * with their dates, and the high and the low with theirs (dates for daily points, the local time
+ * for intraday ones), formatted in the page's locale and time zone.
+ */
+async function assertTextAlternative(page, range, items) {
+  const closes = items.map((p) => Number(p.close));
+  const picked = {
+    first: items[0], last: items[items.length - 1],
+    high: items[closes.indexOf(Math.max(...closes))], low: items[closes.indexOf(Math.min(...closes))],
+  };
+  const want = await page.evaluate(({ picked, intraday, span }) => {
+    const lang = navigator.language;
+    const money = (close) => new Intl.NumberFormat(lang, { style: 'currency', currency: 'USD' }).format(close);
+    // tastytrade's `2026-12-04 14:30:00+00` as ISO 8601.
+    const iso = (time) => time.trim().replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+    const when = (time) => {
+      if (!intraday) {
+        return new Date(`${time.slice(0, 10)}T12:00:00`)
+          .toLocaleDateString(lang, { year: 'numeric', month: 'short', day: 'numeric' });
+      }
+      const d = new Date(iso(time));
+      const options = { hour: 'numeric', minute: '2-digit', month: 'short', day: 'numeric' };
+      if (d.getFullYear() !== new Date().getFullYear()) options.year = 'numeric';
+      return d.toLocaleString(lang, options);
+    };
+    const at = (p) => `${money(p.close)} on ${when(p.time)}`;
+    return `Net liquidating value over ${span}: ${at(picked.first)}, ${at(picked.last)}; `
+      + `high ${at(picked.high)}, low ${at(picked.low)}.`;
+  }, { picked, intraday: range === '1d', span: SPANS[range] });
+  const shown = await page.locator(`${figure} [data-testid=history-summary] .sr-only`).textContent();
+  assert.equal(shown, want, `${range}: the text alternative`);
+}
 
 /**
  * Moves the readout to point `i` with the mouse (desktop) or a tap (phone); returns the point it
@@ -107,6 +168,7 @@ for (const vp of VIEWPORTS) {
     assert.equal(await page.locator('[data-testid=history-range][aria-pressed=true]').getAttribute('data-range'), '1m');
     await assertFigures(page, '1m', await series(page, account, '1m'));
     await assertNoSideScroll(page, vp, 'history 1M');
+    await assertRangeButtonsFit(page, vp);
     await assertAccessible(page, vp, 'history');
     await shot(page, vp, 'history-1m');
 
@@ -120,6 +182,7 @@ for (const vp of VIEWPORTS) {
       assert.deepEqual(pressed, [range]);
       const items = await series(page, account, range);
       await assertFigures(page, range, items);
+      await assertTextAlternative(page, range, items);
       await assertNoSideScroll(page, vp, `history ${range}`);
 
       // The readout follows the pointer or finger to a point, and shows its close and date.
@@ -128,7 +191,7 @@ for (const vp of VIEWPORTS) {
       const r = await readout(page);
       assert.equal(r.value, exactCents(items[i].close), `${range} readout value at ${i}`);
       assert.equal(r.now, i, `${range} aria-valuenow`);
-      if (range !== '1d') assert.equal(r.date, dayLabel(items[i].time), `${range} readout date`);
+      if (range !== '1d') assert.equal(r.date, dayText(items[i].time), `${range} readout date`);
       if (range === '1d' || range === '1y') await shot(page, vp, `history-${range}-readout`);
     }
 
@@ -144,7 +207,7 @@ for (const vp of VIEWPORTS) {
     await page.keyboard.press('Home');
     r = await readout(page);
     assert.equal(r.now, 0);
-    assert.equal(r.date, dayLabel(items[0].time));
+    assert.equal(r.date, dayText(items[0].time));
     assert.match(await page.locator('[data-testid=history-chart]').getAttribute('aria-valuetext'), /\$[\d,]+\.\d\d, /);
 
     // Tapping through the screen never fetched the app again.
@@ -188,6 +251,41 @@ for (const vp of VIEWPORTS) {
     await assertAccessible(page, vp, 'history dark');
     await assertNoSideScroll(page, vp, 'history dark');
     await shot(page, vp, 'history-dark');
+    await context.close();
+  });
+}
+
+for (const vp of VIEWPORTS) {
+  test(`${vp.name}: an account without history shows the empty state for every range`, async () => {
+    const { context, page, errors } = await newPage(browser, vp);
+    const account = demoAccounts()[1]['account-number'];
+    await signIn(page, vp);
+    // A new account: tastytrade has no net-liq series for it (simulator/README.md, empty-history).
+    await sim.config({ 'empty-history': [account] });
+    try {
+      assert.deepEqual((await apiData(page, `/accounts/${account}/net-liq/history?time-back=1y`)).items, []);
+      await page.goto(`${APP_URL}/accounts/${account}/history?range=1y`);
+      for (const range of ['1y', '1d', 'all']) {
+        if (range !== '1y') {
+          await press(page, vp, `[data-testid=history-range][data-range="${range}"]`);
+          await page.waitForURL((u) => u.searchParams.get('range') === range);
+        }
+        await assertEmptyState(page, `${figure}[data-range="${range}"][aria-busy=false] [data-testid=history-empty]`,
+          'No history for this range', `tastytrade has no net liquidating value for ${SPANS[range]}.`);
+        // No figures, no chart, and the summary for screen readers is hidden with them.
+        for (const id of ['history-chart', 'history-value', 'history-change']) {
+          assert.equal(await page.locator(`${figure} [data-testid=${id}]`).count(), 0, `${range}: no ${id}`);
+        }
+        assert.equal(await page.locator(`${figure} [data-testid=history-summary]`).isHidden(), true);
+        assert.equal(await page.locator('[data-testid=history-range][aria-pressed=true]').getAttribute('data-range'), range);
+      }
+      await assertAccessible(page, vp, 'history, empty');
+      await assertNoSideScroll(page, vp, 'history, empty');
+      await shot(page, vp, 'history-empty');
+    } finally {
+      await sim.reset();
+    }
+    assert.deepEqual(errors, []);
     await context.close();
   });
 }

@@ -37,6 +37,52 @@ function dataRequests(page) {
   return seen;
 }
 
+/**
+ * Where the navigation sits: on a phone a tab bar fixed to the bottom of the viewport across its
+ * width (it stays there when the page scrolls); on a desktop a column left of the content.
+ */
+async function assertNavigationPlace(page, vp, what) {
+  // One evaluation: nothing loads between the measures (a list arriving would move the end).
+  const at = await page.evaluate(() => {
+    const nav = document.querySelector('nav.main-nav');
+    const main = document.querySelector('main');
+    const measure = () => ({
+      nav: nav.getBoundingClientRect().toJSON(), main: main.getBoundingClientRect().toJSON(),
+    });
+    const top = measure();
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    const end = measure();
+    window.scrollTo(0, 0);
+    return {
+      top, end, position: getComputedStyle(nav).position,
+      width: document.documentElement.clientWidth, height: window.innerHeight,
+    };
+  });
+  const { nav, main } = at.top;
+  if (vp.isMobile) {
+    assert.equal(at.position, 'fixed', `${what}: the tab bar is fixed`);
+    assert.ok(Math.abs(nav.bottom - at.height) <= 1, `${what}: tab bar bottom ${nav.bottom}, viewport ${at.height}`);
+    assert.ok(nav.left <= 0 && nav.right >= at.width, `${what}: tab bar ${nav.left}–${nav.right} of ${at.width}`);
+    assert.ok(nav.height >= 44 && nav.height <= 120, `${what}: tab bar height ${nav.height}`);
+    // Scrolled to the end, it is still at the bottom and no content hides under it.
+    assert.ok(Math.abs(at.end.nav.bottom - at.height) <= 1, `${what}: scrolled, tab bar bottom ${at.end.nav.bottom}`);
+    assert.ok(at.end.main.bottom <= at.end.nav.top + 1,
+      `${what}: scrolled to the end, the content ends at ${at.end.main.bottom}, the tab bar starts at ${at.end.nav.top}`);
+  } else {
+    assert.notEqual(at.position, 'fixed', `${what}: a column of the layout, not the phone's fixed bar`);
+    assert.ok(nav.right <= main.left, `${what}: navigation ${nav.left}–${nav.right} left of main at ${main.left}`);
+    assert.ok(nav.top < at.height / 2 && nav.height < at.height, `${what}: navigation at the top (${nav.top})`);
+    assert.ok(main.width > at.width / 2, `${what}: main takes most of the width (${main.width})`);
+  }
+}
+
+/** Waits until the screen has drawn what it loads: no placeholder or busy part in `main`, and
+ * no fade still running (axe would measure a half-faded colour). */
+async function settled(page) {
+  await page.waitForFunction(() => !document.querySelector('main [aria-busy=true], main .skeleton')
+    && document.getAnimations().every((a) => a.effect?.getTiming().iterations === Infinity));
+}
+
 async function currentSection(page) {
   return page.locator('[data-testid=nav-link][aria-current=page]').getAttribute('data-section');
 }
@@ -62,18 +108,29 @@ for (const vp of VIEWPORTS) {
     assert.deepEqual(modules, [], 'sign-in and positions need no screen module');
     wasm = 0;
 
+    const seen = dataRequests(page);
     for (const [label, segment] of SECTIONS) {
       await press(page, vp, `[data-testid=nav-link][data-section=${label}]`);
       await page.waitForURL(APP_URL + pathOf(segment));
       await page.waitForSelector('main h1');
+      await settled(page);
       assert.equal(await currentSection(page), label, `${label} is the current link`);
       assert.equal(await page.locator('[data-testid=nav-link][aria-current]').count(), 1);
       await assertLandmarks(page, label);
       if (vp.isMobile) await assertNoHorizontalScroll(page, label);
+      await assertNavigationPlace(page, vp, label);
       await assertAccessible(page, vp, `${label} screen`);
       await shot(page, vp, `nav-${label.toLowerCase()}`);
     }
     assert.equal(wasm, 0, 'moving between screens never reloads the app');
+    // What several screens read is cached for the session (app/src/data/mod.rs `Data`): the
+    // accounts, each account's balances and each account's positions are not asked for again
+    // when moving between sections (back on Positions included).
+    await page.waitForSelector('[data-testid=position-row]');
+    const cached = seen.filter((r) => r === 'GET /api/customers/me/accounts'
+      || /^GET \/api\/accounts\/[^/]+\/(balances|positions)$/.test(r));
+    assert.deepEqual(cached, [], `cached reads asked for again: ${seen.join(', ')}`);
+    assert.ok(seen.some((r) => r.startsWith(`GET /api/accounts/${first}/orders`)), `the screens read their own data: ${seen.join(', ')}`);
     assert.ok(modules.length > 0, 'the screens opened fetched their own modules');
     assert.equal(new Set(modules).size, modules.length, `each screen module is fetched once: ${modules}`);
 

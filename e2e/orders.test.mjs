@@ -10,8 +10,9 @@ import { APP_URL, demoAccounts, fixture, sim } from './harness.mjs';
 import {
   VIEWPORTS, launch, newPage, shot, press, money, assertAccessible, assertLandmarks,
   assertNoHorizontalScroll, signInQuickly, apiData, pageToday, addDays, download, csvRecords,
-  plainDecimal, assertAccessibleWithin, isScreenModule,
+  plainDecimal, assertAccessibleWithin, isScreenModule, dayText, assertEmptyState,
 } from './browser-kit.mjs';
+import { apiWrite } from './screens-harness.mjs';
 
 const WORKING = ['Received', 'Routed', 'In Flight', 'Live', 'Cancel Requested', 'Replace Requested', 'Contingent'];
 /** What the screen asks for by default: the last 90 days, 25 a page, newest first. */
@@ -28,8 +29,9 @@ before(async () => {
 });
 after(async () => browser?.close());
 
-/** The search the screen makes for `filters` ({status: [..], symbol, from, to}). */
-async function searchIds(page, { status = [], symbol = '', from, to }) {
+/** Page `offset` of the search the screen makes for `filters` ({status: [..], symbol, from, to}),
+ * with its pagination block. */
+async function searchPage(page, { status = [], symbol = '', from, to }, offset = 0) {
   const q = new URLSearchParams();
   for (const s of status) q.append('status[]', s);
   if (symbol) q.set('underlying-symbol', symbol);
@@ -37,13 +39,50 @@ async function searchIds(page, { status = [], symbol = '', from, to }) {
   q.set('end-date', to);
   q.set('sort', 'Desc');
   q.set('per-page', String(PER_PAGE));
-  q.set('page-offset', '0');
-  const data = await apiData(page, `/accounts/${account}/orders?${q}`);
-  return data.items;
+  q.set('page-offset', String(offset));
+  const res = await page.context().request.get(`${APP_URL}/api/accounts/${account}/orders?${q}`);
+  assert.equal(res.status(), 200, `orders search: ${res.status()}`);
+  return res.json();
 }
+
+/** The first page's orders of the screen's search for `filters`. */
+const searchIds = async (page, filters) => (await searchPage(page, filters)).data.items;
 
 const rowIds = (page, list) => page.locator(`[data-testid=${list}] [data-testid=order-row]`)
   .evaluateAll((rows) => rows.map((r) => r.getAttribute('data-order-id')));
+
+/** WCAG relative luminance of `rgb(r, g, b)` or `#rrggbb`. */
+function luminance(color) {
+  const hex = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(color);
+  const rgb = hex ? hex.slice(1).map((h) => parseInt(h, 16)) : color.match(/\d+/g).slice(0, 3).map(Number);
+  const [r, g, b] = rgb.map((c) => {
+    const v = c / 255;
+    return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/**
+ * index.html's theme colours: exactly one `theme-color` meta applies in `scheme` (its media
+ * names it), and the browser's bar in that colour blends into the page's own background (a
+ * contrast ratio of at most 1.1: the same colour, give or take a shade).
+ */
+async function assertThemeColor(page, scheme) {
+  const found = await page.evaluate(() => ({
+    metas: [...document.querySelectorAll('meta[name=theme-color]')]
+      .map((m) => ({ media: m.media, content: m.content, applies: matchMedia(m.media || 'all').matches })),
+    background: getComputedStyle(document.body).backgroundColor,
+  }));
+  assert.equal(found.metas.length, 2, `a light and a dark theme-color: ${JSON.stringify(found.metas)}`);
+  const applying = found.metas.filter((m) => m.applies);
+  assert.equal(applying.length, 1, `one theme-color applies: ${JSON.stringify(found.metas)}`);
+  assert.match(applying[0].media, new RegExp(`prefers-color-scheme: ?${scheme}`));
+  const theme = luminance(applying[0].content);
+  const background = luminance(found.background);
+  const ratio = (Math.max(theme, background) + 0.05) / (Math.min(theme, background) + 0.05);
+  assert.ok(ratio <= 1.1, `theme-color ${applying[0].content} vs the page's ${found.background}: ${ratio.toFixed(3)}:1`);
+  assert.ok(scheme === 'dark' ? theme < 0.05 : theme > 0.8, `a ${scheme} theme-color: ${applying[0].content}`);
+}
 
 /** Waits until the history shows exactly `orders` (by id, in order), or its empty state. */
 async function waitForHistory(page, orders) {
@@ -61,10 +100,40 @@ async function waitForHistory(page, orders) {
 /** The leg actions the row writes (BTO, STC, Buy, …), in order. */
 const SHORT = { 'Buy to Open': 'BTO', 'Sell to Open': 'STO', 'Buy to Close': 'BTC', 'Sell to Close': 'STC' };
 
+/**
+ * What an order row's second line says for `o`, in the page's locale and time zone: the type and
+ * time in force (a GTD with its date; a multi-leg order's size when not 1), then when it was
+ * received and, once it ended, when (the time alone on the same local day).
+ */
+function expectedMeta(page, o) {
+  return page.evaluate(({ o, working }) => {
+    const lang = navigator.language;
+    const localDay = (d) => `${d.getFullYear()}-${d.getMonth()}-${d.getDate()}`;
+    const instant = (iso, sameDayAs) => {
+      const d = new Date(iso);
+      const options = { hour: 'numeric', minute: '2-digit' };
+      if (sameDayAs && localDay(new Date(sameDayAs)) === localDay(d)) return d.toLocaleTimeString(lang, options);
+      Object.assign(options, { month: 'short', day: 'numeric' });
+      if (d.getFullYear() !== new Date().getFullYear()) options.year = 'numeric';
+      return d.toLocaleString(lang, options);
+    };
+    const day = (iso) => new Date(`${iso.slice(0, 10)}T12:00:00`)
+      .toLocaleDateString(lang, { year: 'numeric', month: 'short', day: 'numeric' });
+    const tif = o['gtc-date'] ? `${o['time-in-force']} ${day(o['gtc-date'])}` : o['time-in-force'];
+    const kind = [o['order-type'], tif];
+    if (o.legs.length > 1 && o.size !== undefined && Number(o.size) !== 1) kind.push(`×${Number(o.size)}`);
+    let times = instant(o['received-at']);
+    if (o['terminal-at'] && !working) times += ` → ${instant(o['terminal-at'], o['received-at'])}`;
+    return [kind.join(' · '), times];
+  }, { o, working: WORKING.includes(o.status) });
+}
+
 async function checkRows(page, list, orders) {
   assert.deepEqual(await rowIds(page, list), orders.map((o) => String(o.id)), `${list} ids`);
   for (const o of orders) {
     const row = page.locator(`[data-testid=${list}] [data-testid=order-row][data-order-id="${o.id}"]`);
+    const meta = await row.locator('.order-meta > span').allInnerTexts();
+    assert.deepEqual(meta, await expectedMeta(page, o), `${o.id} time in force and times`);
     assert.equal(await row.getAttribute('data-status'), o.status);
     assert.equal(await row.locator('[data-testid=order-status]').innerText(), o.status);
     assert.equal(await row.getAttribute('href'), `${ordersPath}/${o.id}`);
@@ -122,6 +191,7 @@ for (const vp of VIEWPORTS) {
     await assertLandmarks(page, 'orders');
     await assertAccessible(page, vp, 'orders');
     if (vp.isMobile) await assertNoHorizontalScroll(page, 'orders');
+    await assertThemeColor(page, 'light');
     await shot(page, vp, 'orders');
 
     // The CSV holds the loaded orders (working first, each once), values unformatted.
@@ -263,9 +333,96 @@ test('desktop: a rejected order says why; a replaced order links both ways; unkn
 });
 
 for (const vp of VIEWPORTS) {
+  test(`${vp.name}: a date range without orders shows the empty state`, async () => {
+    const { context, page, errors } = await newPage(browser, vp);
+    await signInQuickly(page);
+    const range = { from: '2020-01-01', to: '2020-01-31' };
+    assert.equal((await searchPage(page, range)).data.items.length, 0, 'tastytrade has no orders then');
+    await page.goto(`${APP_URL}${ordersPath}?from=${range.from}&to=${range.to}`);
+    await assertEmptyState(page, '[data-testid=orders-empty]', 'No orders',
+      `No orders match these filters from ${dayText(range.from)} to ${dayText(range.to)}.`);
+    assert.equal(await page.locator('[data-testid=order-history]').count(), 0);
+    assert.equal(await page.locator('[data-testid=orders-load-more]').count(), 0);
+    // The filters show the range, and reset can bring the default back.
+    assert.equal(await page.locator('[data-testid=filter-from]').inputValue(), range.from);
+    assert.equal(await page.locator('[data-testid=filter-to]').inputValue(), range.to);
+    assert.equal(await page.locator('[data-testid=filter-reset]').isDisabled(), false);
+    await assertAccessibleWithin(page, 'main', 'orders, empty');
+    if (vp.isMobile) await assertNoHorizontalScroll(page, 'orders, empty');
+    await shot(page, vp, 'orders-empty');
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+/** A limit buy far under the market: it stays working (simulator/README.md § Orders). */
+const farLimitBuy = (cents, tif, gtcDate) => ({
+  'time-in-force': tif, 'order-type': 'Limit', price: (cents / 100).toFixed(2), 'price-effect': 'Debit',
+  ...(gtcDate ? { 'gtc-date': gtcDate } : {}),
+  legs: [{ 'instrument-type': 'Equity', symbol: 'AAPL', quantity: 1, action: 'Buy to Open' }],
+});
+
+for (const vp of VIEWPORTS) {
+  test(`${vp.name}: "Load more" brings the next page of a long range, then goes away`, async () => {
+    const { context, page, errors } = await newPage(browser, vp);
+    await signInQuickly(page);
+    await page.goto(APP_URL + '/');
+    await page.waitForSelector('[data-testid=position-row]');
+    const today = await pageToday(page);
+    const range = { from: addDays(today, -730), to: today };
+    try {
+      // Two years of the demo history fit one page: orders placed today (Day, GTC and GTD,
+      // working) make it more than one.
+      const before = (await searchPage(page, range)).pagination['total-items'];
+      const extra = PER_PAGE + 3 - before;
+      for (let i = 0; i < extra; i++) {
+        const tif = ['Day', 'GTC', 'GTD'][i % 3];
+        const res = await apiWrite(page, 'POST', `/accounts/${account}/orders`,
+          farLimitBuy(101 + i, tif, tif === 'GTD' ? addDays(today, 30) : undefined));
+        assert.equal(res.status(), 201, `order ${i}: ${await res.text()}`);
+      }
+      const first = await searchPage(page, range, 0);
+      const second = await searchPage(page, range, 1);
+      assert.equal(first.pagination['total-pages'], 2);
+      assert.equal(first.data.items.length, PER_PAGE);
+      assert.equal(second.data.items.length, 3);
+      assert.ok(first.data.items.some((o) => o['time-in-force'] === 'GTD' && o['gtc-date']), 'a GTD order is listed');
+
+      await press(page, vp, '[data-testid=nav-link][data-section=Orders]');
+      await page.waitForURL(APP_URL + ordersPath);
+      await page.fill('[data-testid=filter-from]', range.from);
+      await page.waitForURL((u) => u.searchParams.get('from') === range.from);
+      await waitForHistory(page, first.data.items);
+      await checkRows(page, 'order-history', first.data.items);
+      const more = page.locator('[data-testid=orders-load-more]');
+      await more.waitFor({ state: 'visible' });
+      await shot(page, vp, 'orders-load-more');
+      await press(page, vp, '[data-testid=orders-load-more]');
+      // The API's page-offset=1 page is appended under the first, and the button goes.
+      await waitForHistory(page, [...first.data.items, ...second.data.items]);
+      await checkRows(page, 'order-history', [...first.data.items, ...second.data.items]);
+      await more.waitFor({ state: 'detached' });
+      if (vp.isMobile) await assertNoHorizontalScroll(page, 'orders, two pages');
+    } finally {
+      await sim.reset();
+    }
+    assert.deepEqual(errors, []);
+    await context.close();
+  });
+}
+
+for (const vp of VIEWPORTS) {
   test(`${vp.name}: dark mode`, async () => {
     const { context, page, errors } = await newPage(browser, vp, { colorScheme: 'dark' });
     await signInQuickly(page);
+    // Positions in dark mode: rows with their live figures.
+    await page.goto(`${APP_URL}/accounts/${account}/positions`);
+    await page.waitForSelector('[data-testid=position-row]');
+    await page.waitForFunction(() => [...document.querySelectorAll('[data-testid=position-pl]')]
+      .some((e) => /\d/.test(e.textContent)));
+    await assertThemeColor(page, 'dark');
+    await assertAccessibleWithin(page, 'main', 'positions, dark');
+    await shot(page, vp, 'positions-dark');
     await page.goto(APP_URL + ordersPath);
     await page.waitForSelector('[data-testid=order-history] [data-testid=order-row]');
     assert.equal(await page.evaluate(() => matchMedia('(prefers-color-scheme: dark)').matches), true);
