@@ -15,6 +15,8 @@ import {
 } from './browser-kit.mjs';
 import { market, marketStats, readFeed, streamerSymbol, marketSuite, near, openLive } from './market-kit.mjs';
 
+/** The account-streamer relay's socket (same origin; app/src/stream/account.rs), not DXLink. */
+const isRelay = (url) => new URL(url).pathname === '/api/account-streamer';
 const [account] = demoAccounts().map((a) => a['account-number']);
 const positionsPath = `/accounts/${account}/positions`;
 
@@ -176,6 +178,7 @@ test('desktop: a dropped socket reconnects and resubscribes without duplicates; 
   await page.clock.install();
   const sockets = [];
   page.on('websocket', (ws) => {
+    if (isRelay(ws.url())) return; // the account streamer (same origin), not the market feed
     const s = { url: ws.url(), closed: false };
     ws.on('close', () => { s.closed = true; });
     sockets.push(s);
@@ -279,7 +282,7 @@ test('desktop: the quote token stays in memory; a token answer pointing elsewher
   // A token answer whose dxlink-url is elsewhere: refused with a reason, never connected to.
   const second = await newPage(browser(), VIEWPORTS[1]);
   const opened = [];
-  second.page.on('websocket', (ws) => opened.push(ws.url()));
+  second.page.on('websocket', (ws) => isRelay(ws.url()) || opened.push(ws.url()));
   await second.page.route('**/api/api-quote-tokens', async (route) => {
     const real = await route.fetch();
     const body = await real.json();
