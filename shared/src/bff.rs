@@ -37,6 +37,9 @@ pub const API_PREFIX: &str = "/api";
 /// messages without a token; anything else is answered with
 /// `{"status":"error","action":…,"message":"not allowed"}`. Closed with 4001 "signed out".
 pub const ACCOUNT_STREAMER_PATH: &str = "/api/account-streamer";
+/// The relay's close code when the session ended (sign-out, expiry, revocation): the app then
+/// says the session ended instead of reconnecting.
+pub const SIGNED_OUT_CLOSE_CODE: u16 = 4001;
 
 /// `GET /auth/config`: everything the app needs to build the authorize URL, learned at runtime so
 /// one build works against the simulator, the sandbox and production.

@@ -17,7 +17,7 @@ pub const MAX_CLIENT_MESSAGE: usize = 4096;
 /// The answer to a message that is not forwarded (the socket stays open).
 pub const NOT_ALLOWED: &str = "not allowed";
 /// Close code and reason when the session ends (sign-out, expiry, revocation).
-pub const SIGNED_OUT_CODE: u16 = 4001;
+pub const SIGNED_OUT_CODE: u16 = pocket_shared::bff::SIGNED_OUT_CLOSE_CODE;
 pub const SIGNED_OUT_REASON: &str = "signed out";
 
 /// The actions the relay forwards.

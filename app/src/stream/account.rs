@@ -14,7 +14,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use leptos::prelude::*;
-use pocket_shared::bff::ACCOUNT_STREAMER_PATH;
+use pocket_shared::bff::{ACCOUNT_STREAMER_PATH, SIGNED_OUT_CLOSE_CODE};
 use serde_json::Value;
 
 use super::socket::{Socket, SocketEvent};
@@ -23,8 +23,6 @@ use crate::state::AuthState;
 
 /// tastytrade's JS SDK sends a heartbeat every 20 s; so does the app.
 const HEARTBEAT: Duration = Duration::from_secs(20);
-/// The relay's close code when the session ended (worker/src/streamer.rs).
-const SIGNED_OUT: u16 = 4001;
 
 /// One notification: `{"type": …, "data": {…, "account-number": …}, "timestamp": …}`.
 pub struct Notice<'a> {
@@ -209,7 +207,7 @@ impl AccountStream {
                 self.connected.set(false);
                 let generation = self.link.with_value(|l| l.generation);
                 self.link.update_value(|l| l.socket = None);
-                if code == SIGNED_OUT {
+                if code == SIGNED_OUT_CLOSE_CODE {
                     self.link.update_value(|l| l.ended = true);
                     self.auth.end(false);
                 } else {
